@@ -1,0 +1,13 @@
+//! The rule model shared by the file format, the emulator and the plan.
+
+pub mod enums;
+mod live;
+mod rule;
+
+pub use live::{LiveRule, RuleSummary};
+pub use rule::*;
+
+/// The tag the tool puts on every rule it creates; deletes touch only rules that carry it.
+pub const OWNERSHIP_TAG_KEY: &str = "managed-by";
+/// The value of [`OWNERSHIP_TAG_KEY`].
+pub const OWNERSHIP_TAG_VALUE: &str = "connect-rules";

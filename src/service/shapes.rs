@@ -1,0 +1,220 @@
+//! The shapes of the embedded service model, parsed once.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use fancy_regex::Regex;
+use serde_json::Value;
+
+const MODEL_JSON: &str = include_str!("connect-rules-api.json");
+
+/// The parsed service model.
+#[derive(Debug)]
+pub struct ServiceModel {
+    /// Shapes by name.
+    pub shapes: BTreeMap<String, Shape>,
+}
+
+/// One shape: a kind and its constraints.
+#[derive(Debug)]
+pub struct Shape {
+    /// What kind of value it is.
+    pub kind: ShapeKind,
+    /// `min` (length for strings, lists and maps; value for numbers).
+    pub min: Option<i64>,
+    /// `max`.
+    pub max: Option<i64>,
+    /// The `pattern`, compiled to match the whole value.
+    pub pattern: Option<(String, Regex)>,
+    /// Allowed values, for string enums.
+    pub enum_values: Vec<String>,
+}
+
+/// The kind of a shape.
+#[derive(Debug)]
+pub enum ShapeKind {
+    /// A structure with members (in model order) and the required ones.
+    Structure {
+        /// Members in model order.
+        members: Vec<Member>,
+        /// Names of required members.
+        required: Vec<String>,
+        /// Whether exactly one member may be set.
+        union: bool,
+    },
+    /// A list of `member`.
+    List {
+        /// The element shape.
+        member: String,
+    },
+    /// A map from `key` to `value`.
+    Map {
+        /// The key shape.
+        key: String,
+        /// The value shape.
+        value: String,
+    },
+    /// A string.
+    String,
+    /// A 32- or 64-bit integer.
+    Integer,
+    /// A floating-point number.
+    Double,
+    /// A boolean.
+    Boolean,
+    /// A timestamp.
+    Timestamp,
+}
+
+/// A structure member.
+#[derive(Debug)]
+pub struct Member {
+    /// The member name as it appears in JSON bodies.
+    pub name: String,
+    /// Its shape.
+    pub shape: String,
+    /// `uri`, `querystring` or `header` when bound outside the body.
+    pub location: Option<String>,
+    /// The name of the URI label or query parameter.
+    pub location_name: Option<String>,
+}
+
+impl ServiceModel {
+    /// The shape `name`; the embedded model is complete, so a missing name is a bug.
+    pub fn shape(&self, name: &str) -> &Shape {
+        self.shapes
+            .get(name)
+            .unwrap_or_else(|| panic!("shape `{name}` is not in the embedded service model"))
+    }
+
+    /// The members of a structure shape (empty for other kinds).
+    pub fn members(&self, name: &str) -> &[Member] {
+        match &self.shape(name).kind {
+            ShapeKind::Structure { members, .. } => members,
+            _ => &[],
+        }
+    }
+}
+
+/// The embedded model, parsed on first use.
+pub fn model() -> &'static ServiceModel {
+    static MODEL: LazyLock<ServiceModel> = LazyLock::new(|| {
+        let json: Value =
+            serde_json::from_str(MODEL_JSON).expect("the embedded service model is valid JSON");
+        parse_model(&json)
+    });
+    &MODEL
+}
+
+fn parse_model(json: &Value) -> ServiceModel {
+    let shapes = json["shapes"]
+        .as_object()
+        .expect("the service model has shapes")
+        .iter()
+        .map(|(name, shape)| (name.clone(), parse_shape(shape)))
+        .collect();
+    ServiceModel { shapes }
+}
+
+fn parse_shape(json: &Value) -> Shape {
+    let text = |key: &str| json[key].as_str().map(str::to_owned);
+    let kind = match json["type"].as_str().unwrap_or_default() {
+        "structure" => ShapeKind::Structure {
+            members: json["members"]
+                .as_object()
+                .map(|members| {
+                    members
+                        .iter()
+                        .map(|(name, member)| Member {
+                            name: name.clone(),
+                            shape: member["shape"].as_str().unwrap_or_default().to_owned(),
+                            location: member["location"].as_str().map(str::to_owned),
+                            location_name: member["locationName"].as_str().map(str::to_owned),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            required: json["required"]
+                .as_array()
+                .map(|names| {
+                    names
+                        .iter()
+                        .filter_map(|name| name.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            union: json["union"].as_bool().unwrap_or(false),
+        },
+        "list" => ShapeKind::List {
+            member: json["member"]["shape"].as_str().unwrap_or_default().to_owned(),
+        },
+        "map" => ShapeKind::Map {
+            key: json["key"]["shape"].as_str().unwrap_or_default().to_owned(),
+            value: json["value"]["shape"].as_str().unwrap_or_default().to_owned(),
+        },
+        "integer" | "long" => ShapeKind::Integer,
+        "double" | "float" => ShapeKind::Double,
+        "boolean" => ShapeKind::Boolean,
+        "timestamp" => ShapeKind::Timestamp,
+        _ => ShapeKind::String,
+    };
+    let pattern = text("pattern").map(|pattern| {
+        let body = pattern.trim_start_matches('^').trim_end_matches('$');
+        let whole = Regex::new(&format!("^(?:{body})$"))
+            .unwrap_or_else(|err| panic!("model pattern `{pattern}` does not compile: {err}"));
+        (pattern, whole)
+    });
+    Shape {
+        kind,
+        min: json["min"].as_i64(),
+        max: json["max"].as_i64(),
+        pattern,
+        enum_values: json["enum"]
+            .as_array()
+            .map(|values| {
+                values
+                    .iter()
+                    .filter_map(|value| value.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_member_refers_to_a_shape_in_the_model() {
+        let model = model();
+        for (name, shape) in &model.shapes {
+            let referenced: Vec<&str> = match &shape.kind {
+                ShapeKind::Structure { members, .. } => {
+                    members.iter().map(|m| m.shape.as_str()).collect()
+                }
+                ShapeKind::List { member } => vec![member],
+                ShapeKind::Map { key, value } => vec![key, value],
+                _ => vec![],
+            };
+            for target in referenced {
+                assert!(
+                    model.shapes.contains_key(target),
+                    "{name} refers to {target}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_match_whole_values() {
+        let name = model().shape("RuleName");
+        let (_, regex) = name.pattern.as_ref().unwrap();
+        assert!(regex.is_match("neg-sentiment_1.v2").unwrap());
+        assert!(!regex.is_match("has space").unwrap());
+        let tag = model().shape("TagKey");
+        let (_, regex) = tag.pattern.as_ref().unwrap();
+        assert!(regex.is_match("team").unwrap());
+        assert!(!regex.is_match("aws:reserved").unwrap());
+    }
+}
