@@ -1,1 +1,5 @@
-fn main() {}
+//! The `connect-rules` binary: everything happens in the library.
+
+fn main() -> std::process::ExitCode {
+    connect_rules::commands::main()
+}

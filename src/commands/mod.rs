@@ -1,0 +1,70 @@
+//! The imperative shell: each command reads its inputs, calls the pure stages, and writes
+//! results. Data goes to stdout; diagnostics and progress go to stderr.
+
+mod rules;
+mod schema;
+mod validate;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::style::Style;
+
+pub use rules::{load_rules, LoadedRules};
+
+/// How a command ended, mapped to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: success, nothing pending.
+    Success,
+    /// 1: an error, or invalid input.
+    Failure,
+    /// 2: success, and changes are pending (plan with `--detailed-exitcode`, drift).
+    Changes,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        match status {
+            ExitStatus::Success => ExitCode::SUCCESS,
+            ExitStatus::Failure => ExitCode::from(1),
+            ExitStatus::Changes => ExitCode::from(2),
+        }
+    }
+}
+
+/// Styles for the two output streams.
+#[derive(Debug, Clone, Copy)]
+pub struct Streams {
+    /// For standard output.
+    pub stdout: Style,
+    /// For standard error.
+    pub stderr: Style,
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let no_color = std::env::var("NO_COLOR").ok();
+    let streams = Streams {
+        stdout: Style::new(cli.global.color, std::io::stdout().is_terminal(), no_color.as_deref()),
+        stderr: Style::new(cli.global.color, std::io::stderr().is_terminal(), no_color.as_deref()),
+    };
+    match run(cli, streams) {
+        Ok(status) => status.into(),
+        Err(err) => {
+            eprintln!("{} {err:#}", streams.stderr.error("error:"));
+            ExitStatus::Failure.into()
+        }
+    }
+}
+
+fn run(cli: Cli, streams: Streams) -> anyhow::Result<ExitStatus> {
+    match cli.command {
+        Command::Validate(args) => validate::run(&args, streams),
+        Command::Schema(args) => schema::run(&args),
+    }
+}

@@ -1,0 +1,25 @@
+//! `connect-rules schema`: writes the rule file JSON Schema.
+
+use anyhow::Context;
+
+use crate::cli::SchemaArgs;
+use crate::schema::rule_schema_json;
+
+use super::ExitStatus;
+
+pub(super) fn run(args: &SchemaArgs) -> anyhow::Result<ExitStatus> {
+    let schema = rule_schema_json();
+    match &args.out {
+        Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("failed to create `{}`", parent.display()))?;
+            }
+            std::fs::write(path, schema)
+                .with_context(|| format!("failed to write `{}`", path.display()))?;
+            eprintln!("wrote `{}`", path.display());
+        }
+        None => print!("{schema}"),
+    }
+    Ok(ExitStatus::Success)
+}

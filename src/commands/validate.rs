@@ -1,0 +1,43 @@
+//! `connect-rules validate`: offline checks of the rule files.
+
+use std::collections::BTreeMap;
+
+use crate::cli::ValidateArgs;
+use crate::diagnostic::Severity;
+
+use super::{load_rules, ExitStatus, Streams};
+
+pub(super) fn run(args: &ValidateArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
+    let variables: BTreeMap<String, String> = args.vars.iter().cloned().collect();
+    let loaded = load_rules(&args.rules, &variables);
+    loaded.print_diagnostics(streams.stderr);
+    let errors = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = loaded.diagnostics.len() - errors;
+    let files = loaded.files;
+    let summary = format!(
+        "{files} file{} checked: {} valid rule{}, {errors} error{}, {warnings} warning{}",
+        plural(files),
+        loaded.rules.len(),
+        plural(loaded.rules.len()),
+        plural(errors),
+        plural(warnings),
+    );
+    eprintln!("{summary}");
+    Ok(if errors > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

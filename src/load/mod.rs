@@ -1,0 +1,175 @@
+//! Loading: finds the rule files, reads them, and parses each into a positioned tree with
+//! variables substituted. Reading is the only I/O; everything after it is pure.
+
+mod interpolate;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::node::{Node, Pos, Value};
+
+pub use interpolate::{interpolate, substitute, UndefinedVariable};
+
+/// The largest rule file read; real rules are a few kilobytes.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// A rule file as read from disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFile {
+    /// The path as shown to the user.
+    pub path: PathBuf,
+    /// The raw contents.
+    pub bytes: Vec<u8>,
+}
+
+/// A parsed rule file, before validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRule {
+    /// The path as shown to the user.
+    pub path: PathBuf,
+    /// The document, variables substituted.
+    pub node: Node,
+}
+
+/// Lists `*.yaml` / `*.yml` files under `dir`, recursively, sorted by path.
+pub fn find_rule_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current)? {
+            let entry = entry?;
+            let path = entry.path();
+            let file_type = entry.file_type()?;
+            if file_type.is_dir() {
+                let hidden = path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with('.'));
+                if !hidden {
+                    pending.push(path);
+                }
+            } else if matches!(
+                path.extension().and_then(|ext| ext.to_str()),
+                Some("yaml" | "yml")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Reads every rule file under `dir`. A file that cannot be read becomes a diagnostic.
+pub fn read_rule_files(dir: &Path) -> Result<(Vec<RuleFile>, Vec<Diagnostic>), Diagnostic> {
+    let paths = find_rule_files(dir).map_err(|err| {
+        Diagnostic::error(dir, None, format!("cannot read the rules folder: {err}"))
+            .with_hint("pass the folder that holds your rule files with `--rules DIR`")
+    })?;
+    let mut files = Vec::with_capacity(paths.len());
+    let mut problems = Vec::new();
+    for path in paths {
+        match read_limited(&path) {
+            Ok(bytes) => files.push(RuleFile { path, bytes }),
+            Err(message) => problems.push(Diagnostic::error(&path, None, message)),
+        }
+    }
+    Ok((files, problems))
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|err| format!("cannot read the file: {err}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| format!("cannot read the file: {err}"))?;
+    Ok(bytes)
+}
+
+/// Parses one file and substitutes variables. Pure: the bytes come in, a tree or findings out.
+pub fn parse_rule_file(
+    file: &RuleFile,
+    variables: &BTreeMap<String, String>,
+) -> Result<SourceRule, Vec<Diagnostic>> {
+    let path = &file.path;
+    if file.bytes.len() > MAX_FILE_BYTES {
+        return Err(vec![Diagnostic::error(
+            path,
+            None,
+            format!("the file is larger than {} KiB", MAX_FILE_BYTES / 1024),
+        )
+        .with_hint("a rule file holds one rule and is a few kilobytes; is this the right file?")]);
+    }
+    let text = match std::str::from_utf8(&file.bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let (line, col) = line_col(&file.bytes[..err.valid_up_to()]);
+            return Err(vec![Diagnostic::error(
+                path,
+                Some(Pos { line, col }),
+                "the file is not UTF-8 text",
+            )
+            .with_hint("save the file as UTF-8; binary files do not belong in the rules folder")]);
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\0') {
+        return Err(vec![Diagnostic::error(path, None, "the file contains NUL bytes; it is not a YAML text file")]);
+    }
+    let mut node = match yaml::parse(text) {
+        Ok(node) => node,
+        Err(err) => {
+            let diagnostic = Diagnostic::error(path, Some(err.pos), err.message);
+            return Err(vec![match err.hint {
+                Some(hint) => diagnostic.with_hint(hint),
+                None => diagnostic,
+            }]);
+        }
+    };
+    match &node.value {
+        Value::Map(_) => {}
+        Value::Null => {
+            return Err(vec![Diagnostic::error(path, Some(node.pos), "the file is empty")
+                .with_hint("a rule file is a mapping with at least `Name`, `TriggerEventSource`, `Function`, `Actions` and `PublishStatus`")]);
+        }
+        other => {
+            return Err(vec![Diagnostic::error(
+                path,
+                Some(node.pos),
+                format!("a rule file must be a mapping of keys, but this one is {}", other.kind()),
+            )])
+        }
+    }
+    let mut undefined = Vec::new();
+    interpolate(&mut node, variables, &mut undefined);
+    if !undefined.is_empty() {
+        return Err(undefined
+            .into_iter()
+            .map(|missing| {
+                Diagnostic::error(
+                    path,
+                    Some(missing.pos),
+                    format!("the variable `{}` is not defined", missing.name),
+                )
+                .with_hint(format!(
+                    "define it with `--var {}=VALUE` or in the target's `variables`",
+                    missing.name
+                ))
+            })
+            .collect());
+    }
+    Ok(SourceRule {
+        path: path.clone(),
+        node,
+    })
+}
+
+fn line_col(prefix: &[u8]) -> (usize, usize) {
+    let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = prefix.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&prefix[line_start..]).chars().count() + 1;
+    (line, col)
+}

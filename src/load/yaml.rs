@@ -1,0 +1,349 @@
+//! Parses one YAML document into a [`Node`] tree with positions.
+//!
+//! Built on the event parser so that the tree keeps line and column for every key and value,
+//! and so that hostile input stays bounded: aliases are expanded with a budget (an alias bomb
+//! is an error, not a hang), nesting has a depth limit, duplicate keys and custom tags are
+//! errors, and a file may hold only one document.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use crate::node::{Entry, Node, Pos, Value};
+
+/// The deepest nesting a rule file may use (rules need fewer than 15 levels).
+pub const MAX_DEPTH: usize = 64;
+/// The most nodes a file may expand to, counting every alias expansion.
+pub const MAX_NODES: usize = 200_000;
+
+/// A problem that stops the file from being read as a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    /// Where the parser stopped.
+    pub pos: Pos,
+    /// What went wrong.
+    pub message: String,
+    /// How to fix it, where that is known.
+    pub hint: Option<String>,
+}
+
+/// Parses `text` (one YAML document) into a tree. An empty document is `Null`.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    if let Err(err) = parser.load(&mut builder, true) {
+        let marker = err.marker();
+        return Err(SyntaxError {
+            pos: to_pos(*marker),
+            message: format!("invalid YAML: {}", err.info()),
+            hint: None,
+        });
+    }
+    if let Some(err) = builder.error {
+        return Err(err);
+    }
+    Ok(builder.root.unwrap_or(Node {
+        value: Value::Null,
+        pos: Pos { line: 1, col: 1 },
+    }))
+}
+
+fn to_pos(marker: Marker) -> Pos {
+    // yaml-rust2 counts lines from 1 and columns from 0.
+    Pos {
+        line: marker.line(),
+        col: marker.col() + 1,
+    }
+}
+
+enum Open {
+    Seq(Node),
+    Map {
+        node: Node,
+        pending_key: Option<(String, Pos)>,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<(Open, usize)>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    documents: usize,
+    nodes: usize,
+    error: Option<SyntaxError>,
+}
+
+impl Builder {
+    fn fail(&mut self, pos: Pos, message: impl Into<String>, hint: Option<&str>) {
+        if self.error.is_none() {
+            self.error = Some(SyntaxError {
+                pos,
+                message: message.into(),
+                hint: hint.map(str::to_owned),
+            });
+        }
+    }
+
+    fn count(&mut self, node: &Node, added: usize) -> bool {
+        self.nodes = self.nodes.saturating_add(added);
+        if self.nodes > MAX_NODES {
+            self.fail(
+                node.pos,
+                format!("the document expands to more than {MAX_NODES} values"),
+                Some("aliases (`*name`) that repeat large anchors multiply; write the values out or split the file"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn push_value(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some((Open::Seq(seq), _)) => {
+                if let Value::Seq(items) = &mut seq.value {
+                    items.push(node);
+                }
+            }
+            Some((Open::Map { node: map, pending_key }, _)) => match pending_key.take() {
+                None => {
+                    let key = match &node.value {
+                        Value::Str(text) => text.clone(),
+                        Value::Int(int) => int.to_string(),
+                        Value::Float(float) => float.to_string(),
+                        Value::Bool(flag) => flag.to_string(),
+                        Value::Null => "null".to_owned(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            let pos = node.pos;
+                            self.fail(pos, "a mapping key must be a plain value, not a list or mapping", None);
+                            return;
+                        }
+                    };
+                    if let Value::Map(entries) = &map.value {
+                        if let Some(first) = entries.iter().find(|entry| entry.key == key) {
+                            let message = format!(
+                                "duplicate key `{key}` (first given at line {})",
+                                first.key_pos.line
+                            );
+                            self.fail(node.pos, message, Some("remove one of the two; YAML keeps only one value per key"));
+                            return;
+                        }
+                    }
+                    *pending_key = Some((key, node.pos));
+                }
+                Some((key, key_pos)) => {
+                    if let Value::Map(entries) = &mut map.value {
+                        entries.push(Entry {
+                            key,
+                            key_pos,
+                            value: node,
+                        });
+                    }
+                }
+            },
+        }
+    }
+
+    fn open(&mut self, open: Open, anchor: usize, pos: Pos) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.fail(
+                pos,
+                format!("the document nests deeper than {MAX_DEPTH} levels"),
+                None,
+            );
+        }
+        self.stack.push((open, anchor));
+    }
+
+    fn close(&mut self) {
+        if let Some((open, anchor)) = self.stack.pop() {
+            let node = match open {
+                Open::Seq(node) | Open::Map { node, .. } => node,
+            };
+            self.push_value(node, anchor);
+        }
+    }
+}
+
+fn check_tag(tag: Option<&Tag>) -> Result<Option<&'static str>, String> {
+    match tag {
+        None => Ok(None),
+        Some(tag) if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" => {
+            match tag.suffix.as_str() {
+                "str" => Ok(Some("str")),
+                "map" | "seq" => Ok(None),
+                "int" | "float" | "bool" | "null" => Ok(Some("plain")),
+                other => Err(format!("!!{other}")),
+            }
+        }
+        Some(tag) => Err(format!("{}{}", tag.handle, tag.suffix)),
+    }
+}
+
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    if let Ok(int) = text.parse::<i64>() {
+        return Value::Int(int);
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(int) = i64::from_str_radix(hex, 16) {
+            return Value::Int(int);
+        }
+    }
+    let looks_numeric = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && text.chars().any(|c| c.is_ascii_digit());
+    if looks_numeric {
+        if let Ok(float) = text.parse::<f64>() {
+            return Value::Float(float);
+        }
+    }
+    Value::Str(text.to_owned())
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, marker: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let pos = to_pos(marker);
+        let is_sequence = matches!(event, Event::SequenceStart(..));
+        match event {
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail(
+                        pos,
+                        "a rule file holds one document, but this one has a second (`---`)",
+                        Some("put each rule in a file of its own"),
+                    );
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let forced = match check_tag(tag.as_ref()) {
+                    Ok(forced) => forced,
+                    Err(tag) => {
+                        self.fail(pos, format!("the YAML tag `{tag}` is not supported"), Some("remove the tag; rule files use plain strings, numbers, lists and mappings"));
+                        return;
+                    }
+                };
+                let value = if style == TScalarStyle::Plain && forced != Some("str") {
+                    resolve_plain(&text)
+                } else {
+                    Value::Str(text)
+                };
+                let node = Node { value, pos };
+                if self.count(&node, 1) {
+                    self.push_value(node, anchor);
+                }
+            }
+            Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
+                if let Err(tag) = check_tag(tag.as_ref()) {
+                    self.fail(pos, format!("the YAML tag `{tag}` is not supported"), Some("remove the tag"));
+                    return;
+                }
+                let open = if is_sequence {
+                    Open::Seq(Node {
+                        value: Value::Seq(Vec::new()),
+                        pos,
+                    })
+                } else {
+                    Open::Map {
+                        node: Node {
+                            value: Value::Map(Vec::new()),
+                            pos,
+                        },
+                        pending_key: None,
+                    }
+                };
+                self.open(open, anchor, pos);
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
+            Event::Alias(anchor) => match self.anchors.get(&anchor).cloned() {
+                Some(mut node) => {
+                    let size = count_nodes(&node);
+                    node.pos = pos;
+                    if self.count(&node, size) {
+                        self.push_value(node, 0);
+                    }
+                }
+                None => self.fail(pos, "an alias refers to an anchor that is not defined", None),
+            },
+            _ => {}
+        }
+    }
+}
+
+fn count_nodes(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        Value::Map(entries) => 1 + entries.iter().map(|e| 1 + count_nodes(&e.value)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let node = parse("Name: a\nActions:\n  - ActionType: CREATE_TASK\n").unwrap();
+        let entry = node.entry("Actions").unwrap();
+        assert_eq!(entry.key_pos, Pos { line: 2, col: 1 });
+        let Value::Seq(items) = &entry.value.value else { panic!("not a list") };
+        let action_type = items[0].entry("ActionType").unwrap();
+        assert_eq!(action_type.key_pos, Pos { line: 3, col: 5 });
+        assert_eq!(action_type.value.pos, Pos { line: 3, col: 17 });
+    }
+
+    #[test]
+    fn resolves_plain_scalars_and_keeps_quoted_ones() {
+        let node = parse("a: 12\nb: '12'\nc: true\nd: 1.5\ne: ~\nf: !!str 7\n").unwrap();
+        assert_eq!(node.get("a").unwrap().value, Value::Int(12));
+        assert_eq!(node.get("b").unwrap().value, Value::Str("12".into()));
+        assert_eq!(node.get("c").unwrap().value, Value::Bool(true));
+        assert_eq!(node.get("d").unwrap().value, Value::Float(1.5));
+        assert_eq!(node.get("e").unwrap().value, Value::Null);
+        assert_eq!(node.get("f").unwrap().value, Value::Str("7".into()));
+    }
+
+    #[test]
+    fn expands_small_aliases() {
+        let node = parse("a: &x {k: v}\nb: *x\n").unwrap();
+        assert_eq!(node.get("a").unwrap().value, node.get("b").unwrap().value);
+    }
+
+    #[test]
+    fn stops_an_alias_bomb() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..12 {
+            let prev = level - 1;
+            text.push_str(&format!(
+                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("expands to more than"), "{}", err.message);
+    }
+
+    #[test]
+    fn refuses_duplicate_keys_deep_nesting_tags_and_second_documents() {
+        assert!(parse("a: 1\na: 2\n").unwrap_err().message.contains("duplicate key `a`"));
+        let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
+        assert!(parse(&deep).unwrap_err().message.contains("nests deeper"));
+        assert!(parse("a: !custom x\n").unwrap_err().message.contains("tag `!custom`"));
+        assert!(parse("a: 1\n---\nb: 2\n").unwrap_err().message.contains("second"));
+    }
+}

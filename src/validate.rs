@@ -1,0 +1,427 @@
+//! Validation: checks parsed rule files against the service model and the rules the model
+//! cannot express, and turns the valid ones into typed rules. Pure; every problem is reported.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::SourceRule;
+use crate::model::{enums, Rule};
+use crate::node::{Node, Pos, Value};
+use crate::service::{self, Problem, UnknownMembers, Violation};
+
+/// Total UTF-8 bytes a task's references may take (keys plus values).
+pub const MAX_REFERENCE_BYTES: usize = 4096;
+
+/// Members the service owns; they never belong in a rule file.
+const SERVER_FIELDS: &[&str] = &[
+    "RuleId",
+    "RuleArn",
+    "CreatedTime",
+    "LastUpdatedTime",
+    "LastUpdatedBy",
+    "RuleCapabilityTiers",
+];
+
+/// A valid rule with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredRule {
+    /// The rule, ready for the API.
+    pub rule: Rule,
+    /// Its file.
+    pub path: PathBuf,
+    /// Where its `Name` is written.
+    pub name_pos: Pos,
+}
+
+/// The outcome of validating a set of files.
+#[derive(Debug, Default)]
+pub struct Validated {
+    /// The rules that passed, sorted by name.
+    pub rules: Vec<DesiredRule>,
+    /// Every finding, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validated {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Validates every source; rules with errors are left out of `rules`.
+pub fn validate(sources: Vec<SourceRule>) -> Validated {
+    let mut validated = Validated::default();
+    for source in sources {
+        let mut found = Vec::new();
+        if let Some(rule) = validate_one(source, &mut found) {
+            validated.rules.push(rule);
+        }
+        validated.diagnostics.extend(found);
+    }
+    report_duplicate_names(&validated.rules, &mut validated.diagnostics);
+    validated.rules.sort_by(|a, b| a.rule.name.cmp(&b.rule.name));
+    diagnostic::sort(&mut validated.diagnostics);
+    validated
+}
+
+fn validate_one(source: SourceRule, found: &mut Vec<Diagnostic>) -> Option<DesiredRule> {
+    let SourceRule { path, mut node } = source;
+    let before = found.len();
+    remove_server_fields(&path, &mut node, found);
+    normalize_function(&path, &mut node, found);
+
+    let mut violations = Vec::new();
+    service::validate(
+        service::model(),
+        "CreateRuleRequest",
+        &node,
+        "",
+        UnknownMembers::Reject,
+        &mut violations,
+    );
+    // `Function` was reported above in its own terms; the model only knows it as a string.
+    violations.retain(|v| v.path != "Function");
+    found.extend(violations.iter().map(|v| describe(&path, v)));
+    check_actions(&path, &node, found);
+    check_trigger(&path, &node, found);
+
+    if found[before..].iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let name_pos = node.get("Name").map(|name| name.pos).unwrap_or_default();
+    match serde_json::from_value::<Rule>(node.to_json()) {
+        Ok(rule) => Some(DesiredRule {
+            rule,
+            path,
+            name_pos,
+        }),
+        Err(err) => {
+            found.push(Diagnostic::error(
+                &path,
+                None,
+                format!("the rule cannot be read: {err}"),
+            ));
+            None
+        }
+    }
+}
+
+fn remove_server_fields(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>) {
+    let Value::Map(entries) = &mut node.value else {
+        return;
+    };
+    entries.retain(|entry| {
+        if SERVER_FIELDS.contains(&entry.key.as_str()) {
+            found.push(
+                Diagnostic::error(
+                    path,
+                    Some(entry.key_pos),
+                    format!("`{}` is set by the service and cannot be written in a rule file", entry.key),
+                )
+                .with_hint("remove this key; rules are matched by `Name`"),
+            );
+            false
+        } else if entry.key == "ClientToken" || entry.key == "InstanceId" {
+            found.push(
+                Diagnostic::error(
+                    path,
+                    Some(entry.key_pos),
+                    format!("`{}` is chosen by connect-rules, not by rule files", entry.key),
+                )
+                .with_hint("remove this key; the instance comes from the target"),
+            );
+            false
+        } else {
+            true
+        }
+    });
+}
+
+/// Turns a mapping-form `Function` into its JSON string and checks a string-form one is JSON.
+fn normalize_function(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>) {
+    let Value::Map(entries) = &mut node.value else {
+        return;
+    };
+    let Some(entry) = entries.iter_mut().find(|entry| entry.key == "Function") else {
+        return;
+    };
+    let function = &mut entry.value;
+    match &function.value {
+        Value::Map(_) => {
+            let json = function.to_json();
+            function.value = Value::Str(json.to_string());
+        }
+        Value::Str(text) => match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Object(_)) => {}
+            Ok(other) => found.push(
+                Diagnostic::error(
+                    path,
+                    Some(function.pos),
+                    format!(
+                        "`Function` must be a JSON object, but it is {}",
+                        Node::from_json(&other).value.kind()
+                    ),
+                )
+                .with_hint(r#"write `{"Version":"2022-11-25","RuleFunction":{...}}`"#),
+            ),
+            Err(err) => found.push(
+                Diagnostic::error(
+                    path,
+                    Some(function.pos),
+                    format!(
+                        "`Function` is not valid JSON: {err} (at line {} column {} of the JSON)",
+                        err.line(),
+                        err.column()
+                    ),
+                )
+                .with_hint("write `Function` as a YAML mapping instead of a string, and the file's own syntax checks it"),
+            ),
+        },
+        Value::Null => {}
+        other => found.push(
+            Diagnostic::error(
+                path,
+                Some(function.pos),
+                format!("`Function` must be a JSON string or a mapping, but it is {}", other.kind()),
+            ),
+        ),
+    }
+}
+
+fn check_actions(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
+    let Some(Value::Seq(actions)) = node.get("Actions").map(|n| &n.value) else {
+        return;
+    };
+    for (index, action) in actions.iter().enumerate() {
+        let Value::Map(entries) = &action.value else {
+            continue;
+        };
+        let Some(action_type) = action.get("ActionType").and_then(Node::as_str) else {
+            continue;
+        };
+        let Some(expected) = enums::definition_member(action_type) else {
+            continue;
+        };
+        let here = format!("Actions[{index}]");
+        let definitions: Vec<_> = entries
+            .iter()
+            .filter(|entry| entry.key != "ActionType")
+            .filter(|entry| enums::ACTION_DEFINITIONS.iter().any(|(_, m)| *m == entry.key))
+            .collect();
+        if !definitions.iter().any(|entry| entry.key == expected) {
+            found.push(
+                Diagnostic::error(
+                    path,
+                    Some(action.pos),
+                    format!("`{here}` has ActionType `{action_type}` but no `{expected}`"),
+                )
+                .with_hint(format!("add `{expected}:` with the action's definition (`{{}}` where it has no members)")),
+            );
+        }
+        for entry in definitions.iter().filter(|entry| entry.key != expected) {
+            let owner = enums::ACTION_DEFINITIONS
+                .iter()
+                .find(|(_, member)| *member == entry.key)
+                .map_or("", |(kind, _)| *kind);
+            found.push(
+                Diagnostic::error(
+                    path,
+                    Some(entry.key_pos),
+                    format!("`{here}.{}` does not belong to ActionType `{action_type}`", entry.key),
+                )
+                .with_hint(format!(
+                    "an action carries only the definition of its type: keep `{expected}`, or set ActionType to `{owner}` and make the other definition a separate action"
+                )),
+            );
+        }
+        if let Some(references) = action
+            .get("TaskAction")
+            .and_then(|task| task.get("References"))
+        {
+            check_reference_size(path, &format!("{here}.TaskAction.References"), references, found);
+        }
+    }
+}
+
+fn check_reference_size(path: &Path, here: &str, references: &Node, found: &mut Vec<Diagnostic>) {
+    let Value::Map(entries) = &references.value else {
+        return;
+    };
+    let bytes: usize = entries
+        .iter()
+        .map(|entry| {
+            entry.key.len() + entry.value.get("Value").and_then(Node::as_str).map_or(0, str::len)
+        })
+        .sum();
+    if bytes > MAX_REFERENCE_BYTES {
+        found.push(
+            Diagnostic::error(
+                path,
+                Some(references.pos),
+                format!("`{here}` take {bytes} bytes; the service allows {MAX_REFERENCE_BYTES} in total"),
+            )
+            .with_hint("shorten the reference values or move them into the task's flow"),
+        );
+    }
+}
+
+fn check_trigger(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
+    let Some(trigger) = node.get("TriggerEventSource") else {
+        return;
+    };
+    let Some(source) = trigger.get("EventSourceName").and_then(Node::as_str) else {
+        return;
+    };
+    if enums::INTEGRATION_EVENT_SOURCES.contains(&source)
+        && trigger.get("IntegrationAssociationId").is_none()
+    {
+        found.push(
+            Diagnostic::error(
+                path,
+                Some(trigger.pos),
+                format!("`TriggerEventSource` for `{source}` needs `IntegrationAssociationId`"),
+            )
+            .with_hint("set it to the id of the instance's integration association, e.g. `${var.zendesk_integration_id}`"),
+        );
+    }
+}
+
+fn report_duplicate_names(rules: &[DesiredRule], found: &mut Vec<Diagnostic>) {
+    let mut first_by_name: BTreeMap<&str, &DesiredRule> = BTreeMap::new();
+    for rule in rules {
+        match first_by_name.get(rule.rule.name.as_str()) {
+            Some(first) => found.push(
+                Diagnostic::error(
+                    &rule.path,
+                    Some(rule.name_pos),
+                    format!(
+                        "the rule name `{}` is already used by `{}:{}`",
+                        rule.rule.name,
+                        first.path.display(),
+                        first.name_pos
+                    ),
+                )
+                .with_hint("rule names are unique within an instance; rename one of the two"),
+            ),
+            None => {
+                first_by_name.insert(&rule.rule.name, rule);
+            }
+        }
+    }
+}
+
+/// Turns a model violation into a message for a rule file.
+fn describe(path: &Path, violation: &Violation) -> Diagnostic {
+    let at = if violation.path.is_empty() {
+        "the rule".to_owned()
+    } else {
+        format!("`{}`", violation.path)
+    };
+    let pos = Some(violation.pos);
+    match &violation.problem {
+        Problem::Missing { member } => {
+            Diagnostic::error(path, pos, format!("{at} is missing the required key `{member}`"))
+        }
+        Problem::Unknown {
+            key,
+            suggestion,
+            expected,
+        } => {
+            let parent = violation
+                .path
+                .strip_suffix(key.as_str())
+                .map(|p| p.trim_end_matches('.'))
+                .filter(|p| !p.is_empty());
+            let place = parent.map_or("the rule".to_owned(), |p| format!("`{p}`"));
+            let diagnostic =
+                Diagnostic::error(path, pos, format!("unknown key `{key}` in {place}"));
+            match suggestion {
+                Some(suggestion) => diagnostic.with_hint(format!("did you mean `{suggestion}`?")),
+                None => diagnostic.with_hint(format!("expected one of: {}", expected.join(", "))),
+            }
+        }
+        Problem::WrongType { expected, found } => Diagnostic::error(
+            path,
+            pos,
+            format!("{at} must be {expected}, but it is {found}"),
+        )
+        .with_hint(if *expected == "a string" {
+            "put the value in quotes to keep it as text"
+        } else {
+            "check the indentation and the value's form"
+        }),
+        Problem::NotInEnum {
+            value,
+            allowed,
+            suggestion,
+        } => {
+            let diagnostic = Diagnostic::error(
+                path,
+                pos,
+                format!("{at} has the unknown value `{}`", shorten(value)),
+            );
+            match suggestion {
+                Some(suggestion) => diagnostic.with_hint(format!("did you mean `{suggestion}`?")),
+                None => diagnostic.with_hint(format!("expected one of: {}", allowed.join(", "))),
+            }
+        }
+        Problem::Length {
+            len,
+            min,
+            max,
+            unit,
+        } => Diagnostic::error(
+            path,
+            pos,
+            format!("{at} has {len} {unit}; {}", bounds(*min, *max, unit)),
+        ),
+        Problem::Pattern { pattern } => {
+            let diagnostic = Diagnostic::error(
+                path,
+                pos,
+                format!("{at} must match the pattern `{pattern}`"),
+            );
+            if violation.path == "Name" {
+                diagnostic.with_hint("use only letters, digits, `.`, `_` and `-` (no spaces)")
+            } else if violation.path.starts_with("Tags") {
+                diagnostic.with_hint("tag keys may not start with `aws:` and use letters, digits, spaces and `_.:/=+-@`")
+            } else {
+                diagnostic
+            }
+        }
+        Problem::Range { value, min, max } => Diagnostic::error(
+            path,
+            pos,
+            format!("{at} is {value}; {}", bounds(*min, *max, "")),
+        ),
+        Problem::UnionCount { set } => Diagnostic::error(
+            path,
+            pos,
+            format!("{at} must set exactly one member, but sets {set}"),
+        ),
+    }
+}
+
+fn bounds(min: Option<i64>, max: Option<i64>, unit: &str) -> String {
+    let (verb, unit) = if unit.is_empty() {
+        ("be", String::new())
+    } else {
+        ("have", format!(" {unit}"))
+    };
+    match (min, max) {
+        (Some(min), Some(max)) => format!("it must {verb} between {min} and {max}{unit}"),
+        (Some(min), None) => format!("it must {verb} at least {min}{unit}"),
+        (None, Some(max)) => format!("it must {verb} at most {max}{unit}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(57).collect::<String>())
+    } else {
+        text.to_owned()
+    }
+}
