@@ -14,3 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod schema;
 pub mod style;
+pub mod client;
+pub mod config;
+pub mod diff;
+pub mod plan;

@@ -379,3 +379,46 @@ pub struct PreEvaluationFilter {
     #[schemars(extend("enum" = ["EQUALS"]))]
     pub operator: String,
 }
+
+#[cfg(test)]
+impl Rule {
+    /// A small valid post-call rule named `name`, for tests.
+    pub fn test(name: &str) -> Self {
+        Rule {
+            name: name.to_owned(),
+            trigger_event_source: RuleTriggerEventSource {
+                event_source_name: "OnPostCallAnalysisAvailable".to_owned(),
+                integration_association_id: None,
+            },
+            function: r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript","Negate":false}]}}"#.to_owned(),
+            actions: vec![RuleAction {
+                action_type: "ASSIGN_CONTACT_CATEGORY".to_owned(),
+                assign_contact_category_action: Some(EmptyDefinition {}),
+                ..RuleAction::default()
+            }],
+            publish_status: "PUBLISHED".to_owned(),
+            pre_evaluation_filters: None,
+            tags: BTreeMap::new(),
+        }
+    }
+
+    /// The same rule with a tag.
+    #[must_use]
+    pub fn tag(mut self, key: &str, value: &str) -> Self {
+        self.tags.insert(key.to_owned(), value.to_owned());
+        self
+    }
+
+    /// The same rule, live, with the given id.
+    pub fn live(self, rule_id: &str) -> super::LiveRule {
+        super::LiveRule {
+            rule_arn: format!("arn:aws:connect:us-east-1:123456789012:instance/i/rule/{rule_id}"),
+            rule_id: rule_id.to_owned(),
+            rule: self,
+            rule_capability_tiers: Vec::new(),
+            created_time: 1_700_000_000.0,
+            last_updated_time: 1_700_000_100.0,
+            last_updated_by: "arn:aws:iam::123456789012:user/someone".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Errors from the rule operations, classified so callers can branch on them.
+
+use aws_sdk_connect::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+/// What kind of failure a call had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiErrorKind {
+    /// ResourceNotFoundException: the instance or rule does not exist.
+    NotFound,
+    /// AccessDeniedException (or a signature/credential refusal).
+    AccessDenied,
+    /// ResourceConflictException: a name is taken, or a token reused.
+    Conflict,
+    /// ThrottlingException after the SDK's retries.
+    Throttled,
+    /// InvalidRequestException / InvalidParameterException: the service refused the input.
+    Invalid,
+    /// ServiceQuotaExceededException.
+    QuotaExceeded,
+    /// InternalServiceException or another 5xx after retries.
+    Internal,
+    /// The request never got an answer (connection, timeout, credentials).
+    Transport,
+}
+
+/// A failed call, naming the operation and the instance.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{operation} on instance `{instance_id}` failed: {message}")]
+pub struct ApiError {
+    /// The API operation.
+    pub operation: &'static str,
+    /// The instance.
+    pub instance_id: String,
+    /// The classification.
+    pub kind: ApiErrorKind,
+    /// The service's error code, when it sent one.
+    pub code: Option<String>,
+    /// The service's message, or the transport failure.
+    pub message: String,
+}
+
+impl ApiError {
+    /// Classifies an SDK error.
+    pub fn from_sdk<E, R>(operation: &'static str, instance_id: &str, err: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let code = err.code().map(str::to_owned);
+        let kind = match code.as_deref() {
+            Some("ResourceNotFoundException") => ApiErrorKind::NotFound,
+            Some(
+                "AccessDeniedException"
+                | "UnrecognizedClientException"
+                | "InvalidSignatureException"
+                | "ExpiredTokenException",
+            ) => ApiErrorKind::AccessDenied,
+            Some("ResourceConflictException" | "IdempotencyException") => ApiErrorKind::Conflict,
+            Some("ThrottlingException" | "TooManyRequestsException") => ApiErrorKind::Throttled,
+            Some("InvalidRequestException" | "InvalidParameterException" | "ValidationException") => {
+                ApiErrorKind::Invalid
+            }
+            Some("ServiceQuotaExceededException" | "LimitExceededException") => {
+                ApiErrorKind::QuotaExceeded
+            }
+            Some(_) => ApiErrorKind::Internal,
+            None => match &err {
+                SdkError::ServiceError(_) => ApiErrorKind::Internal,
+                _ => ApiErrorKind::Transport,
+            },
+        };
+        let message = match (err.message(), &code) {
+            (Some(message), Some(code)) => format!("{code}: {message}"),
+            (None, Some(code)) => code.clone(),
+            _ => DisplayErrorContext(&err).to_string(),
+        };
+        ApiError {
+            operation,
+            instance_id: instance_id.to_owned(),
+            kind,
+            code,
+            message,
+        }
+    }
+
+    /// A request that could not be built from the rule (a bug or an unvalidated rule).
+    pub fn invalid_input(operation: &'static str, rule_name: &str, err: &anyhow::Error) -> Self {
+        ApiError {
+            operation,
+            instance_id: String::new(),
+            kind: ApiErrorKind::Invalid,
+            code: None,
+            message: format!("rule `{rule_name}`: {err:#}"),
+        }
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match self.kind {
+            ApiErrorKind::NotFound => "check the target's `instance_id` and `region`",
+            ApiErrorKind::AccessDenied => "check the credentials and that the role allows connect:ListRules, connect:DescribeRule (plan) and connect:CreateRule, connect:UpdateRule, connect:DeleteRule, connect:TagResource, connect:UntagResource (apply)",
+            ApiErrorKind::Throttled => "the account's API rate is exhausted; lower `--concurrency` or retry later",
+            ApiErrorKind::Transport => "check the network, the endpoint URL and the credentials",
+            ApiErrorKind::Conflict => "re-run `connect-rules plan`; the instance changed",
+            ApiErrorKind::Invalid | ApiErrorKind::QuotaExceeded | ApiErrorKind::Internal => {
+                "see the service's message above"
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The narrow client: the rule operations connect-rules calls, over `aws_sdk_connect::Client`.
+//!
+//! Both the AWS targets and the embedded local instance go through this one path; the local
+//! instance is the emulator reached over loopback HTTP with an endpoint override.
+
+mod convert;
+mod error;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::BehaviorVersion;
+use aws_sdk_connect::config::{Credentials, Region};
+
+use crate::model::{LiveRule, Rule, RuleSummary};
+
+pub use error::{ApiError, ApiErrorKind};
+
+/// The most rules ListRules returns per page.
+pub const MAX_PAGE_SIZE: i32 = 200;
+
+/// How to reach an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The Connect instance id.
+    pub instance_id: String,
+    /// AWS region.
+    pub region: String,
+    /// Named profile from the shared config files.
+    pub profile: Option<String>,
+    /// Endpoint override (the emulator, or a VPC endpoint).
+    pub endpoint_url: Option<String>,
+    /// Use fixed dummy credentials instead of the default chain (the local instance only).
+    pub static_credentials: bool,
+    /// Attempts per call, first try included, with backoff on throttling and 5xx.
+    pub max_attempts: u32,
+}
+
+/// The rule operations on one instance.
+#[derive(Debug, Clone)]
+pub struct ConnectClient {
+    sdk: aws_sdk_connect::Client,
+    instance_id: String,
+}
+
+impl ConnectClient {
+    /// Builds the SDK client: credentials from aws-config's default chain (env, profiles, SSO,
+    /// IMDS) unless the endpoint is the local instance.
+    pub async fn connect(endpoint: &Endpoint) -> Self {
+        let retry = RetryConfig::standard()
+            .with_max_attempts(endpoint.max_attempts.max(1))
+            .with_initial_backoff(Duration::from_millis(200))
+            .with_max_backoff(Duration::from_secs(20));
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(endpoint.region.clone()))
+            .retry_config(retry);
+        if let Some(profile) = &endpoint.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(url) = &endpoint.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        if endpoint.static_credentials {
+            loader = loader.credentials_provider(Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "connect-rules-local",
+            ));
+        }
+        let shared = loader.load().await;
+        ConnectClient {
+            sdk: aws_sdk_connect::Client::new(&shared),
+            instance_id: endpoint.instance_id.clone(),
+        }
+    }
+
+    /// The instance this client talks to.
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+
+    /// One page of ListRules.
+    pub async fn list_rules_page(
+        &self,
+        next_token: Option<String>,
+    ) -> Result<(Vec<RuleSummary>, Option<String>), ApiError> {
+        let page = self
+            .sdk
+            .list_rules()
+            .instance_id(&self.instance_id)
+            .max_results(MAX_PAGE_SIZE)
+            .set_next_token(next_token)
+            .send()
+            .await
+            .map_err(|err| ApiError::from_sdk("ListRules", &self.instance_id, err))?;
+        let summaries = page
+            .rule_summary_list()
+            .iter()
+            .map(convert::summary_from_sdk)
+            .collect();
+        Ok((summaries, page.next_token().map(str::to_owned)))
+    }
+
+    /// DescribeRule; `None` when the rule no longer exists.
+    pub async fn describe_rule(&self, rule_id: &str) -> Result<Option<LiveRule>, ApiError> {
+        match self
+            .sdk
+            .describe_rule()
+            .instance_id(&self.instance_id)
+            .rule_id(rule_id)
+            .send()
+            .await
+        {
+            Ok(output) => Ok(output.rule().map(convert::live_rule_from_sdk)),
+            Err(err) => {
+                let err = ApiError::from_sdk("DescribeRule", &self.instance_id, err);
+                if err.kind == ApiErrorKind::NotFound {
+                    Ok(None)
+                } else {
+                    Err(err)
+                }
+            }
+        }
+    }
+
+    /// CreateRule with the given idempotency token; returns `(RuleArn, RuleId)`.
+    pub async fn create_rule(
+        &self,
+        rule: &Rule,
+        client_token: &str,
+    ) -> Result<(String, String), ApiError> {
+        let fail = |err: anyhow::Error| ApiError::invalid_input("CreateRule", &rule.name, &err);
+        let output = self
+            .sdk
+            .create_rule()
+            .instance_id(&self.instance_id)
+            .name(&rule.name)
+            .trigger_event_source(convert::trigger_to_sdk(&rule.trigger_event_source).map_err(fail)?)
+            .function(&rule.function)
+            .set_actions(Some(convert::actions_to_sdk(&rule.actions).map_err(fail)?))
+            .publish_status(rule.publish_status.as_str().into())
+            .set_pre_evaluation_filters(
+                convert::filters_to_sdk(rule.pre_evaluation_filters.as_ref()).map_err(fail)?,
+            )
+            .set_tags(if rule.tags.is_empty() {
+                None
+            } else {
+                Some(rule.tags.clone().into_iter().collect())
+            })
+            .client_token(client_token)
+            .send()
+            .await
+            .map_err(|err| ApiError::from_sdk("CreateRule", &self.instance_id, err))?;
+        Ok((output.rule_arn().to_owned(), output.rule_id().to_owned()))
+    }
+
+    /// UpdateRule: replaces name, function, actions, publish status and filters.
+    pub async fn update_rule(&self, rule_id: &str, rule: &Rule) -> Result<(), ApiError> {
+        let fail = |err: anyhow::Error| ApiError::invalid_input("UpdateRule", &rule.name, &err);
+        self.sdk
+            .update_rule()
+            .instance_id(&self.instance_id)
+            .rule_id(rule_id)
+            .name(&rule.name)
+            .function(&rule.function)
+            .set_actions(Some(convert::actions_to_sdk(&rule.actions).map_err(fail)?))
+            .publish_status(rule.publish_status.as_str().into())
+            .set_pre_evaluation_filters(
+                convert::filters_to_sdk(rule.pre_evaluation_filters.as_ref()).map_err(fail)?,
+            )
+            .send()
+            .await
+            .map_err(|err| ApiError::from_sdk("UpdateRule", &self.instance_id, err))?;
+        Ok(())
+    }
+
+    /// DeleteRule.
+    pub async fn delete_rule(&self, rule_id: &str) -> Result<(), ApiError> {
+        self.sdk
+            .delete_rule()
+            .instance_id(&self.instance_id)
+            .rule_id(rule_id)
+            .send()
+            .await
+            .map_err(|err| ApiError::from_sdk("DeleteRule", &self.instance_id, err))?;
+        Ok(())
+    }
+
+    /// TagResource on a rule ARN.
+    pub async fn tag_rule(&self, rule_arn: &str, tags: &BTreeMap<String, String>) -> Result<(), ApiError> {
+        self.sdk
+            .tag_resource()
+            .resource_arn(rule_arn)
+            .set_tags(Some(tags.clone().into_iter().collect()))
+            .send()
+            .await
+            .map_err(|err| ApiError::from_sdk("TagResource", &self.instance_id, err))?;
+        Ok(())
+    }
+
+    /// UntagResource on a rule ARN.
+    pub async fn untag_rule(&self, rule_arn: &str, keys: &[String]) -> Result<(), ApiError> {
+        self.sdk
+            .untag_resource()
+            .resource_arn(rule_arn)
+            .set_tag_keys(Some(keys.to_vec()))
+            .send()
+            .await
+            .map_err(|err| ApiError::from_sdk("UntagResource", &self.instance_id, err))?;
+        Ok(())
+    }
+}

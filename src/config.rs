@@ -1,0 +1,322 @@
+//! `connect-rules.yaml`: the rules folder, the targets and their variables.
+//!
+//! Parsing is pure (text in, settings out); the command layer reads the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The config file name, looked up in the current directory.
+pub const CONFIG_FILE: &str = "connect-rules.yaml";
+/// Where the embedded local instance keeps its state when nothing else is configured.
+pub const DEFAULT_LOCAL_STATE: &str = ".connect-rules/local-instance.json";
+/// The instance id the embedded local instance uses.
+pub const LOCAL_INSTANCE_ID: &str = "local";
+/// The target name used when there is no config file.
+pub const DEFAULT_TARGET: &str = "local";
+
+/// The whole config file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The folder with the rule files, relative to the config file.
+    #[serde(default)]
+    pub rules: Option<PathBuf>,
+    /// The target used when `--target` is not given.
+    #[serde(default)]
+    pub default_target: Option<String>,
+    /// Rule names (or globs with `*` and `?`) that other tools manage: never planned.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Treat every live rule as owned, so rules not in git are deleted (needs `--allow-delete`).
+    #[serde(default)]
+    pub manage_all: bool,
+    /// Named targets.
+    #[serde(default)]
+    pub targets: BTreeMap<String, TargetConfig>,
+}
+
+/// One target as written in the config file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetConfig {
+    /// The Connect instance id (or give `instance_arn`).
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    /// The instance ARN; gives the id and the region.
+    #[serde(default)]
+    pub instance_arn: Option<String>,
+    /// AWS region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Named AWS profile.
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Endpoint override.
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    /// Serve this state file with the embedded emulator instead of calling AWS.
+    #[serde(default)]
+    pub local_state: Option<PathBuf>,
+    /// Values for `${var.NAME}`.
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// Concurrent DescribeRule calls while reading the instance.
+    #[serde(default)]
+    pub concurrency: Option<usize>,
+}
+
+/// Where a resolved target lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetKind {
+    /// An Amazon Connect instance (or any endpoint speaking its API).
+    Aws {
+        /// Region.
+        region: String,
+        /// Profile.
+        profile: Option<String>,
+        /// Endpoint override.
+        endpoint_url: Option<String>,
+    },
+    /// The embedded local instance persisted at this file.
+    Local {
+        /// The state file.
+        state: PathBuf,
+    },
+}
+
+/// A target ready to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Its name.
+    pub name: String,
+    /// The instance id.
+    pub instance_id: String,
+    /// How to reach it.
+    pub kind: TargetKind,
+    /// Variables for the rule files.
+    pub variables: BTreeMap<String, String>,
+    /// Describe concurrency.
+    pub concurrency: usize,
+}
+
+/// Overrides from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct TargetOverrides {
+    /// `--target`.
+    pub target: Option<String>,
+    /// `--instance-id`.
+    pub instance_id: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// `--var`.
+    pub variables: Vec<(String, String)>,
+}
+
+/// Parses the config file's text; `origin` names it in errors.
+pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
+    if text.trim().is_empty() {
+        return Ok(Config::default());
+    }
+    serde_yaml::from_str(text).map_err(|err| {
+        let place = err
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        anyhow::anyhow!(
+            "{}{place}: error: {}\n  hint: see the README's `connect-rules.yaml` section for the keys a config file takes",
+            origin.display(),
+            err
+        )
+    })
+}
+
+/// Splits `arn:aws:connect:REGION:ACCOUNT:instance/ID` into `(region, id)`.
+pub fn parse_instance_arn(arn: &str) -> Option<(String, String)> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some("connect"), Some(region), Some(_account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let id = resource.strip_prefix("instance/")?;
+    (!id.is_empty() && !id.contains('/')).then(|| (region.to_owned(), id.to_owned()))
+}
+
+/// Default DescribeRule concurrency: the service's default quota is 2 requests/second with a
+/// burst of 5, so more workers only buy throttling.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+impl Config {
+    /// Resolves the target to use from the config and the command line.
+    pub fn resolve_target(&self, overrides: &TargetOverrides) -> anyhow::Result<Target> {
+        let name = overrides
+            .target
+            .clone()
+            .or_else(|| self.default_target.clone())
+            .unwrap_or_else(|| {
+                if self.targets.len() == 1 {
+                    self.targets.keys().next().cloned().unwrap_or_default()
+                } else {
+                    DEFAULT_TARGET.to_owned()
+                }
+            });
+        let configured = match self.targets.get(&name) {
+            Some(target) => target.clone(),
+            None if name == DEFAULT_TARGET => TargetConfig::default(),
+            None => {
+                let known: Vec<&str> = self.targets.keys().map(String::as_str).collect();
+                anyhow::bail!(
+                    "there is no target `{name}` in `{CONFIG_FILE}`\n  hint: the targets are: {}",
+                    if known.is_empty() { "(none)".to_owned() } else { known.join(", ") }
+                );
+            }
+        };
+        let mut variables = configured.variables.clone();
+        variables.extend(overrides.variables.iter().cloned());
+        let concurrency = configured.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1);
+
+        let (arn_region, arn_id) = match &configured.instance_arn {
+            Some(arn) => {
+                let (region, id) = parse_instance_arn(arn).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "target `{name}`: `instance_arn` `{arn}` is not an instance ARN\n  hint: it looks like arn:aws:connect:us-east-1:123456789012:instance/INSTANCE_ID"
+                    )
+                })?;
+                (Some(region), Some(id))
+            }
+            None => (None, None),
+        };
+        let instance_id = overrides
+            .instance_id
+            .clone()
+            .or(configured.instance_id.clone())
+            .or(arn_id);
+        let region = overrides
+            .region
+            .clone()
+            .or(configured.region.clone())
+            .or(arn_region);
+        let endpoint_url = overrides
+            .endpoint_url
+            .clone()
+            .or(configured.endpoint_url.clone());
+        let profile = overrides.profile.clone().or(configured.profile.clone());
+
+        let is_aws = instance_id.is_some() && configured.local_state.is_none();
+        let kind = if is_aws {
+            TargetKind::Aws {
+                region: region
+                    .or_else(|| std::env::var("AWS_REGION").ok())
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "target `{name}` has no region\n  hint: set `region` in `{CONFIG_FILE}`, pass `--region`, or set AWS_REGION"
+                        )
+                    })?,
+                profile,
+                endpoint_url,
+            }
+        } else {
+            TargetKind::Local {
+                state: configured
+                    .local_state
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(DEFAULT_LOCAL_STATE)),
+            }
+        };
+        Ok(Target {
+            name,
+            instance_id: instance_id.unwrap_or_else(|| LOCAL_INSTANCE_ID.to_owned()),
+            kind,
+            variables,
+            concurrency,
+        })
+    }
+
+    /// The rules folder: the config's, or `rules`.
+    pub fn rules_dir(&self) -> PathBuf {
+        self.rules.clone().unwrap_or_else(|| PathBuf::from("rules"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_config_means_the_local_instance() {
+        let target = Config::default()
+            .resolve_target(&TargetOverrides::default())
+            .unwrap();
+        assert_eq!(target.name, "local");
+        assert_eq!(target.instance_id, LOCAL_INSTANCE_ID);
+        assert_eq!(
+            target.kind,
+            TargetKind::Local {
+                state: PathBuf::from(DEFAULT_LOCAL_STATE)
+            }
+        );
+    }
+
+    #[test]
+    fn an_instance_arn_gives_id_and_region_and_flags_override() {
+        let config = parse(
+            "targets:\n  prod:\n    instance_arn: arn:aws:connect:eu-west-2:123456789012:instance/abc-123\n    variables: {flow: f1}\n",
+            Path::new("connect-rules.yaml"),
+        )
+        .unwrap();
+        let target = config
+            .resolve_target(&TargetOverrides {
+                variables: vec![("extra".into(), "x".into())],
+                ..TargetOverrides::default()
+            })
+            .unwrap();
+        assert_eq!(target.name, "prod");
+        assert_eq!(target.instance_id, "abc-123");
+        assert!(matches!(target.kind, TargetKind::Aws { ref region, .. } if region == "eu-west-2"));
+        assert_eq!(target.variables.len(), 2);
+        let overridden = config
+            .resolve_target(&TargetOverrides {
+                region: Some("us-west-2".into()),
+                ..TargetOverrides::default()
+            })
+            .unwrap();
+        assert!(matches!(overridden.kind, TargetKind::Aws { ref region, .. } if region == "us-west-2"));
+    }
+
+    #[test]
+    fn unknown_keys_and_targets_are_clear_errors() {
+        let err = parse("targts: {}\n", Path::new("connect-rules.yaml")).unwrap_err();
+        assert!(err.to_string().contains("connect-rules.yaml:1:1"), "{err}");
+        let err = Config::default()
+            .resolve_target(&TargetOverrides {
+                target: Some("prod".into()),
+                ..TargetOverrides::default()
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("no target `prod`"), "{err}");
+    }
+
+    #[test]
+    fn instance_arns_are_checked() {
+        assert_eq!(
+            parse_instance_arn("arn:aws:connect:us-east-1:123456789012:instance/i-1"),
+            Some(("us-east-1".into(), "i-1".into()))
+        );
+        assert_eq!(parse_instance_arn("arn:aws:s3:::bucket"), None);
+        assert_eq!(
+            parse_instance_arn("arn:aws:connect:us-east-1:1:instance/i/rule/r"),
+            None
+        );
+    }
+}

@@ -1,0 +1,436 @@
+//! The diff: desired rules against live rules, matched by name. Pure.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::model::{enums, EmptyDefinition, LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
+use crate::plan::{Change, FieldChange, Plan, PlanTarget, UnmanagedRule};
+use crate::validate::DesiredRule;
+
+/// Choices that shape the diff.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions {
+    /// Treat every live rule as owned by the tool.
+    pub manage_all: bool,
+    /// Names or globs (`*`, `?`) of rules managed elsewhere.
+    pub ignore: Vec<String>,
+}
+
+/// Compares desired with live and returns the plan.
+pub fn diff(
+    target: PlanTarget,
+    desired: &[DesiredRule],
+    live: &[LiveRule],
+    options: &DiffOptions,
+) -> Plan {
+    let ignored = |name: &str| options.ignore.iter().any(|pattern| glob_match(pattern, name));
+    let live_by_name: BTreeMap<&str, &LiveRule> =
+        live.iter().map(|rule| (rule.rule.name.as_str(), rule)).collect();
+    let desired_names: BTreeSet<&str> = desired.iter().map(|d| d.rule.name.as_str()).collect();
+
+    let mut changes = Vec::new();
+    for wanted in desired {
+        if ignored(&wanted.rule.name) {
+            continue;
+        }
+        let after = with_ownership(&wanted.rule);
+        let source = wanted.path.display().to_string();
+        match live_by_name.get(wanted.rule.name.as_str()) {
+            None => changes.push(Change::Create { after, source }),
+            Some(current) => {
+                let fields = changed_fields(&current.rule, &after);
+                if fields.is_empty() {
+                    continue;
+                }
+                let before = (*current).clone();
+                if let Some(reason) = replace_reason(&current.rule, &after) {
+                    changes.push(Change::Replace {
+                        before,
+                        after,
+                        source,
+                        reason,
+                        fields,
+                    });
+                } else {
+                    changes.push(Change::Update {
+                        before,
+                        after,
+                        source,
+                        fields,
+                    });
+                }
+            }
+        }
+    }
+
+    let mut unmanaged = Vec::new();
+    for current in live {
+        let name = current.rule.name.as_str();
+        if desired_names.contains(name) {
+            continue;
+        }
+        if ignored(name) {
+            unmanaged.push(UnmanagedRule {
+                name: name.to_owned(),
+                rule_id: current.rule_id.clone(),
+                reason: "ignored by the config's `ignore` list".to_owned(),
+            });
+        } else if options.manage_all || is_owned(current) {
+            changes.push(Change::Delete {
+                before: current.clone(),
+            });
+        } else {
+            unmanaged.push(UnmanagedRule {
+                name: name.to_owned(),
+                rule_id: current.rule_id.clone(),
+                reason: format!("not in git and not tagged `{OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE}`"),
+            });
+        }
+    }
+    Plan::new(target, changes, unmanaged)
+}
+
+/// Whether a live rule carries the ownership tag.
+pub fn is_owned(rule: &LiveRule) -> bool {
+    rule.rule.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE)
+}
+
+/// The desired rule as the tool will write it: with the ownership tag.
+pub fn with_ownership(rule: &Rule) -> Rule {
+    let mut owned = rule.clone();
+    owned
+        .tags
+        .insert(OWNERSHIP_TAG_KEY.to_owned(), OWNERSHIP_TAG_VALUE.to_owned());
+    owned
+}
+
+fn replace_reason(live: &Rule, desired: &Rule) -> Option<String> {
+    let before = &live.trigger_event_source;
+    let after = &desired.trigger_event_source;
+    if before.event_source_name != after.event_source_name {
+        return Some(format!(
+            "TriggerEventSource changes from `{}` to `{}`, which UpdateRule cannot change",
+            before.event_source_name, after.event_source_name
+        ));
+    }
+    if before.integration_association_id != after.integration_association_id {
+        return Some(
+            "TriggerEventSource.IntegrationAssociationId changes, which UpdateRule cannot change"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+/// The fields that differ, each as pretty text for the line diff.
+pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
+    let live = normalized(live);
+    let desired = normalized(desired);
+    let mut fields = Vec::new();
+    let mut compare = |field: &str, before: Option<Value>, after: Option<Value>| {
+        let before = before.filter(|v| !is_empty(v));
+        let after = after.filter(|v| !is_empty(v));
+        if before.as_ref().map(canonical) != after.as_ref().map(canonical) {
+            fields.push(FieldChange {
+                field: field.to_owned(),
+                before: before.as_ref().map(pretty).unwrap_or_default(),
+                after: after.as_ref().map(pretty).unwrap_or_default(),
+            });
+        }
+    };
+    compare(
+        "TriggerEventSource",
+        to_json(&live.trigger_event_source),
+        to_json(&desired.trigger_event_source),
+    );
+    compare(
+        "Function",
+        Some(function_json(&live.function)),
+        Some(function_json(&desired.function)),
+    );
+    compare("Actions", to_json(&live.actions), to_json(&desired.actions));
+    compare(
+        "PublishStatus",
+        Some(Value::String(live.publish_status.clone())),
+        Some(Value::String(desired.publish_status.clone())),
+    );
+    compare(
+        "PreEvaluationFilters",
+        to_json(&live.pre_evaluation_filters),
+        to_json(&desired.pre_evaluation_filters),
+    );
+    compare("Tags", to_json(&live.tags), to_json(&desired.tags));
+    fields
+}
+
+/// Fills in the empty definitions that some clients drop, so they never show as a change.
+fn normalized(rule: &Rule) -> Rule {
+    let mut rule = rule.clone();
+    for action in &mut rule.actions {
+        let slot = match enums::definition_member(&action.action_type) {
+            Some("AssignContactCategoryAction") => &mut action.assign_contact_category_action,
+            Some("EndAssociatedTasksAction") => &mut action.end_associated_tasks_action,
+            Some("EndAssociatedEmailsAction") => &mut action.end_associated_emails_action,
+            _ => continue,
+        };
+        slot.get_or_insert(EmptyDefinition {});
+    }
+    if rule
+        .pre_evaluation_filters
+        .as_ref()
+        .is_some_and(|f| f.and_conditions.as_ref().is_none_or(Vec::is_empty))
+    {
+        rule.pre_evaluation_filters = None;
+    }
+    rule
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Option<Value> {
+    serde_json::to_value(value).ok()
+}
+
+/// The Function as JSON; text that is not JSON is compared as text.
+fn function_json(function: &str) -> Value {
+    serde_json::from_str(function).unwrap_or_else(|_| Value::String(function.to_owned()))
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Object(map) => map.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// A form in which equal documents are equal: keys sorted, numbers as f64.
+fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let sorted: BTreeMap<&String, Value> = map.iter().map(|(k, v)| (k, canonical(v))).collect();
+            Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        Value::Number(number) => number
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map_or_else(|| value.clone(), Value::Number),
+        other => other.clone(),
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+/// Matches `*` (any run) and `?` (one character); anything else literally.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    let (mut p, mut n) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some(p);
+            mark = n;
+            p += 1;
+        } else if let Some(s) = star {
+            p = s + 1;
+            mark += 1;
+            n = mark;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::model::{EventBridgeActionDefinition, RuleAction};
+    use crate::plan::Summary;
+
+    fn target() -> PlanTarget {
+        PlanTarget {
+            name: "test".into(),
+            instance_id: "i".into(),
+        }
+    }
+
+    fn desired(rules: &[Rule]) -> Vec<DesiredRule> {
+        rules
+            .iter()
+            .map(|rule| DesiredRule {
+                rule: rule.clone(),
+                path: PathBuf::from(format!("rules/{}.yaml", rule.name)),
+                name_pos: crate::node::Pos { line: 1, col: 7 },
+            })
+            .collect()
+    }
+
+    fn owned(rule: Rule) -> Rule {
+        rule.tag(OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE)
+    }
+
+    fn plan(want: &[Rule], live: &[LiveRule], options: &DiffOptions) -> Plan {
+        diff(target(), &desired(want), live, options)
+    }
+
+    #[test]
+    fn identical_rules_need_no_change() {
+        let live = [owned(Rule::test("a")).live("r1")];
+        let plan = plan(&[Rule::test("a")], &live, &DiffOptions::default());
+        assert!(!plan.has_changes(), "{:?}", plan.changes);
+    }
+
+    #[test]
+    fn a_rule_only_in_git_is_created_with_the_ownership_tag() {
+        let plan = plan(&[Rule::test("a")], &[], &DiffOptions::default());
+        let [Change::Create { after, source }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(after.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str), Some(OWNERSHIP_TAG_VALUE));
+        assert_eq!(source, "rules/a.yaml");
+        assert_eq!(plan.summary, Summary { create: 1, ..Summary::default() });
+    }
+
+    #[test]
+    fn functions_equal_as_json_are_not_a_change() {
+        let mut reformatted = Rule::test("a");
+        let value: Value = serde_json::from_str(&reformatted.function).unwrap();
+        reformatted.function = serde_json::to_string_pretty(&value).unwrap();
+        // Key order and 1 vs 1.0 do not matter either.
+        reformatted.function = reformatted
+            .function
+            .replacen("\"Version\": \"2022-11-25\",", "", 1)
+            .replacen('{', "{\"Version\": \"2022-11-25\",", 1);
+        let live = [owned(Rule::test("a")).live("r1")];
+        let plan = plan(&[reformatted], &live, &DiffOptions::default());
+        assert!(!plan.has_changes(), "{:?}", plan.changes);
+    }
+
+    #[test]
+    fn a_changed_function_is_an_update_with_a_pretty_diff() {
+        let mut changed = Rule::test("a");
+        changed.function = changed.function.replace("refund", "cancel");
+        let live = [owned(Rule::test("a")).live("r1")];
+        let plan = plan(&[changed], &live, &DiffOptions::default());
+        let [Change::Update { fields, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].field, "Function");
+        assert!(fields[0].before.lines().count() > 5, "not pretty-printed: {}", fields[0].before);
+        assert!(fields[0].before.contains("\"refund\""));
+        assert!(fields[0].after.contains("\"cancel\""));
+        assert_eq!(plan.changes[0].api_calls(), ["UpdateRule"]);
+    }
+
+    #[test]
+    fn a_tag_only_change_uses_the_tagging_calls() {
+        let live = [owned(Rule::test("a")).live("r1")];
+        let plan = plan(&[Rule::test("a").tag("team", "qa")], &live, &DiffOptions::default());
+        let [change @ Change::Update { fields, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(fields[0].field, "Tags");
+        assert_eq!(change.api_calls(), ["TagResource", "UntagResource"]);
+    }
+
+    #[test]
+    fn a_new_event_source_means_replace_with_the_reason() {
+        let mut moved = Rule::test("a");
+        moved.trigger_event_source.event_source_name = "OnRealTimeCallAnalysisAvailable".into();
+        let live = [owned(Rule::test("a")).live("r1")];
+        let plan = plan(&[moved], &live, &DiffOptions::default());
+        let [Change::Replace { reason, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert!(reason.contains("from `OnPostCallAnalysisAvailable` to `OnRealTimeCallAnalysisAvailable`"));
+    }
+
+    #[test]
+    fn only_owned_rules_are_deleted_unless_manage_all() {
+        let live = [
+            owned(Rule::test("mine")).live("r1"),
+            Rule::test("theirs").live("r2"),
+        ];
+        let plan1 = plan(&[], &live, &DiffOptions::default());
+        assert_eq!(plan1.summary, Summary { delete: 1, unmanaged: 1, ..Summary::default() });
+        assert_eq!(plan1.changes[0].name(), "mine");
+        assert_eq!(plan1.unmanaged[0].name, "theirs");
+        let plan2 = plan(&[], &live, &DiffOptions { manage_all: true, ..DiffOptions::default() });
+        assert_eq!(plan2.summary.delete, 2);
+    }
+
+    #[test]
+    fn ignored_rules_are_never_touched() {
+        let live = [owned(Rule::test("legacy-1")).live("r1")];
+        let mut edited = Rule::test("legacy-2");
+        edited.publish_status = "DRAFT".into();
+        let options = DiffOptions {
+            ignore: vec!["legacy-*".into()],
+            ..DiffOptions::default()
+        };
+        let plan = plan(&[edited], &live, &options);
+        assert!(!plan.has_changes(), "{:?}", plan.changes);
+        assert_eq!(plan.unmanaged[0].reason, "ignored by the config's `ignore` list");
+    }
+
+    #[test]
+    fn unknown_enum_values_survive_and_show() {
+        let mut newer = owned(Rule::test("a"));
+        newer.actions.push(RuleAction {
+            action_type: "SEND_CARRIER_PIGEON".into(),
+            ..RuleAction::default()
+        });
+        let live = [newer.live("r1")];
+        let plan = plan(&[Rule::test("a")], &live, &DiffOptions::default());
+        let [Change::Update { fields, before, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert!(fields[0].before.contains("SEND_CARRIER_PIGEON"));
+        assert_eq!(before.rule.actions[1].action_type, "SEND_CARRIER_PIGEON");
+    }
+
+    #[test]
+    fn dropped_empty_definitions_are_not_a_change() {
+        let mut live_rule = owned(Rule::test("a"));
+        live_rule.actions[0].assign_contact_category_action = None;
+        let plan = plan(&[Rule::test("a")], &[live_rule.live("r1")], &DiffOptions::default());
+        assert!(!plan.has_changes());
+    }
+
+    #[test]
+    fn action_order_is_significant() {
+        let mut two = Rule::test("a");
+        two.actions.push(RuleAction {
+            action_type: "GENERATE_EVENTBRIDGE_EVENT".into(),
+            event_bridge_action: Some(EventBridgeActionDefinition { name: "e".into() }),
+            ..RuleAction::default()
+        });
+        let mut swapped = owned(two.clone());
+        swapped.actions.reverse();
+        let plan = plan(&[two], &[swapped.live("r1")], &DiffOptions::default());
+        assert_eq!(plan.summary.update, 1);
+    }
+
+    #[test]
+    fn globs_match_like_a_shell() {
+        assert!(glob_match("legacy-*", "legacy-1"));
+        assert!(glob_match("*-v?", "rule-v2"));
+        assert!(!glob_match("legacy-*", "new-legacy-1"));
+        assert!(glob_match("exact", "exact"));
+        assert!(!glob_match("exact", "exact2"));
+    }
+}

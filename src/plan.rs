@@ -1,0 +1,190 @@
+//! The plan: what must change on an instance to match the rule files. Plain data that
+//! serialises to the versioned JSON plan.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{LiveRule, Rule};
+
+/// The JSON plan's format version; bump it when a field changes meaning.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Which instance a plan is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTarget {
+    /// The target's name.
+    pub name: String,
+    /// The instance id.
+    pub instance_id: String,
+}
+
+/// One field that differs between live and desired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The member name (`Function`, `Actions`, `Tags`, ...).
+    pub field: String,
+    /// The live value, pretty-printed (empty when absent).
+    pub before: String,
+    /// The desired value, pretty-printed (empty when absent).
+    pub after: String,
+}
+
+/// One change to one rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Change {
+    /// In git, not live.
+    Create {
+        /// The rule to create (ownership tag included).
+        after: Rule,
+        /// The file it comes from.
+        source: String,
+    },
+    /// Live and in git, differing in fields UpdateRule or tagging can change.
+    Update {
+        /// The live rule.
+        before: LiveRule,
+        /// The desired rule.
+        after: Rule,
+        /// The file it comes from.
+        source: String,
+        /// The fields that differ.
+        fields: Vec<FieldChange>,
+    },
+    /// Live and in git, but the difference needs a delete and a create.
+    Replace {
+        /// The live rule.
+        before: LiveRule,
+        /// The desired rule.
+        after: Rule,
+        /// The file it comes from.
+        source: String,
+        /// Why it cannot be updated in place.
+        reason: String,
+        /// The fields that differ.
+        fields: Vec<FieldChange>,
+    },
+    /// Live, owned by the tool, and no longer in git.
+    Delete {
+        /// The live rule.
+        before: LiveRule,
+    },
+}
+
+impl Change {
+    /// The rule's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Change::Create { after, .. }
+            | Change::Update { after, .. }
+            | Change::Replace { after, .. } => &after.name,
+            Change::Delete { before } => &before.rule.name,
+        }
+    }
+
+    /// The API calls apply will make, in order.
+    pub fn api_calls(&self) -> Vec<&'static str> {
+        match self {
+            Change::Create { .. } => vec!["CreateRule"],
+            Change::Update { fields, .. } => {
+                let mut calls = Vec::new();
+                if fields.iter().any(|f| f.field != "Tags") {
+                    calls.push("UpdateRule");
+                }
+                if fields.iter().any(|f| f.field == "Tags") {
+                    calls.push("TagResource");
+                    calls.push("UntagResource");
+                }
+                calls
+            }
+            Change::Replace { .. } => vec!["DeleteRule", "CreateRule"],
+            Change::Delete { .. } => vec!["DeleteRule"],
+        }
+    }
+}
+
+/// A live rule the tool leaves alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmanagedRule {
+    /// Its name.
+    pub name: String,
+    /// Its id.
+    pub rule_id: String,
+    /// Why it is left alone.
+    pub reason: String,
+}
+
+/// Counts by change kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Rules to create.
+    pub create: usize,
+    /// Rules to update.
+    pub update: usize,
+    /// Rules to replace.
+    pub replace: usize,
+    /// Rules to delete.
+    pub delete: usize,
+    /// Live rules left alone.
+    pub unmanaged: usize,
+}
+
+/// Everything that must change, sorted by rule name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The instance.
+    pub target: PlanTarget,
+    /// Changes, sorted by rule name.
+    pub changes: Vec<Change>,
+    /// Live rules left alone, sorted by name.
+    pub unmanaged: Vec<UnmanagedRule>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+impl Plan {
+    /// Builds a plan, sorting and counting.
+    pub fn new(target: PlanTarget, mut changes: Vec<Change>, mut unmanaged: Vec<UnmanagedRule>) -> Self {
+        changes.sort_by(|a, b| a.name().cmp(b.name()));
+        unmanaged.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut summary = Summary {
+            unmanaged: unmanaged.len(),
+            ..Summary::default()
+        };
+        for change in &changes {
+            match change {
+                Change::Create { .. } => summary.create += 1,
+                Change::Update { .. } => summary.update += 1,
+                Change::Replace { .. } => summary.replace += 1,
+                Change::Delete { .. } => summary.delete += 1,
+            }
+        }
+        Plan {
+            format_version: FORMAT_VERSION,
+            target,
+            changes,
+            unmanaged,
+            summary,
+        }
+    }
+
+    /// Whether applying would change anything.
+    pub fn has_changes(&self) -> bool {
+        !self.changes.is_empty()
+    }
+
+    /// `Plan: 1 to create, ...` as the text and markdown renderers end.
+    pub fn summary_line(&self) -> String {
+        let s = self.summary;
+        format!(
+            "Plan: {} to create, {} to update, {} to replace, {} to delete. {} unmanaged rule{} left alone.",
+            s.create,
+            s.update,
+            s.replace,
+            s.delete,
+            s.unmanaged,
+            if s.unmanaged == 1 { "" } else { "s" }
+        )
+    }
+}
