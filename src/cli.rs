@@ -52,6 +52,28 @@ pub enum Command {
     ///
     /// Example: connect-rules validate --rules rules --var callback_flow_id=1234-abcd
     Validate(ValidateArgs),
+    /// Show what must change on the target instance to match the rule files.
+    ///
+    /// Reads the live rules (ListRules, then DescribeRule for each) and compares them with
+    /// the rule files by name: `+` create, `~` update, `-/+` replace (the event source
+    /// changed), `-` delete (only rules tagged `managed-by: connect-rules`). Live rules that
+    /// are not in git and not owned are listed as unmanaged and never touched.
+    ///
+    /// With no `connect-rules.yaml`, the target is the embedded local instance stored in
+    /// `.connect-rules/local-instance.json`, so a plan works with no AWS account.
+    ///
+    /// Exit codes: 0 no changes (or changes without `--detailed-exitcode`), 2 changes
+    /// pending with `--detailed-exitcode`, 1 error.
+    ///
+    /// Example: connect-rules plan --target prod --format markdown --out plan.json
+    Plan(PlanArgs),
+    /// Run the local Connect rules emulator: the rule operations over HTTP, as the service.
+    ///
+    /// Any AWS client reaches it with an endpoint override, e.g.
+    /// `aws connect list-rules --instance-id i-1 --endpoint-url http://127.0.0.1:8787`.
+    ///
+    /// Example: connect-rules emulator --listen 127.0.0.1:8787 --state emulator.json
+    Emulator(crate::emulator::EmulatorArgs),
     /// Print the JSON Schema of the rule file format (for editor completion and checks).
     ///
     /// Example: connect-rules schema --out schema/rule.schema.json
@@ -61,12 +83,83 @@ pub enum Command {
 /// `validate` options.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The folder holding the rule files.
-    #[arg(long, value_name = "DIR", default_value = "rules")]
-    pub rules: PathBuf,
-    /// A variable for `${var.NAME}` in rule files; repeat for more.
+    /// Where the rules are and which variables apply.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The target whose `variables` fill `${var.NAME}` (default: the config's default target).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+}
+
+/// The rule files and the config file.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The folder holding the rule files [default: the config's `rules`, or `rules`].
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// The config file [default: `connect-rules.yaml` when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A variable for `${var.NAME}` in rule files; repeat for more. Overrides the target's.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_variable)]
     pub vars: Vec<(String, String)>,
+}
+
+/// Which instance to talk to.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// A target from `connect-rules.yaml` [default: its `default_target`, or the local instance].
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// The Connect instance id (overrides the target's).
+    #[arg(long, value_name = "ID")]
+    pub instance_id: Option<String>,
+    /// The AWS region (overrides the target's).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The AWS profile for credentials (overrides the target's).
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
+    /// Send API calls to this URL instead of the regional endpoint (e.g. an emulator).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Concurrent DescribeRule calls while reading the instance [default: 4].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+}
+
+/// `plan` options.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Rules and config.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The instance.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Also write the plan as JSON to this file, for `apply`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 2 (not 0) when there are changes.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Treat every live rule as managed: rules not in git are planned for deletion.
+    #[arg(long)]
+    pub manage_all: bool,
+}
+
+/// `plan --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// For a terminal.
+    Text,
+    /// Versioned JSON (`format_version`).
+    Json,
+    /// A pull-request comment.
+    Markdown,
 }
 
 /// `schema` options.

@@ -18,3 +18,5 @@ pub mod client;
 pub mod config;
 pub mod diff;
 pub mod plan;
+pub mod fetch;
+pub mod render;

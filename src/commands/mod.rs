@@ -1,8 +1,11 @@
 //! The imperative shell: each command reads its inputs, calls the pure stages, and writes
 //! results. Data goes to stdout; diagnostics and progress go to stderr.
 
+mod plan;
+mod project;
 mod rules;
 mod schema;
+mod session;
 mod validate;
 
 use std::io::IsTerminal;
@@ -66,5 +69,17 @@ fn run(cli: Cli, streams: Streams) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Validate(args) => validate::run(&args, streams),
         Command::Schema(args) => schema::run(&args),
+        Command::Plan(args) => runtime()?.block_on(plan::run(&args, streams)),
+        Command::Emulator(args) => {
+            runtime()?.block_on(crate::emulator::run(args))?;
+            Ok(ExitStatus::Success)
+        }
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| anyhow::anyhow!("failed to start the async runtime: {err}"))
 }

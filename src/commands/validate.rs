@@ -1,15 +1,15 @@
 //! `connect-rules validate`: offline checks of the rule files.
 
-use std::collections::BTreeMap;
-
 use crate::cli::ValidateArgs;
 use crate::diagnostic::Severity;
 
+use super::project::Project;
 use super::{load_rules, ExitStatus, Streams};
 
 pub(super) fn run(args: &ValidateArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
-    let variables: BTreeMap<String, String> = args.vars.iter().cloned().collect();
-    let loaded = load_rules(&args.rules, &variables);
+    let project = Project::open(&args.project)?;
+    let variables = project.variables(args.target.as_deref())?;
+    let loaded = load_rules(&project.rules_dir, &variables);
     loaded.print_diagnostics(streams.stderr);
     let errors = loaded
         .diagnostics

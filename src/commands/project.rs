@@ -1,0 +1,83 @@
+//! The project: the config file (if any), the rules folder and the chosen target.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::cli::{ProjectArgs, TargetArgs};
+use crate::config::{self, Config, Target, TargetOverrides, CONFIG_FILE};
+
+/// The config and where the rules are.
+#[derive(Debug)]
+pub struct Project {
+    /// The parsed config (default when there is no file).
+    pub config: Config,
+    /// The rules folder.
+    pub rules_dir: PathBuf,
+    /// `--var` values.
+    pub vars: Vec<(String, String)>,
+}
+
+impl Project {
+    /// Reads `--config` (which must exist) or `connect-rules.yaml` (if it exists).
+    pub fn open(args: &ProjectArgs) -> anyhow::Result<Self> {
+        let config = match &args.config {
+            Some(path) => read_config(path)?,
+            None if Path::new(CONFIG_FILE).exists() => read_config(Path::new(CONFIG_FILE))?,
+            None => Config::default(),
+        };
+        let rules_dir = args.rules.clone().unwrap_or_else(|| config.rules_dir());
+        Ok(Project {
+            config,
+            rules_dir,
+            vars: args.vars.clone(),
+        })
+    }
+
+    /// The variables of `target` (or the default one), with `--var` on top.
+    pub fn variables(&self, target: Option<&str>) -> anyhow::Result<BTreeMap<String, String>> {
+        let name = target
+            .map(str::to_owned)
+            .or_else(|| self.config.default_target.clone());
+        let mut variables = match name {
+            Some(name) => match self.config.targets.get(&name) {
+                Some(target) => target.variables.clone(),
+                None if name == config::DEFAULT_TARGET => BTreeMap::new(),
+                None => anyhow::bail!("there is no target `{name}` in `{CONFIG_FILE}`"),
+            },
+            None if self.config.targets.len() == 1 => self
+                .config
+                .targets
+                .values()
+                .next()
+                .map(|t| t.variables.clone())
+                .unwrap_or_default(),
+            None => BTreeMap::new(),
+        };
+        variables.extend(self.vars.iter().cloned());
+        Ok(variables)
+    }
+
+    /// Resolves the target from the config and the flags.
+    pub fn target(&self, args: &TargetArgs) -> anyhow::Result<Target> {
+        let mut target = self.config.resolve_target(&TargetOverrides {
+            target: args.target.clone(),
+            instance_id: args.instance_id.clone(),
+            region: args.region.clone(),
+            profile: args.profile.clone(),
+            endpoint_url: args.endpoint_url.clone(),
+            variables: self.vars.clone(),
+        })?;
+        if let Some(concurrency) = args.concurrency {
+            target.concurrency = concurrency.max(1);
+        }
+        Ok(target)
+    }
+}
+
+fn read_config(path: &Path) -> anyhow::Result<Config> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read the config file `{}`", path.display()))?;
+    config::parse(&text, path)
+}

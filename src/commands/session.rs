@@ -1,0 +1,97 @@
+//! An open connection to a target: the SDK client, and for the local target the embedded
+//! emulator serving its state file on an ephemeral loopback port.
+
+use anyhow::Context;
+
+use crate::client::{ConnectClient, Endpoint};
+use crate::config::{Target, TargetKind};
+use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
+
+/// Attempts per API call (first try included) before a throttle or 5xx is reported.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// A client for one target, keeping the embedded instance alive while it is used.
+pub struct Session {
+    /// The target.
+    pub target: Target,
+    /// The client.
+    pub client: ConnectClient,
+    local: Option<RunningEmulator>,
+}
+
+impl Session {
+    /// Connects to `target`; for the local target, starts the embedded instance first.
+    pub async fn open(target: Target) -> anyhow::Result<Self> {
+        let (endpoint, local) = match &target.kind {
+            TargetKind::Aws {
+                region,
+                profile,
+                endpoint_url,
+            } => (
+                Endpoint {
+                    instance_id: target.instance_id.clone(),
+                    region: region.clone(),
+                    profile: profile.clone(),
+                    endpoint_url: endpoint_url.clone(),
+                    static_credentials: false,
+                    max_attempts: MAX_ATTEMPTS,
+                },
+                None,
+            ),
+            TargetKind::Local { state } => {
+                if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).with_context(|| {
+                        format!("failed to create `{}` for the local instance", parent.display())
+                    })?;
+                }
+                let emulator = Emulator::new(EmulatorConfig::default().with_state_file(state))
+                    .with_context(|| {
+                        format!("failed to open the local instance `{}`", state.display())
+                    })?;
+                let running = emulator
+                    .serve_local()
+                    .await
+                    .context("failed to start the embedded local instance")?;
+                (
+                    Endpoint {
+                        instance_id: target.instance_id.clone(),
+                        region: crate::emulator::DEFAULT_REGION.to_owned(),
+                        profile: None,
+                        endpoint_url: Some(running.endpoint_url()),
+                        static_credentials: true,
+                        max_attempts: MAX_ATTEMPTS,
+                    },
+                    Some(running),
+                )
+            }
+        };
+        let client = ConnectClient::connect(&endpoint).await;
+        Ok(Session {
+            target,
+            client,
+            local,
+        })
+    }
+
+    /// Where the target is, for messages.
+    pub fn describe(&self) -> String {
+        match &self.target.kind {
+            TargetKind::Aws { region, .. } => format!(
+                "instance `{}` in {region} (target `{}`)",
+                self.target.instance_id, self.target.name
+            ),
+            TargetKind::Local { state } => format!(
+                "the local instance `{}` (target `{}`)",
+                state.display(),
+                self.target.name
+            ),
+        }
+    }
+
+    /// Stops the embedded instance, if any.
+    pub async fn close(self) {
+        if let Some(local) = self.local {
+            local.shutdown().await;
+        }
+    }
+}

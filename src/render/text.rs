@@ -1,0 +1,113 @@
+//! The terminal plan: Terraform-like markers and a line diff of the changed fields only.
+
+use std::fmt::Write as _;
+
+use similar::ChangeTag;
+
+use crate::plan::{Change, Plan};
+use crate::style::Style;
+
+use super::{field_diff_lines, rule_lines};
+
+/// Renders the plan for a terminal; colour only when `style` allows it.
+pub fn render(plan: &Plan, style: Style) -> String {
+    let mut out = String::new();
+    let target = &plan.target;
+    if !plan.has_changes() {
+        let _ = writeln!(
+            out,
+            "No changes. Instance `{}` (target `{}`) matches the rule files.",
+            target.instance_id, target.name
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "connect-rules will make these changes on instance `{}` (target `{}`):\n",
+            target.instance_id, target.name
+        );
+        for change in &plan.changes {
+            render_change(&mut out, change, style);
+            out.push('\n');
+        }
+    }
+    if !plan.unmanaged.is_empty() {
+        let _ = writeln!(out, "Left alone (unmanaged):");
+        for rule in &plan.unmanaged {
+            let _ = writeln!(out, "  {} ({})", rule.name, rule.reason);
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", style.bold(&plan.summary_line()));
+    out
+}
+
+fn render_change(out: &mut String, change: &Change, style: Style) {
+    match change {
+        Change::Create { after, source } => {
+            let _ = writeln!(
+                out,
+                "  {} rule `{}` will be created (from {source})",
+                style.added("+"),
+                after.name
+            );
+            for line in rule_lines(after) {
+                let _ = writeln!(out, "      {}", style.added(&format!("+ {line}")));
+            }
+        }
+        Change::Update {
+            before,
+            fields,
+            source,
+            ..
+        } => {
+            let _ = writeln!(
+                out,
+                "  {} rule `{}` will be updated in place (from {source}, id {})",
+                style.changed("~"),
+                before.rule.name,
+                before.rule_id
+            );
+            render_fields(out, fields, style);
+        }
+        Change::Replace {
+            before,
+            fields,
+            reason,
+            source,
+            ..
+        } => {
+            let _ = writeln!(
+                out,
+                "  {} rule `{}` must be replaced (from {source}, id {})",
+                style.removed("-/+"),
+                before.rule.name,
+                before.rule_id
+            );
+            let _ = writeln!(out, "      reason: {reason}");
+            render_fields(out, fields, style);
+        }
+        Change::Delete { before } => {
+            let _ = writeln!(
+                out,
+                "  {} rule `{}` will be deleted (id {}; not in the rule files)",
+                style.removed("-"),
+                before.rule.name,
+                before.rule_id
+            );
+        }
+    }
+}
+
+fn render_fields(out: &mut String, fields: &[crate::plan::FieldChange], style: Style) {
+    for field in fields {
+        let _ = writeln!(out, "      {}:", field.field);
+        for (tag, line) in field_diff_lines(field) {
+            let rendered = match tag {
+                ChangeTag::Delete => style.removed(&format!("- {line}")),
+                ChangeTag::Insert => style.added(&format!("+ {line}")),
+                ChangeTag::Equal => format!("  {line}"),
+            };
+            let _ = writeln!(out, "        {rendered}");
+        }
+    }
+}
