@@ -20,3 +20,4 @@ pub mod diff;
 pub mod plan;
 pub mod fetch;
 pub mod render;
+pub mod apply;

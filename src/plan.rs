@@ -133,6 +133,8 @@ pub struct Summary {
 pub struct Plan {
     /// [`FORMAT_VERSION`].
     pub format_version: u32,
+    /// Unique per plan; apply derives each CreateRule's ClientToken from it.
+    pub plan_id: String,
     /// The instance.
     pub target: PlanTarget,
     /// Changes, sorted by rule name.
@@ -162,11 +164,19 @@ impl Plan {
         }
         Plan {
             format_version: FORMAT_VERSION,
+            plan_id: String::new(),
             target,
             changes,
             unmanaged,
             summary,
         }
+    }
+
+    /// The same plan with its id set.
+    #[must_use]
+    pub fn with_id(mut self, plan_id: impl Into<String>) -> Self {
+        self.plan_id = plan_id.into();
+        self
     }
 
     /// Whether applying would change anything.

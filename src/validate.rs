@@ -83,6 +83,7 @@ fn validate_one(source: SourceRule, found: &mut Vec<Diagnostic>) -> Option<Desir
     );
     // `Function` was reported above in its own terms; the model only knows it as a string.
     violations.retain(|v| v.path != "Function");
+    tidy_unknown_keys(&mut violations);
     found.extend(violations.iter().map(|v| describe(&path, v)));
     check_actions(&path, &node, found);
     check_trigger(&path, &node, found);
@@ -108,6 +109,36 @@ fn validate_one(source: SourceRule, found: &mut Vec<Diagnostic>) -> Option<Desir
     }
 }
 
+/// Keys a rule file may not use are not offered as suggestions, and a required key that an
+/// unknown key was probably meant to be is not reported twice.
+fn tidy_unknown_keys(violations: &mut Vec<Violation>) {
+    let mut meant: Vec<(String, String)> = Vec::new();
+    for violation in violations.iter_mut() {
+        if let Problem::Unknown {
+            key,
+            suggestion,
+            expected,
+        } = &mut violation.problem
+        {
+            expected.retain(|member| member != "ClientToken");
+            *suggestion = service::closest(key, expected);
+            if let Some(member) = suggestion {
+                let parent = violation
+                    .path
+                    .strip_suffix(key.as_str())
+                    .unwrap_or_default()
+                    .trim_end_matches('.')
+                    .to_owned();
+                meant.push((parent, member.clone()));
+            }
+        }
+    }
+    violations.retain(|v| match &v.problem {
+        Problem::Missing { member } => !meant.iter().any(|(p, m)| *p == v.path && m == member),
+        _ => true,
+    });
+}
+
 fn remove_server_fields(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>) {
     let Value::Map(entries) = &mut node.value else {
         return;
@@ -123,14 +154,24 @@ fn remove_server_fields(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic
                 .with_hint("remove this key; rules are matched by `Name`"),
             );
             false
-        } else if entry.key == "ClientToken" || entry.key == "InstanceId" {
+        } else if entry.key == "ClientToken" {
             found.push(
                 Diagnostic::error(
                     path,
                     Some(entry.key_pos),
-                    format!("`{}` is chosen by connect-rules, not by rule files", entry.key),
+                    "`ClientToken` is chosen by connect-rules, not by rule files",
                 )
-                .with_hint("remove this key; the instance comes from the target"),
+                .with_hint("remove this key; connect-rules makes a client token for each create so retries never duplicate a rule"),
+            );
+            false
+        } else if entry.key == "InstanceId" {
+            found.push(
+                Diagnostic::error(
+                    path,
+                    Some(entry.key_pos),
+                    "`InstanceId` is chosen by the target, not by rule files",
+                )
+                .with_hint("remove this key; the instance comes from the target in `connect-rules.yaml` or `--instance-id`"),
             );
             false
         } else {
@@ -171,7 +212,8 @@ fn normalize_function(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>)
                     path,
                     Some(function.pos),
                     format!(
-                        "`Function` is not valid JSON: {err} (at line {} column {} of the JSON)",
+                        "`Function` is not valid JSON: {} (at line {} column {} of the JSON)",
+                        json_error_text(&err),
                         err.line(),
                         err.column()
                     ),
@@ -187,6 +229,15 @@ fn normalize_function(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>)
                 format!("`Function` must be a JSON string or a mapping, but it is {}", other.kind()),
             ),
         ),
+    }
+}
+
+/// serde_json's message without its own ` at line L column C` suffix.
+fn json_error_text(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(index) => text[..index].to_owned(),
+        None => text,
     }
 }
 
@@ -347,10 +398,12 @@ fn describe(path: &Path, violation: &Violation) -> Diagnostic {
             pos,
             format!("{at} must be {expected}, but it is {found}"),
         )
-        .with_hint(if *expected == "a string" {
-            "put the value in quotes to keep it as text"
-        } else {
-            "check the indentation and the value's form"
+        .with_hint(match *expected {
+            "a string" => "put the value in quotes to keep it as text",
+            "a number" | "an integer" => "write the number without quotes",
+            "a boolean" => "write `true` or `false` without quotes",
+            "a list" => "write each item on its own line starting with `- `",
+            _ => "check the indentation: the keys of a mapping go on the lines below, indented",
         }),
         Problem::NotInEnum {
             value,
@@ -381,7 +434,7 @@ fn describe(path: &Path, violation: &Violation) -> Diagnostic {
             let diagnostic = Diagnostic::error(
                 path,
                 pos,
-                format!("{at} must match the pattern `{pattern}`"),
+                format!("{at} must match the pattern `{pattern}` in full"),
             );
             if violation.path == "Name" {
                 diagnostic.with_hint("use only letters, digits, `.`, `_` and `-` (no spaces)")
@@ -410,6 +463,8 @@ fn bounds(min: Option<i64>, max: Option<i64>, unit: &str) -> String {
     } else {
         ("have", format!(" {unit}"))
     };
+    // A minimum length of 0 says nothing a reader needs; a minimum value of 0 does.
+    let min = if unit.is_empty() { min } else { min.filter(|min| *min > 0) };
     match (min, max) {
         (Some(min), Some(max)) => format!("it must {verb} between {min} and {max}{unit}"),
         (Some(min), None) => format!("it must {verb} at least {min}{unit}"),

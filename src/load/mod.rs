@@ -116,8 +116,14 @@ pub fn parse_rule_file(
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\0') {
-        return Err(vec![Diagnostic::error(path, None, "the file contains NUL bytes; it is not a YAML text file")]);
+    if let Some(offset) = text.find('\0') {
+        let (line, col) = line_col(&text.as_bytes()[..offset]);
+        return Err(vec![Diagnostic::error(
+            path,
+            Some(Pos { line, col }),
+            "the file contains a NUL byte; it is not a YAML text file",
+        )
+        .with_hint("binary files do not belong in the rules folder; move it elsewhere")]);
     }
     let mut node = match yaml::parse(text) {
         Ok(node) => node,

@@ -32,12 +32,26 @@ pub struct SyntaxError {
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(err) = parser.load(&mut builder, true) {
-        let marker = err.marker();
+    let loaded = parser.load(&mut builder, true);
+    // The builder's own limits (depth, size) explain more than the parser's late failure.
+    if let Some(err) = builder.error.take() {
+        return Err(err);
+    }
+    if let Err(err) = loaded {
+        if err.info().contains("recursion limit") {
+            return Err(SyntaxError {
+                pos: to_pos(*err.marker()),
+                message: format!("the document nests deeper than {MAX_DEPTH} levels"),
+                hint: Some("a rule needs fewer than 15 levels; is this the right file?".to_owned()),
+            });
+        }
         return Err(SyntaxError {
-            pos: to_pos(*marker),
+            pos: clamp_to_text(to_pos(*err.marker()), text),
             message: format!("invalid YAML: {}", err.info()),
-            hint: None,
+            hint: Some(
+                "check the indentation (spaces, not tabs) and the quotes and brackets around here"
+                    .to_owned(),
+            ),
         });
     }
     if let Some(err) = builder.error {
@@ -47,6 +61,21 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         value: Value::Null,
         pos: Pos { line: 1, col: 1 },
     }))
+}
+
+/// A parser that fails at the end of input reports the line after the last one; point at the
+/// end of the last line instead, which an editor can show.
+fn clamp_to_text(pos: Pos, text: &str) -> Pos {
+    let lines: Vec<&str> = text.lines().collect();
+    if pos.line > lines.len() && !lines.is_empty() {
+        let last = lines[lines.len() - 1];
+        Pos {
+            line: lines.len(),
+            col: last.chars().count() + 1,
+        }
+    } else {
+        pos
+    }
 }
 
 fn to_pos(marker: Marker) -> Pos {
@@ -134,6 +163,11 @@ impl Builder {
                             return;
                         }
                     }
+                    // A block mapping's start event points after its first key; the first key's
+                    // own position is where a reader looks for the mapping.
+                    if matches!(&map.value, Value::Map(entries) if entries.is_empty()) && node.pos < map.pos {
+                        map.pos = node.pos;
+                    }
                     *pending_key = Some((key, node.pos));
                 }
                 Some((key, key_pos)) => {
@@ -154,7 +188,7 @@ impl Builder {
             self.fail(
                 pos,
                 format!("the document nests deeper than {MAX_DEPTH} levels"),
-                None,
+                Some("a rule needs fewer than 15 levels; is this the right file?"),
             );
         }
         self.stack.push((open, anchor));

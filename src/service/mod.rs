@@ -8,4 +8,4 @@ mod shapes;
 mod validate;
 
 pub use shapes::{model, Member, ServiceModel, Shape, ShapeKind};
-pub use validate::{validate, Problem, UnknownMembers, Violation};
+pub use validate::{closest, validate, Problem, UnknownMembers, Violation};

@@ -1,0 +1,246 @@
+//! The checks that stand between a plan and the instance. Pure.
+
+use std::collections::BTreeMap;
+
+use crate::model::LiveRule;
+use crate::plan::{Change, Plan};
+
+/// How many deletes are allowed without `--force`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DeleteLimit {
+    /// At most this many rules.
+    Count(usize),
+    /// At most this percentage of the managed rules, once there are at least `floor` of them.
+    Percent {
+        /// The percentage.
+        percent: f64,
+        /// Below this many managed rules, any number of deletes is allowed.
+        floor: usize,
+    },
+}
+
+impl Default for DeleteLimit {
+    fn default() -> Self {
+        DeleteLimit::Percent {
+            percent: 30.0,
+            floor: 10,
+        }
+    }
+}
+
+impl std::str::FromStr for DeleteLimit {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parse_error = || format!("`{text}` is not a count (e.g. 5) or a percentage (e.g. 20%)");
+        match text.strip_suffix('%') {
+            Some(percent) => {
+                let percent: f64 = percent.trim().parse().map_err(|_| parse_error())?;
+                if !(0.0..=100.0).contains(&percent) {
+                    return Err(format!("`{text}` is not between 0% and 100%"));
+                }
+                Ok(DeleteLimit::Percent { percent, floor: 0 })
+            }
+            None => text.trim().parse().map(DeleteLimit::Count).map_err(|_| parse_error()),
+        }
+    }
+}
+
+/// The permissions the user gave.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Permissions {
+    /// `--allow-delete`.
+    pub allow_delete: bool,
+    /// `--allow-replace`.
+    pub allow_replace: bool,
+    /// `--force`: past the delete limit.
+    pub force: bool,
+    /// `--max-delete`.
+    pub delete_limit: DeleteLimit,
+}
+
+/// Why a plan may not be applied as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// What is refused.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+/// Checks a plan against the permissions; `managed` is how many live rules the tool owns.
+pub fn check(plan: &Plan, permissions: &Permissions, managed: usize) -> Vec<Refusal> {
+    let names = |wanted: fn(&Change) -> bool| -> Vec<String> {
+        plan.changes
+            .iter()
+            .filter(|c| wanted(c))
+            .map(|c| format!("`{}`", c.name()))
+            .collect()
+    };
+    let mut refusals = Vec::new();
+    let deletes = names(|c| matches!(c, Change::Delete { .. }));
+    if !deletes.is_empty() && !permissions.allow_delete {
+        refusals.push(Refusal {
+            message: format!(
+                "the plan deletes {} rule{}: {}",
+                deletes.len(),
+                if deletes.len() == 1 { "" } else { "s" },
+                deletes.join(", ")
+            ),
+            hint: "pass `--allow-delete` if these rules should go, or restore their files".to_owned(),
+        });
+    }
+    let replaces = names(|c| matches!(c, Change::Replace { .. }));
+    if !replaces.is_empty() && !permissions.allow_replace {
+        refusals.push(Refusal {
+            message: format!(
+                "the plan replaces (deletes and re-creates) {} rule{}: {}",
+                replaces.len(),
+                if replaces.len() == 1 { "" } else { "s" },
+                replaces.join(", ")
+            ),
+            hint: "pass `--allow-replace`; a replaced rule gets a new RuleId".to_owned(),
+        });
+    }
+    let limit_exceeded = match permissions.delete_limit {
+        DeleteLimit::Count(max) => deletes.len() > max,
+        DeleteLimit::Percent { percent, floor } => {
+            managed >= floor && managed > 0 && (deletes.len() as f64) > (managed as f64) * percent / 100.0
+        }
+    };
+    if limit_exceeded && !permissions.force {
+        refusals.push(Refusal {
+            message: format!(
+                "the plan deletes {} of {managed} managed rules, more than the limit ({})",
+                deletes.len(),
+                match permissions.delete_limit {
+                    DeleteLimit::Count(max) => format!("{max} rules"),
+                    DeleteLimit::Percent { percent, .. } => format!("{percent}%"),
+                }
+            ),
+            hint: "check that the rules folder is complete; pass `--force` (or a higher `--max-delete`) if this is intended".to_owned(),
+        });
+    }
+    refusals
+}
+
+/// Why a saved plan no longer matches the instance.
+pub fn stale_reasons(plan: &Plan, live: &[LiveRule]) -> Vec<String> {
+    let by_name: BTreeMap<&str, &LiveRule> =
+        live.iter().map(|r| (r.rule.name.as_str(), r)).collect();
+    let mut reasons = Vec::new();
+    for change in &plan.changes {
+        match change {
+            Change::Create { after, .. } => {
+                if by_name.contains_key(after.name.as_str()) {
+                    reasons.push(format!("`{}` now exists on the instance", after.name));
+                }
+            }
+            Change::Update { before, .. }
+            | Change::Replace { before, .. }
+            | Change::Delete { before } => match by_name.get(before.rule.name.as_str()) {
+                None => reasons.push(format!("`{}` no longer exists", before.rule.name)),
+                Some(current) if current.rule_id != before.rule_id => reasons.push(format!(
+                    "`{}` was re-created (RuleId {} is now {})",
+                    before.rule.name, before.rule_id, current.rule_id
+                )),
+                Some(current) if current.last_updated_time != before.last_updated_time => {
+                    reasons.push(format!(
+                        "`{}` was changed since the plan (last by {})",
+                        before.rule.name, current.last_updated_by
+                    ));
+                }
+                Some(_) => {}
+            },
+        }
+    }
+    reasons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rule;
+    use crate::plan::PlanTarget;
+
+    fn plan(changes: Vec<Change>) -> Plan {
+        Plan::new(
+            PlanTarget {
+                name: "t".into(),
+                instance_id: "i".into(),
+            },
+            changes,
+            vec![],
+        )
+    }
+
+    fn deletes(count: usize) -> Vec<Change> {
+        (0..count)
+            .map(|i| Change::Delete {
+                before: Rule::test(&format!("r{i}")).live(&format!("id{i}")),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn deletes_and_replaces_need_their_flags() {
+        let mut changes = deletes(1);
+        let mut moved = Rule::test("m");
+        moved.trigger_event_source.event_source_name = "OnPostChatAnalysisAvailable".into();
+        changes.push(Change::Replace {
+            before: Rule::test("m").live("idm"),
+            after: moved,
+            source: "rules/m.yaml".into(),
+            reason: "r".into(),
+            fields: vec![],
+        });
+        let plan = plan(changes);
+        assert_eq!(check(&plan, &Permissions::default(), 100).len(), 2);
+        let allowed = Permissions {
+            allow_delete: true,
+            allow_replace: true,
+            ..Permissions::default()
+        };
+        assert!(check(&plan, &allowed, 100).is_empty());
+    }
+
+    #[test]
+    fn the_default_limit_is_thirty_percent_from_ten_rules() {
+        let allowed = Permissions {
+            allow_delete: true,
+            ..Permissions::default()
+        };
+        assert!(check(&plan(deletes(3)), &allowed, 10).is_empty());
+        assert_eq!(check(&plan(deletes(4)), &allowed, 10).len(), 1);
+        assert!(check(&plan(deletes(5)), &allowed, 9).is_empty(), "below the floor");
+        let forced = Permissions { force: true, ..allowed };
+        assert!(check(&plan(deletes(4)), &forced, 10).is_empty());
+    }
+
+    #[test]
+    fn delete_limits_parse_as_count_or_percent() {
+        assert_eq!("5".parse(), Ok(DeleteLimit::Count(5)));
+        assert_eq!("20%".parse(), Ok(DeleteLimit::Percent { percent: 20.0, floor: 0 }));
+        assert!("lots".parse::<DeleteLimit>().is_err());
+        assert!("120%".parse::<DeleteLimit>().is_err());
+    }
+
+    #[test]
+    fn a_plan_is_stale_when_its_rules_moved() {
+        let before = Rule::test("a").live("id-a");
+        let plan = plan(vec![
+            Change::Delete { before: before.clone() },
+            Change::Create {
+                after: Rule::test("b"),
+                source: "rules/b.yaml".into(),
+            },
+        ]);
+        assert!(stale_reasons(&plan, &[before.clone()]).is_empty());
+        let mut touched = before.clone();
+        touched.last_updated_time += 1.0;
+        assert_eq!(stale_reasons(&plan, &[touched]).len(), 1);
+        let taken = Rule::test("b").live("id-b");
+        assert_eq!(stale_reasons(&plan, &[before, taken]).len(), 1);
+        assert_eq!(stale_reasons(&plan, &[]).len(), 1);
+    }
+}
