@@ -67,6 +67,21 @@ pub enum Command {
     ///
     /// Example: connect-rules plan --target prod --format markdown --out plan.json
     Plan(PlanArgs),
+    /// Make the instance match the rule files (or carry out a saved plan).
+    ///
+    /// Without PLAN_FILE it plans, shows the plan, and asks `Apply these changes? (yes/no)`;
+    /// without a terminal it refuses unless `--auto-approve`. With PLAN_FILE (from
+    /// `plan --out`) it applies exactly that plan, after checking the file is intact, is for
+    /// this instance, and that the affected rules have not changed since: otherwise it
+    /// refuses and changes nothing.
+    ///
+    /// Deletes need `--allow-delete`, replacements `--allow-replace`; deleting more than 30%
+    /// of the managed rules (once there are 10) also needs `--force`. A failed change does not
+    /// stop the others: a table shows each rule's outcome and the exit code is 1; running
+    /// apply again finishes the job without duplicates.
+    ///
+    /// Example: connect-rules plan --out plan.json && connect-rules apply plan.json
+    Apply(ApplyArgs),
     /// Run the local Connect rules emulator: the rule operations over HTTP, as the service.
     ///
     /// Any AWS client reaches it with an endpoint override, e.g.
@@ -146,6 +161,42 @@ pub struct PlanArgs {
     /// Exit 2 (not 0) when there are changes.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Treat every live rule as managed: rules not in git are planned for deletion.
+    #[arg(long)]
+    pub manage_all: bool,
+}
+
+/// `apply` options.
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A plan written by `plan --out`; without it, apply plans first and asks.
+    #[arg(value_name = "PLAN_FILE")]
+    pub plan_file: Option<PathBuf>,
+    /// Rules and config.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The instance.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Apply without asking (for CI).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Allow deleting rules that are no longer in the rule files.
+    #[arg(long)]
+    pub allow_delete: bool,
+    /// Allow replacing (deleting and re-creating) rules whose event source changed.
+    #[arg(long)]
+    pub allow_replace: bool,
+    /// The most rules a plan may delete without `--force`: a count (5) or a share (20%)
+    /// [default: 30% of the managed rules, once there are at least 10].
+    #[arg(long, value_name = "N|PCT")]
+    pub max_delete: Option<crate::apply::safety::DeleteLimit>,
+    /// Apply even past the `--max-delete` limit.
+    #[arg(long)]
+    pub force: bool,
+    /// How many changes run at once.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub parallelism: usize,
     /// Treat every live rule as managed: rules not in git are planned for deletion.
     #[arg(long)]
     pub manage_all: bool,

@@ -32,6 +32,12 @@ pub struct Config {
     /// Treat every live rule as owned, so rules not in git are deleted (needs `--allow-delete`).
     #[serde(default)]
     pub manage_all: bool,
+    /// Let `apply` delete rules without `--allow-delete`.
+    #[serde(default)]
+    pub allow_delete: bool,
+    /// Let `apply` replace rules without `--allow-replace`.
+    #[serde(default)]
+    pub allow_replace: bool,
     /// Named targets.
     #[serde(default)]
     pub targets: BTreeMap<String, TargetConfig>,

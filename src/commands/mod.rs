@@ -1,6 +1,7 @@
 //! The imperative shell: each command reads its inputs, calls the pure stages, and writes
 //! results. Data goes to stdout; diagnostics and progress go to stderr.
 
+mod apply;
 mod plan;
 mod project;
 mod rules;
@@ -70,11 +71,17 @@ fn run(cli: Cli, streams: Streams) -> anyhow::Result<ExitStatus> {
         Command::Validate(args) => validate::run(&args, streams),
         Command::Schema(args) => schema::run(&args),
         Command::Plan(args) => runtime()?.block_on(plan::run(&args, streams)),
+        Command::Apply(args) => runtime()?.block_on(apply::run(&args, streams)),
         Command::Emulator(args) => {
             runtime()?.block_on(crate::emulator::run(args))?;
             Ok(ExitStatus::Success)
         }
     }
+}
+
+/// A fresh plan id: unique per plan, so client tokens never collide across plans.
+pub fn new_plan_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -40,7 +40,7 @@ pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<Exi
         manage_all: args.manage_all || project.config.manage_all,
         ignore: project.config.ignore.clone(),
     };
-    let plan = diff(plan_target, &loaded.rules, &live, &options);
+    let plan = diff(plan_target, &loaded.rules, &live, &options).with_id(super::new_plan_id());
     write_outputs(&plan, args, streams)?;
     Ok(if plan.has_changes() && args.detailed_exitcode {
         ExitStatus::Changes

@@ -1,0 +1,225 @@
+//! `connect-rules apply`: checks, confirmation, execution and the re-plan that proves it.
+
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::apply::safety::{self, Permissions};
+use crate::apply::{apply, ApplyReport, Outcome, RuleOutcome};
+use crate::cli::ApplyArgs;
+use crate::diff::{diff, is_owned, DiffOptions};
+use crate::fetch::fetch_live;
+use crate::model::LiveRule;
+use crate::plan::{Plan, PlanTarget};
+use crate::render;
+
+use super::project::Project;
+use super::session::Session;
+use super::{load_rules, new_plan_id, ExitStatus, LoadedRules, Streams};
+
+pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(&args.project)?;
+    let target = project.target(&args.target)?;
+    let options = DiffOptions {
+        manage_all: args.manage_all || project.config.manage_all,
+        ignore: project.config.ignore.clone(),
+    };
+    let saved = match &args.plan_file {
+        Some(path) => Some(read_plan(path)?),
+        None => None,
+    };
+    if let Some(plan) = &saved {
+        if plan.target.instance_id != target.instance_id || plan.target.name != target.name {
+            eprintln!(
+                "{} the plan was made for instance `{}` (target `{}`), but this run targets instance `{}` (target `{}`); nothing was changed",
+                streams.stderr.error("error:"),
+                plan.target.instance_id,
+                plan.target.name,
+                target.instance_id,
+                target.name
+            );
+            eprintln!("  hint: pass the plan's `--target`, or run `connect-rules plan --out` for this target");
+            return Ok(ExitStatus::Failure);
+        }
+    }
+    let loaded = load_rules(&project.rules_dir, &target.variables);
+    if saved.is_none() || !loaded.has_errors() {
+        loaded.print_diagnostics(streams.stderr);
+    }
+    if saved.is_none() && loaded.has_errors() {
+        eprintln!("the rule files have errors; nothing was sent to the instance");
+        return Ok(ExitStatus::Failure);
+    }
+
+    let permissions = Permissions {
+        allow_delete: args.allow_delete || project.config.allow_delete,
+        allow_replace: args.allow_replace || project.config.allow_replace,
+        force: args.force,
+        delete_limit: args.max_delete.unwrap_or_default(),
+    };
+    let session = Session::open(target).await?;
+    let result =
+        run_with_session(args, &permissions, &session, saved, &loaded, &options, streams).await;
+    session.close().await;
+    result
+}
+
+async fn run_with_session(
+    args: &ApplyArgs,
+    permissions: &Permissions,
+    session: &Session,
+    saved: Option<Plan>,
+    loaded: &LoadedRules,
+    options: &DiffOptions,
+    streams: Streams,
+) -> anyhow::Result<ExitStatus> {
+    let live = read_live(session).await?;
+    let plan_target = PlanTarget {
+        name: session.target.name.clone(),
+        instance_id: session.target.instance_id.clone(),
+    };
+    let from_file = saved.is_some();
+    let plan = match saved {
+        Some(plan) => {
+            let reasons = safety::stale_reasons(&plan, &live);
+            if !reasons.is_empty() {
+                eprintln!(
+                    "{} the plan is stale: re-run plan. Nothing was changed.",
+                    streams.stderr.error("error:")
+                );
+                for reason in reasons {
+                    eprintln!("  - {reason}");
+                }
+                return Ok(ExitStatus::Failure);
+            }
+            plan
+        }
+        None => diff(plan_target.clone(), &loaded.rules, &live, options).with_id(new_plan_id()),
+    };
+
+    if !plan.has_changes() {
+        print!("{}", render::text::render(&plan, streams.stdout));
+        return Ok(ExitStatus::Success);
+    }
+    let managed = live
+        .iter()
+        .filter(|rule| options.manage_all || is_owned(rule))
+        .count();
+    let refusals = safety::check(&plan, permissions, managed);
+    if !from_file {
+        print!("{}", render::text::render(&plan, streams.stdout));
+    }
+    if !refusals.is_empty() {
+        for refusal in &refusals {
+            eprintln!(
+                "{} {}\n  {} {}",
+                streams.stderr.error("error:"),
+                refusal.message,
+                streams.stderr.hint("hint:"),
+                refusal.hint
+            );
+        }
+        eprintln!("Nothing was changed.");
+        return Ok(ExitStatus::Failure);
+    }
+    if !from_file && !args.auto_approve && !confirm(&session.describe())? {
+        return Ok(ExitStatus::Failure);
+    }
+
+    let progress: crate::apply::Progress = Arc::new(|row: &RuleOutcome| {
+        let verb = match row.action {
+            "create" => "created",
+            "update" => "updated",
+            "replace" => "replaced",
+            _ => "deleted",
+        };
+        match &row.outcome {
+            Outcome::Applied => eprintln!("{verb} `{}`", row.name),
+            Outcome::Failed { message } => eprintln!("failed to {} `{}`: {message}", row.action, row.name),
+            Outcome::Skipped { reason } => eprintln!("skipped `{}`: {reason}", row.name),
+        }
+    });
+    let report = apply(&session.client, &plan, args.parallelism, progress).await;
+    finish(session, &report, loaded, options, streams).await
+}
+
+async fn finish(
+    session: &Session,
+    report: &ApplyReport,
+    loaded: &LoadedRules,
+    options: &DiffOptions,
+    streams: Streams,
+) -> anyhow::Result<ExitStatus> {
+    if report.has_failures() {
+        print!("\n{}", report.table());
+        eprintln!(
+            "{} some changes failed; fix the cause and run apply again: it finishes what is left without duplicates",
+            streams.stderr.error("error:")
+        );
+        return Ok(ExitStatus::Failure);
+    }
+    println!("\nApply complete: {} change{} applied.", report.outcomes.len(), if report.outcomes.len() == 1 { "" } else { "s" });
+    if loaded.has_errors() {
+        return Ok(ExitStatus::Success);
+    }
+    let live = read_live(session).await?;
+    let target = PlanTarget {
+        name: session.target.name.clone(),
+        instance_id: session.target.instance_id.clone(),
+    };
+    let after = diff(target, &loaded.rules, &live, options);
+    if after.has_changes() {
+        println!("The instance still differs from the rule files:");
+        print!("{}", render::text::render(&after, streams.stdout));
+    } else {
+        println!("No changes remain: the instance matches the rule files.");
+    }
+    Ok(ExitStatus::Success)
+}
+
+async fn read_live(session: &Session) -> anyhow::Result<Vec<LiveRule>> {
+    let (live, _) = fetch_live(&session.client, session.target.concurrency)
+        .await
+        .map_err(|err| {
+            let hint = err.hint();
+            anyhow::anyhow!("{err}\n  hint: {hint}")
+        })
+        .with_context(|| format!("could not read the rules of {}", session.describe()))?;
+    Ok(live)
+}
+
+fn read_plan(path: &Path) -> anyhow::Result<Plan> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("failed to read the plan file `{}`", path.display()))?;
+    render::json::parse(&text).map_err(|err| {
+        anyhow::anyhow!(
+            "the plan file `{}` cannot be applied: {err}\n  hint: re-run `connect-rules plan --out {}`",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+fn confirm(place: &str) -> anyhow::Result<bool> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        eprintln!("error: refusing to apply without confirmation: there is no terminal to ask on; nothing was changed");
+        eprintln!("  hint: review the plan above and pass `--auto-approve`, or apply a saved plan file");
+        return Ok(false);
+    }
+    eprint!("\nApply these changes to {place}? Only `yes` is accepted. (yes/no): ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .context("failed to read the answer")?;
+    if answer.trim() == "yes" {
+        Ok(true)
+    } else {
+        eprintln!("Apply cancelled; nothing was changed.");
+        Ok(false)
+    }
+}
