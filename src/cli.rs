@@ -11,7 +11,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 success (nothing to change), 1 error or invalid input, 2 success with changes
 /// pending (`plan --detailed-exitcode`).
 #[derive(Debug, Parser)]
-#[command(name = "connect-rules", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "connect-rules",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]
@@ -141,6 +146,13 @@ pub struct TargetArgs {
     /// Concurrent DescribeRule calls while reading the instance [default: 4].
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
+    /// The account's API rate for the rule operations, in requests per second
+    /// [default: the target's `requests_per_second`, or 2 for AWS targets].
+    #[arg(long, value_name = "RATE")]
+    pub requests_per_second: Option<f64>,
+    /// Requests that may go at once [default: the target's `burst`, or 5].
+    #[arg(long, value_name = "N")]
+    pub burst: Option<u32>,
 }
 
 /// `plan` options.
@@ -168,6 +180,7 @@ pub struct PlanArgs {
 
 /// `apply` options.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // each is an independent command-line switch
 pub struct ApplyArgs {
     /// A plan written by `plan --out`; without it, apply plans first and asks.
     #[arg(value_name = "PLAN_FILE")]

@@ -71,6 +71,12 @@ pub struct TargetConfig {
     /// Concurrent DescribeRule calls while reading the instance.
     #[serde(default)]
     pub concurrency: Option<usize>,
+    /// The account's API rate for the rule operations [default: 2, Connect's default quota].
+    #[serde(default)]
+    pub requests_per_second: Option<f64>,
+    /// Requests that may go at once [default: 5].
+    #[serde(default)]
+    pub burst: Option<u32>,
 }
 
 /// Where a resolved target lives.
@@ -93,7 +99,7 @@ pub enum TargetKind {
 }
 
 /// A target ready to use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     /// Its name.
     pub name: String,
@@ -105,6 +111,8 @@ pub struct Target {
     pub variables: BTreeMap<String, String>,
     /// Describe concurrency.
     pub concurrency: usize,
+    /// Client-side pacing (`None` for the local instance unless configured).
+    pub rate: Option<crate::client::Rate>,
 }
 
 /// Overrides from the command line.
@@ -145,14 +153,22 @@ pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
 /// Splits `arn:aws:connect:REGION:ACCOUNT:instance/ID` into `(region, id)`.
 pub fn parse_instance_arn(arn: &str) -> Option<(String, String)> {
     let mut parts = arn.splitn(6, ':');
-    let (Some("arn"), Some(_partition), Some("connect"), Some(region), Some(_account), Some(resource)) = (
+    let (
+        Some("arn"),
+        Some(_partition),
+        Some("connect"),
+        Some(region),
+        Some(_account),
+        Some(resource),
+    ) = (
         parts.next(),
         parts.next(),
         parts.next(),
         parts.next(),
         parts.next(),
         parts.next(),
-    ) else {
+    )
+    else {
         return None;
     };
     let id = resource.strip_prefix("instance/")?;
@@ -177,17 +193,18 @@ impl Config {
                     DEFAULT_TARGET.to_owned()
                 }
             });
-        let configured = match self.targets.get(&name) {
-            Some(target) => target.clone(),
-            None if name == DEFAULT_TARGET => TargetConfig::default(),
-            None => {
-                let known: Vec<&str> = self.targets.keys().map(String::as_str).collect();
-                anyhow::bail!(
+        let configured =
+            match self.targets.get(&name) {
+                Some(target) => target.clone(),
+                None if name == DEFAULT_TARGET => TargetConfig::default(),
+                None => {
+                    let known: Vec<&str> = self.targets.keys().map(String::as_str).collect();
+                    anyhow::bail!(
                     "there is no target `{name}` in `{CONFIG_FILE}`\n  hint: the targets are: {}",
                     if known.is_empty() { "(none)".to_owned() } else { known.join(", ") }
                 );
-            }
-        };
+                }
+            };
         let mut variables = configured.variables.clone();
         variables.extend(overrides.variables.iter().cloned());
         let concurrency = configured.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1);
@@ -220,6 +237,14 @@ impl Config {
         let profile = overrides.profile.clone().or(configured.profile.clone());
 
         let is_aws = instance_id.is_some() && configured.local_state.is_none();
+        let default_rate = is_aws.then_some(crate::client::Rate::CONNECT_DEFAULT);
+        let rate = match (configured.requests_per_second, configured.burst) {
+            (None, None) => default_rate,
+            (per_second, burst) => Some(crate::client::Rate {
+                per_second: per_second.unwrap_or(crate::client::Rate::CONNECT_DEFAULT.per_second),
+                burst: burst.unwrap_or(crate::client::Rate::CONNECT_DEFAULT.burst),
+            }),
+        };
         let kind = if is_aws {
             TargetKind::Aws {
                 region: region
@@ -246,6 +271,7 @@ impl Config {
             kind,
             variables,
             concurrency,
+            rate,
         })
     }
 
@@ -297,7 +323,9 @@ mod tests {
                 ..TargetOverrides::default()
             })
             .unwrap();
-        assert!(matches!(overridden.kind, TargetKind::Aws { ref region, .. } if region == "us-west-2"));
+        assert!(
+            matches!(overridden.kind, TargetKind::Aws { ref region, .. } if region == "us-west-2")
+        );
     }
 
     #[test]

@@ -82,7 +82,5 @@ impl fmt::Display for Diagnostic {
 
 /// Sorts findings by file, then position, then message, so output is stable.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.pos, &a.message).cmp(&(&b.file, b.pos, &b.message))
-    });
+    diagnostics.sort_by(|a, b| (&a.file, a.pos, &a.message).cmp(&(&b.file, b.pos, &b.message)));
 }

@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::model::{enums, EmptyDefinition, LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
+use crate::model::{
+    enums, EmptyDefinition, LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE,
+};
 use crate::plan::{Change, FieldChange, Plan, PlanTarget, UnmanagedRule};
 use crate::validate::DesiredRule;
 
@@ -24,9 +26,16 @@ pub fn diff(
     live: &[LiveRule],
     options: &DiffOptions,
 ) -> Plan {
-    let ignored = |name: &str| options.ignore.iter().any(|pattern| glob_match(pattern, name));
-    let live_by_name: BTreeMap<&str, &LiveRule> =
-        live.iter().map(|rule| (rule.rule.name.as_str(), rule)).collect();
+    let ignored = |name: &str| {
+        options
+            .ignore
+            .iter()
+            .any(|pattern| glob_match(pattern, name))
+    };
+    let live_by_name: BTreeMap<&str, &LiveRule> = live
+        .iter()
+        .map(|rule| (rule.rule.name.as_str(), rule))
+        .collect();
     let desired_names: BTreeSet<&str> = desired.iter().map(|d| d.rule.name.as_str()).collect();
 
     let mut changes = Vec::new();
@@ -84,7 +93,9 @@ pub fn diff(
             unmanaged.push(UnmanagedRule {
                 name: name.to_owned(),
                 rule_id: current.rule_id.clone(),
-                reason: format!("not in git and not tagged `{OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE}`"),
+                reason: format!(
+                    "not in git and not tagged `{OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE}`"
+                ),
             });
         }
     }
@@ -208,7 +219,8 @@ fn is_empty(value: &Value) -> bool {
 fn canonical(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
-            let sorted: BTreeMap<&String, Value> = map.iter().map(|(k, v)| (k, canonical(v))).collect();
+            let sorted: BTreeMap<&String, Value> =
+                map.iter().map(|(k, v)| (k, canonical(v))).collect();
             Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
         }
         Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
@@ -299,9 +311,18 @@ mod tests {
         let [Change::Create { after, source }] = plan.changes.as_slice() else {
             panic!("{:?}", plan.changes)
         };
-        assert_eq!(after.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str), Some(OWNERSHIP_TAG_VALUE));
+        assert_eq!(
+            after.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str),
+            Some(OWNERSHIP_TAG_VALUE)
+        );
         assert_eq!(source, "rules/a.yaml");
-        assert_eq!(plan.summary, Summary { create: 1, ..Summary::default() });
+        assert_eq!(
+            plan.summary,
+            Summary {
+                create: 1,
+                ..Summary::default()
+            }
+        );
     }
 
     #[test]
@@ -330,7 +351,11 @@ mod tests {
         };
         assert_eq!(fields.len(), 1);
         assert_eq!(fields[0].field, "Function");
-        assert!(fields[0].before.lines().count() > 5, "not pretty-printed: {}", fields[0].before);
+        assert!(
+            fields[0].before.lines().count() > 5,
+            "not pretty-printed: {}",
+            fields[0].before
+        );
         assert!(fields[0].before.contains("\"refund\""));
         assert!(fields[0].after.contains("\"cancel\""));
         assert_eq!(plan.changes[0].api_calls(), ["UpdateRule"]);
@@ -339,7 +364,11 @@ mod tests {
     #[test]
     fn a_tag_only_change_uses_the_tagging_calls() {
         let live = [owned(Rule::test("a")).live("r1")];
-        let plan = plan(&[Rule::test("a").tag("team", "qa")], &live, &DiffOptions::default());
+        let plan = plan(
+            &[Rule::test("a").tag("team", "qa")],
+            &live,
+            &DiffOptions::default(),
+        );
         let [change @ Change::Update { fields, .. }] = plan.changes.as_slice() else {
             panic!("{:?}", plan.changes)
         };
@@ -356,7 +385,8 @@ mod tests {
         let [Change::Replace { reason, .. }] = plan.changes.as_slice() else {
             panic!("{:?}", plan.changes)
         };
-        assert!(reason.contains("from `OnPostCallAnalysisAvailable` to `OnRealTimeCallAnalysisAvailable`"));
+        assert!(reason
+            .contains("from `OnPostCallAnalysisAvailable` to `OnRealTimeCallAnalysisAvailable`"));
     }
 
     #[test]
@@ -366,10 +396,24 @@ mod tests {
             Rule::test("theirs").live("r2"),
         ];
         let plan1 = plan(&[], &live, &DiffOptions::default());
-        assert_eq!(plan1.summary, Summary { delete: 1, unmanaged: 1, ..Summary::default() });
+        assert_eq!(
+            plan1.summary,
+            Summary {
+                delete: 1,
+                unmanaged: 1,
+                ..Summary::default()
+            }
+        );
         assert_eq!(plan1.changes[0].name(), "mine");
         assert_eq!(plan1.unmanaged[0].name, "theirs");
-        let plan2 = plan(&[], &live, &DiffOptions { manage_all: true, ..DiffOptions::default() });
+        let plan2 = plan(
+            &[],
+            &live,
+            &DiffOptions {
+                manage_all: true,
+                ..DiffOptions::default()
+            },
+        );
         assert_eq!(plan2.summary.delete, 2);
     }
 
@@ -384,7 +428,10 @@ mod tests {
         };
         let plan = plan(&[edited], &live, &options);
         assert!(!plan.has_changes(), "{:?}", plan.changes);
-        assert_eq!(plan.unmanaged[0].reason, "ignored by the config's `ignore` list");
+        assert_eq!(
+            plan.unmanaged[0].reason,
+            "ignored by the config's `ignore` list"
+        );
     }
 
     #[test]
@@ -407,7 +454,11 @@ mod tests {
     fn dropped_empty_definitions_are_not_a_change() {
         let mut live_rule = owned(Rule::test("a"));
         live_rule.actions[0].assign_contact_category_action = None;
-        let plan = plan(&[Rule::test("a")], &[live_rule.live("r1")], &DiffOptions::default());
+        let plan = plan(
+            &[Rule::test("a")],
+            &[live_rule.live("r1")],
+            &DiffOptions::default(),
+        );
         assert!(!plan.has_changes());
     }
 

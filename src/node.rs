@@ -114,7 +114,9 @@ impl Node {
                 None => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
             },
             serde_json::Value::String(text) => Value::Str(text.clone()),
-            serde_json::Value::Array(items) => Value::Seq(items.iter().map(Node::from_json).collect()),
+            serde_json::Value::Array(items) => {
+                Value::Seq(items.iter().map(Node::from_json).collect())
+            }
             serde_json::Value::Object(members) => Value::Map(
                 members
                     .iter()
@@ -138,7 +140,9 @@ impl Node {
             Value::Float(float) => serde_json::Number::from_f64(*float)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Value::Str(text) => serde_json::Value::String(text.clone()),
-            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
             Value::Map(entries) => serde_json::Value::Object(
                 entries
                     .iter()

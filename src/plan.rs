@@ -147,7 +147,11 @@ pub struct Plan {
 
 impl Plan {
     /// Builds a plan, sorting and counting.
-    pub fn new(target: PlanTarget, mut changes: Vec<Change>, mut unmanaged: Vec<UnmanagedRule>) -> Self {
+    pub fn new(
+        target: PlanTarget,
+        mut changes: Vec<Change>,
+        mut unmanaged: Vec<UnmanagedRule>,
+    ) -> Self {
         changes.sort_by(|a, b| a.name().cmp(b.name()));
         unmanaged.sort_by(|a, b| a.name.cmp(&b.name));
         let mut summary = Summary {

@@ -68,10 +68,19 @@ mod tests {
 
     #[test]
     fn no_color_turns_auto_off_but_not_always() {
-        assert_eq!(Style::new(ColorChoice::Auto, true, Some("1")), Style::plain());
+        assert_eq!(
+            Style::new(ColorChoice::Auto, true, Some("1")),
+            Style::plain()
+        );
         assert_ne!(Style::new(ColorChoice::Auto, true, None), Style::plain());
         assert_eq!(Style::new(ColorChoice::Auto, false, None), Style::plain());
-        assert_ne!(Style::new(ColorChoice::Always, false, Some("1")), Style::plain());
-        assert_eq!(Style::new(ColorChoice::Auto, true, Some("")), Style::new(ColorChoice::Auto, true, None));
+        assert_ne!(
+            Style::new(ColorChoice::Always, false, Some("1")),
+            Style::plain()
+        );
+        assert_eq!(
+            Style::new(ColorChoice::Auto, true, Some("")),
+            Style::new(ColorChoice::Auto, true, None)
+        );
     }
 }

@@ -61,7 +61,9 @@ pub fn validate(sources: Vec<SourceRule>) -> Validated {
         validated.diagnostics.extend(found);
     }
     report_duplicate_names(&validated.rules, &mut validated.diagnostics);
-    validated.rules.sort_by(|a, b| a.rule.name.cmp(&b.rule.name));
+    validated
+        .rules
+        .sort_by(|a, b| a.rule.name.cmp(&b.rule.name));
     diagnostic::sort(&mut validated.diagnostics);
     validated
 }
@@ -259,7 +261,11 @@ fn check_actions(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
         let definitions: Vec<_> = entries
             .iter()
             .filter(|entry| entry.key != "ActionType")
-            .filter(|entry| enums::ACTION_DEFINITIONS.iter().any(|(_, m)| *m == entry.key))
+            .filter(|entry| {
+                enums::ACTION_DEFINITIONS
+                    .iter()
+                    .any(|(_, m)| *m == entry.key)
+            })
             .collect();
         if !definitions.iter().any(|entry| entry.key == expected) {
             found.push(
@@ -291,7 +297,12 @@ fn check_actions(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
             .get("TaskAction")
             .and_then(|task| task.get("References"))
         {
-            check_reference_size(path, &format!("{here}.TaskAction.References"), references, found);
+            check_reference_size(
+                path,
+                &format!("{here}.TaskAction.References"),
+                references,
+                found,
+            );
         }
     }
 }
@@ -303,7 +314,12 @@ fn check_reference_size(path: &Path, here: &str, references: &Node, found: &mut 
     let bytes: usize = entries
         .iter()
         .map(|entry| {
-            entry.key.len() + entry.value.get("Value").and_then(Node::as_str).map_or(0, str::len)
+            entry.key.len()
+                + entry
+                    .value
+                    .get("Value")
+                    .and_then(Node::as_str)
+                    .map_or(0, str::len)
         })
         .sum();
     if bytes > MAX_REFERENCE_BYTES {
@@ -372,9 +388,11 @@ fn describe(path: &Path, violation: &Violation) -> Diagnostic {
     };
     let pos = Some(violation.pos);
     match &violation.problem {
-        Problem::Missing { member } => {
-            Diagnostic::error(path, pos, format!("{at} is missing the required key `{member}`"))
-        }
+        Problem::Missing { member } => Diagnostic::error(
+            path,
+            pos,
+            format!("{at} is missing the required key `{member}`"),
+        ),
         Problem::Unknown {
             key,
             suggestion,
@@ -464,7 +482,11 @@ fn bounds(min: Option<i64>, max: Option<i64>, unit: &str) -> String {
         ("have", format!(" {unit}"))
     };
     // A minimum length of 0 says nothing a reader needs; a minimum value of 0 does.
-    let min = if unit.is_empty() { min } else { min.filter(|min| *min > 0) };
+    let min = if unit.is_empty() {
+        min
+    } else {
+        min.filter(|min| *min > 0)
+    };
     match (min, max) {
         (Some(min), Some(max)) => format!("it must {verb} between {min} and {max}{unit}"),
         (Some(min), None) => format!("it must {verb} at least {min}{unit}"),

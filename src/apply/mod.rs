@@ -8,7 +8,6 @@ pub mod safety;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -20,8 +19,7 @@ pub use report::{ApplyReport, Outcome, RuleOutcome};
 /// The ClientToken for creating `name` under `plan_id`: a retried create (even from a second
 /// `apply` of the same plan file) never makes a duplicate.
 pub fn client_token(plan_id: &str, name: &str) -> String {
-    let digest = Sha256::digest(format!("{plan_id}\n{name}").as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::digest::sha256_hex(format!("{plan_id}\n{name}").as_bytes())
 }
 
 /// Called after each change, for progress output.
@@ -95,7 +93,9 @@ async fn apply_change(client: &ConnectClient, change: &Change, token: &str) -> O
                 }
             }
             if fields.iter().any(|f| f.field == "Tags") {
-                if let Err(err) = sync_tags(client, &before.rule_arn, &before.rule.tags, &after.tags).await {
+                if let Err(err) =
+                    sync_tags(client, &before.rule_arn, &before.rule.tags, &after.tags).await
+                {
                     return failed(err);
                 }
             }

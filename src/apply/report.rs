@@ -58,7 +58,11 @@ impl ApplyReport {
             .max()
             .unwrap_or(4);
         let mut out = String::new();
-        let _ = writeln!(out, "{:<name_width$}  {:<7}  {:<7}  DETAIL", "RULE", "CHANGE", "RESULT");
+        let _ = writeln!(
+            out,
+            "{:<name_width$}  {:<7}  {:<7}  DETAIL",
+            "RULE", "CHANGE", "RESULT"
+        );
         for row in &self.outcomes {
             let (result, detail) = match &row.outcome {
                 Outcome::Applied => ("applied", ""),
@@ -82,7 +86,10 @@ impl ApplyReport {
             .filter(|o| matches!(o.outcome, Outcome::Failed { .. }))
             .count();
         let skipped = self.outcomes.len() - applied - failed;
-        let _ = writeln!(out, "\n{applied} applied, {failed} failed, {skipped} skipped.");
+        let _ = writeln!(
+            out,
+            "\n{applied} applied, {failed} failed, {skipped} skipped."
+        );
         out
     }
 }

@@ -41,7 +41,11 @@ impl std::str::FromStr for DeleteLimit {
                 }
                 Ok(DeleteLimit::Percent { percent, floor: 0 })
             }
-            None => text.trim().parse().map(DeleteLimit::Count).map_err(|_| parse_error()),
+            None => text
+                .trim()
+                .parse()
+                .map(DeleteLimit::Count)
+                .map_err(|_| parse_error()),
         }
     }
 }
@@ -87,7 +91,8 @@ pub fn check(plan: &Plan, permissions: &Permissions, managed: usize) -> Vec<Refu
                 if deletes.len() == 1 { "" } else { "s" },
                 deletes.join(", ")
             ),
-            hint: "pass `--allow-delete` if these rules should go, or restore their files".to_owned(),
+            hint: "pass `--allow-delete` if these rules should go, or restore their files"
+                .to_owned(),
         });
     }
     let replaces = names(|c| matches!(c, Change::Replace { .. }));
@@ -105,7 +110,9 @@ pub fn check(plan: &Plan, permissions: &Permissions, managed: usize) -> Vec<Refu
     let limit_exceeded = match permissions.delete_limit {
         DeleteLimit::Count(max) => deletes.len() > max,
         DeleteLimit::Percent { percent, floor } => {
-            managed >= floor && managed > 0 && (deletes.len() as f64) > (managed as f64) * percent / 100.0
+            managed >= floor
+                && managed > 0
+                && (deletes.len() as f64) > (managed as f64) * percent / 100.0
         }
     };
     if limit_exceeded && !permissions.force {
@@ -144,7 +151,9 @@ pub fn stale_reasons(plan: &Plan, live: &[LiveRule]) -> Vec<String> {
                     "`{}` was re-created (RuleId {} is now {})",
                     before.rule.name, before.rule_id, current.rule_id
                 )),
-                Some(current) if current.last_updated_time != before.last_updated_time => {
+                Some(current)
+                    if millis(current.last_updated_time) != millis(before.last_updated_time) =>
+                {
                     reasons.push(format!(
                         "`{}` was changed since the plan (last by {})",
                         before.rule.name, current.last_updated_by
@@ -155,6 +164,11 @@ pub fn stale_reasons(plan: &Plan, live: &[LiveRule]) -> Vec<String> {
         }
     }
     reasons
+}
+
+/// Epoch seconds as whole milliseconds: the service's precision, and exact to compare.
+fn millis(epoch_seconds: f64) -> i64 {
+    (epoch_seconds * 1000.0).round() as i64
 }
 
 #[cfg(test)]
@@ -212,15 +226,27 @@ mod tests {
         };
         assert!(check(&plan(deletes(3)), &allowed, 10).is_empty());
         assert_eq!(check(&plan(deletes(4)), &allowed, 10).len(), 1);
-        assert!(check(&plan(deletes(5)), &allowed, 9).is_empty(), "below the floor");
-        let forced = Permissions { force: true, ..allowed };
+        assert!(
+            check(&plan(deletes(5)), &allowed, 9).is_empty(),
+            "below the floor"
+        );
+        let forced = Permissions {
+            force: true,
+            ..allowed
+        };
         assert!(check(&plan(deletes(4)), &forced, 10).is_empty());
     }
 
     #[test]
     fn delete_limits_parse_as_count_or_percent() {
         assert_eq!("5".parse(), Ok(DeleteLimit::Count(5)));
-        assert_eq!("20%".parse(), Ok(DeleteLimit::Percent { percent: 20.0, floor: 0 }));
+        assert_eq!(
+            "20%".parse(),
+            Ok(DeleteLimit::Percent {
+                percent: 20.0,
+                floor: 0
+            })
+        );
         assert!("lots".parse::<DeleteLimit>().is_err());
         assert!("120%".parse::<DeleteLimit>().is_err());
     }
@@ -229,13 +255,15 @@ mod tests {
     fn a_plan_is_stale_when_its_rules_moved() {
         let before = Rule::test("a").live("id-a");
         let plan = plan(vec![
-            Change::Delete { before: before.clone() },
+            Change::Delete {
+                before: before.clone(),
+            },
             Change::Create {
                 after: Rule::test("b"),
                 source: "rules/b.yaml".into(),
             },
         ]);
-        assert!(stale_reasons(&plan, &[before.clone()]).is_empty());
+        assert!(stale_reasons(&plan, std::slice::from_ref(&before)).is_empty());
         let mut touched = before.clone();
         touched.last_updated_time += 1.0;
         assert_eq!(stale_reasons(&plan, &[touched]).len(), 1);

@@ -159,11 +159,11 @@ fn action_from_sdk(action: &sdk::RuleAction) -> RuleAction {
                     .collect()
             }),
         }),
-        event_bridge_action: action
-            .event_bridge_action()
-            .map(|event| EventBridgeActionDefinition {
+        event_bridge_action: action.event_bridge_action().map(|event| {
+            EventBridgeActionDefinition {
                 name: event.name().to_owned(),
-            }),
+            }
+        }),
         assign_contact_category_action: action
             .assign_contact_category_action()
             .map(|_| EmptyDefinition {}),
@@ -200,9 +200,10 @@ fn action_from_sdk(action: &sdk::RuleAction) -> RuleAction {
                         name: config.name().to_owned(),
                         sla_type: config.r#type().as_str().to_owned(),
                         field_id: config.field_id().map(str::to_owned),
-                        target_field_values: config.target_field_values.as_ref().map(|values| {
-                            values.iter().map(field_value_union_from_sdk).collect()
-                        }),
+                        target_field_values: config
+                            .target_field_values
+                            .as_ref()
+                            .map(|values| values.iter().map(field_value_union_from_sdk).collect()),
                         target_sla_minutes: config.target_sla_minutes(),
                     }
                 }),
@@ -247,9 +248,13 @@ fn action_from_sdk(action: &sdk::RuleAction) -> RuleAction {
 }
 
 /// The SDK's `RuleTriggerEventSource`.
-pub fn trigger_to_sdk(trigger: &RuleTriggerEventSource) -> BuildResult<sdk::RuleTriggerEventSource> {
+pub fn trigger_to_sdk(
+    trigger: &RuleTriggerEventSource,
+) -> BuildResult<sdk::RuleTriggerEventSource> {
     sdk::RuleTriggerEventSource::builder()
-        .event_source_name(sdk::EventSourceName::from(trigger.event_source_name.as_str()))
+        .event_source_name(sdk::EventSourceName::from(
+            trigger.event_source_name.as_str(),
+        ))
         .set_integration_association_id(trigger.integration_association_id.clone())
         .build()
         .context("TriggerEventSource is incomplete")
@@ -405,9 +410,12 @@ fn action_to_sdk(action: &RuleAction) -> BuildResult<sdk::RuleAction> {
                     .name(&config.name)
                     .r#type(config.sla_type.as_str().into())
                     .set_field_id(config.field_id.clone())
-                    .set_target_field_values(config.target_field_values.as_ref().map(|values| {
-                        values.iter().map(field_value_union_to_sdk).collect()
-                    }))
+                    .set_target_field_values(
+                        config
+                            .target_field_values
+                            .as_ref()
+                            .map(|values| values.iter().map(field_value_union_to_sdk).collect()),
+                    )
                     .target_sla_minutes(config.target_sla_minutes)
                     .build()
                     .context("CaseSlaConfiguration is incomplete")?,
@@ -422,8 +430,9 @@ fn action_to_sdk(action: &RuleAction) -> BuildResult<sdk::RuleAction> {
         );
     }
     if action.end_associated_tasks_action.is_some() {
-        builder = builder
-            .end_associated_tasks_action(sdk::EndAssociatedTasksActionDefinition::builder().build());
+        builder = builder.end_associated_tasks_action(
+            sdk::EndAssociatedTasksActionDefinition::builder().build(),
+        );
     }
     if let Some(evaluation) = &action.submit_auto_evaluation_action {
         builder = builder.submit_auto_evaluation_action(
@@ -458,7 +467,9 @@ fn action_to_sdk(action: &RuleAction) -> BuildResult<sdk::RuleAction> {
                     notification
                         .content
                         .iter()
-                        .map(|(locale, text)| (sdk::LocaleCode::from(locale.as_str()), text.clone()))
+                        .map(|(locale, text)| {
+                            (sdk::LocaleCode::from(locale.as_str()), text.clone())
+                        })
                         .collect(),
                 ))
                 .recipient(recipient_to_sdk(&notification.recipient))

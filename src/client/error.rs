@@ -41,7 +41,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Classifies an SDK error.
-    pub fn from_sdk<E, R>(operation: &'static str, instance_id: &str, err: SdkError<E, R>) -> Self
+    pub fn from_sdk<E, R>(operation: &'static str, instance_id: &str, err: &SdkError<E, R>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
         R: std::fmt::Debug,
@@ -57,14 +57,14 @@ impl ApiError {
             ) => ApiErrorKind::AccessDenied,
             Some("ResourceConflictException" | "IdempotencyException") => ApiErrorKind::Conflict,
             Some("ThrottlingException" | "TooManyRequestsException") => ApiErrorKind::Throttled,
-            Some("InvalidRequestException" | "InvalidParameterException" | "ValidationException") => {
-                ApiErrorKind::Invalid
-            }
+            Some(
+                "InvalidRequestException" | "InvalidParameterException" | "ValidationException",
+            ) => ApiErrorKind::Invalid,
             Some("ServiceQuotaExceededException" | "LimitExceededException") => {
                 ApiErrorKind::QuotaExceeded
             }
             Some(_) => ApiErrorKind::Internal,
-            None => match &err {
+            None => match err {
                 SdkError::ServiceError(_) => ApiErrorKind::Internal,
                 _ => ApiErrorKind::Transport,
             },
@@ -72,7 +72,7 @@ impl ApiError {
         let message = match (err.message(), &code) {
             (Some(message), Some(code)) => format!("{code}: {message}"),
             (None, Some(code)) => code.clone(),
-            _ => DisplayErrorContext(&err).to_string(),
+            _ => DisplayErrorContext(err).to_string(),
         };
         ApiError {
             operation,

@@ -5,6 +5,8 @@
 
 mod convert;
 mod error;
+mod patch;
+mod rate;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -16,12 +18,13 @@ use aws_sdk_connect::config::{Credentials, Region};
 use crate::model::{LiveRule, Rule, RuleSummary};
 
 pub use error::{ApiError, ApiErrorKind};
+pub use rate::{Rate, RateLimiter};
 
 /// The most rules ListRules returns per page.
 pub const MAX_PAGE_SIZE: i32 = 200;
 
 /// How to reach an instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
     /// The Connect instance id.
     pub instance_id: String,
@@ -35,6 +38,8 @@ pub struct Endpoint {
     pub static_credentials: bool,
     /// Attempts per call, first try included, with backoff on throttling and 5xx.
     pub max_attempts: u32,
+    /// Client-side pacing; `None` sends as fast as the concurrency allows.
+    pub rate: Option<Rate>,
 }
 
 /// The rule operations on one instance.
@@ -42,13 +47,15 @@ pub struct Endpoint {
 pub struct ConnectClient {
     sdk: aws_sdk_connect::Client,
     instance_id: String,
+    limiter: RateLimiter,
 }
 
 impl ConnectClient {
     /// Builds the SDK client: credentials from aws-config's default chain (env, profiles, SSO,
     /// IMDS) unless the endpoint is the local instance.
     pub async fn connect(endpoint: &Endpoint) -> Self {
-        let retry = RetryConfig::standard()
+        // Adaptive mode also slows the client down when the service answers 429.
+        let retry = RetryConfig::adaptive()
             .with_max_attempts(endpoint.max_attempts.max(1))
             .with_initial_backoff(Duration::from_millis(200))
             .with_max_backoff(Duration::from_secs(20));
@@ -71,9 +78,13 @@ impl ConnectClient {
             ));
         }
         let shared = loader.load().await;
+        let config = aws_sdk_connect::config::Builder::from(&shared)
+            .interceptor(patch::AddMissingDefinitions)
+            .build();
         ConnectClient {
-            sdk: aws_sdk_connect::Client::new(&shared),
+            sdk: aws_sdk_connect::Client::from_conf(config),
             instance_id: endpoint.instance_id.clone(),
+            limiter: RateLimiter::new(endpoint.rate),
         }
     }
 
@@ -87,6 +98,7 @@ impl ConnectClient {
         &self,
         next_token: Option<String>,
     ) -> Result<(Vec<RuleSummary>, Option<String>), ApiError> {
+        self.limiter.acquire().await;
         let page = self
             .sdk
             .list_rules()
@@ -95,7 +107,7 @@ impl ConnectClient {
             .set_next_token(next_token)
             .send()
             .await
-            .map_err(|err| ApiError::from_sdk("ListRules", &self.instance_id, err))?;
+            .map_err(|err| ApiError::from_sdk("ListRules", &self.instance_id, &err))?;
         let summaries = page
             .rule_summary_list()
             .iter()
@@ -106,6 +118,7 @@ impl ConnectClient {
 
     /// DescribeRule; `None` when the rule no longer exists.
     pub async fn describe_rule(&self, rule_id: &str) -> Result<Option<LiveRule>, ApiError> {
+        self.limiter.acquire().await;
         match self
             .sdk
             .describe_rule()
@@ -116,7 +129,7 @@ impl ConnectClient {
         {
             Ok(output) => Ok(output.rule().map(convert::live_rule_from_sdk)),
             Err(err) => {
-                let err = ApiError::from_sdk("DescribeRule", &self.instance_id, err);
+                let err = ApiError::from_sdk("DescribeRule", &self.instance_id, &err);
                 if err.kind == ApiErrorKind::NotFound {
                     Ok(None)
                 } else {
@@ -132,13 +145,16 @@ impl ConnectClient {
         rule: &Rule,
         client_token: &str,
     ) -> Result<(String, String), ApiError> {
+        self.limiter.acquire().await;
         let fail = |err: anyhow::Error| ApiError::invalid_input("CreateRule", &rule.name, &err);
         let output = self
             .sdk
             .create_rule()
             .instance_id(&self.instance_id)
             .name(&rule.name)
-            .trigger_event_source(convert::trigger_to_sdk(&rule.trigger_event_source).map_err(fail)?)
+            .trigger_event_source(
+                convert::trigger_to_sdk(&rule.trigger_event_source).map_err(fail)?,
+            )
             .function(&rule.function)
             .set_actions(Some(convert::actions_to_sdk(&rule.actions).map_err(fail)?))
             .publish_status(rule.publish_status.as_str().into())
@@ -153,12 +169,13 @@ impl ConnectClient {
             .client_token(client_token)
             .send()
             .await
-            .map_err(|err| ApiError::from_sdk("CreateRule", &self.instance_id, err))?;
+            .map_err(|err| ApiError::from_sdk("CreateRule", &self.instance_id, &err))?;
         Ok((output.rule_arn().to_owned(), output.rule_id().to_owned()))
     }
 
     /// UpdateRule: replaces name, function, actions, publish status and filters.
     pub async fn update_rule(&self, rule_id: &str, rule: &Rule) -> Result<(), ApiError> {
+        self.limiter.acquire().await;
         let fail = |err: anyhow::Error| ApiError::invalid_input("UpdateRule", &rule.name, &err);
         self.sdk
             .update_rule()
@@ -173,43 +190,50 @@ impl ConnectClient {
             )
             .send()
             .await
-            .map_err(|err| ApiError::from_sdk("UpdateRule", &self.instance_id, err))?;
+            .map_err(|err| ApiError::from_sdk("UpdateRule", &self.instance_id, &err))?;
         Ok(())
     }
 
     /// DeleteRule.
     pub async fn delete_rule(&self, rule_id: &str) -> Result<(), ApiError> {
+        self.limiter.acquire().await;
         self.sdk
             .delete_rule()
             .instance_id(&self.instance_id)
             .rule_id(rule_id)
             .send()
             .await
-            .map_err(|err| ApiError::from_sdk("DeleteRule", &self.instance_id, err))?;
+            .map_err(|err| ApiError::from_sdk("DeleteRule", &self.instance_id, &err))?;
         Ok(())
     }
 
     /// TagResource on a rule ARN.
-    pub async fn tag_rule(&self, rule_arn: &str, tags: &BTreeMap<String, String>) -> Result<(), ApiError> {
+    pub async fn tag_rule(
+        &self,
+        rule_arn: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<(), ApiError> {
+        self.limiter.acquire().await;
         self.sdk
             .tag_resource()
             .resource_arn(rule_arn)
             .set_tags(Some(tags.clone().into_iter().collect()))
             .send()
             .await
-            .map_err(|err| ApiError::from_sdk("TagResource", &self.instance_id, err))?;
+            .map_err(|err| ApiError::from_sdk("TagResource", &self.instance_id, &err))?;
         Ok(())
     }
 
     /// UntagResource on a rule ARN.
     pub async fn untag_rule(&self, rule_arn: &str, keys: &[String]) -> Result<(), ApiError> {
+        self.limiter.acquire().await;
         self.sdk
             .untag_resource()
             .resource_arn(rule_arn)
             .set_tag_keys(Some(keys.to_vec()))
             .send()
             .await
-            .map_err(|err| ApiError::from_sdk("UntagResource", &self.instance_id, err))?;
+            .map_err(|err| ApiError::from_sdk("UntagResource", &self.instance_id, &err))?;
         Ok(())
     }
 }

@@ -60,8 +60,16 @@ pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<Ex
         delete_limit: args.max_delete.unwrap_or_default(),
     };
     let session = Session::open(target).await?;
-    let result =
-        run_with_session(args, &permissions, &session, saved, &loaded, &options, streams).await;
+    let result = run_with_session(
+        args,
+        &permissions,
+        &session,
+        saved,
+        &loaded,
+        &options,
+        streams,
+    )
+    .await;
     session.close().await;
     result
 }
@@ -137,7 +145,9 @@ async fn run_with_session(
         };
         match &row.outcome {
             Outcome::Applied => eprintln!("{verb} `{}`", row.name),
-            Outcome::Failed { message } => eprintln!("failed to {} `{}`: {message}", row.action, row.name),
+            Outcome::Failed { message } => {
+                eprintln!("failed to {} `{}`: {message}", row.action, row.name);
+            }
             Outcome::Skipped { reason } => eprintln!("skipped `{}`: {reason}", row.name),
         }
     });
@@ -160,7 +170,11 @@ async fn finish(
         );
         return Ok(ExitStatus::Failure);
     }
-    println!("\nApply complete: {} change{} applied.", report.outcomes.len(), if report.outcomes.len() == 1 { "" } else { "s" });
+    println!(
+        "\nApply complete: {} change{} applied.",
+        report.outcomes.len(),
+        if report.outcomes.len() == 1 { "" } else { "s" }
+    );
     if loaded.has_errors() {
         return Ok(ExitStatus::Success);
     }
@@ -206,7 +220,9 @@ fn confirm(place: &str) -> anyhow::Result<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         eprintln!("error: refusing to apply without confirmation: there is no terminal to ask on; nothing was changed");
-        eprintln!("  hint: review the plan above and pass `--auto-approve`, or apply a saved plan file");
+        eprintln!(
+            "  hint: review the plan above and pass `--auto-approve`, or apply a saved plan file"
+        );
         return Ok(false);
     }
     eprint!("\nApply these changes to {place}? Only `yes` is accepted. (yes/no): ");

@@ -54,8 +54,16 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let no_color = std::env::var("NO_COLOR").ok();
     let streams = Streams {
-        stdout: Style::new(cli.global.color, std::io::stdout().is_terminal(), no_color.as_deref()),
-        stderr: Style::new(cli.global.color, std::io::stderr().is_terminal(), no_color.as_deref()),
+        stdout: Style::new(
+            cli.global.color,
+            std::io::stdout().is_terminal(),
+            no_color.as_deref(),
+        ),
+        stderr: Style::new(
+            cli.global.color,
+            std::io::stderr().is_terminal(),
+            no_color.as_deref(),
+        ),
     };
     match run(cli, streams) {
         Ok(status) => status.into(),

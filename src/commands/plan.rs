@@ -31,10 +31,12 @@ pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<Exi
         instance_id: session.target.instance_id.clone(),
     };
     session.close().await;
-    let (live, _stats) = fetched.map_err(|err| {
-        let hint = err.hint();
-        anyhow::anyhow!("{err}\n  hint: {hint}")
-    }).with_context(|| format!("could not read the rules of {place}"))?;
+    let (live, _stats) = fetched
+        .map_err(|err| {
+            let hint = err.hint();
+            anyhow::anyhow!("{err}\n  hint: {hint}")
+        })
+        .with_context(|| format!("could not read the rules of {place}"))?;
 
     let options = DiffOptions {
         manage_all: args.manage_all || project.config.manage_all,
@@ -68,7 +70,10 @@ fn write_outputs(plan: &Plan, args: &PlanArgs, streams: Streams) -> anyhow::Resu
                 .append(true)
                 .open(&summary)
                 .with_context(|| {
-                    format!("failed to open GITHUB_STEP_SUMMARY `{}`", summary.to_string_lossy())
+                    format!(
+                        "failed to open GITHUB_STEP_SUMMARY `{}`",
+                        summary.to_string_lossy()
+                    )
                 })?;
             file.write_all(rendered.as_bytes())
                 .context("failed to append the plan to GITHUB_STEP_SUMMARY")?;

@@ -72,6 +72,13 @@ impl Project {
         if let Some(concurrency) = args.concurrency {
             target.concurrency = concurrency.max(1);
         }
+        if args.requests_per_second.is_some() || args.burst.is_some() {
+            let base = target.rate.unwrap_or(crate::client::Rate::CONNECT_DEFAULT);
+            target.rate = Some(crate::client::Rate {
+                per_second: args.requests_per_second.unwrap_or(base.per_second),
+                burst: args.burst.unwrap_or(base.burst),
+            });
+        }
         Ok(target)
     }
 }

@@ -35,13 +35,17 @@ impl Session {
                     endpoint_url: endpoint_url.clone(),
                     static_credentials: false,
                     max_attempts: MAX_ATTEMPTS,
+                    rate: target.rate,
                 },
                 None,
             ),
             TargetKind::Local { state } => {
                 if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).with_context(|| {
-                        format!("failed to create `{}` for the local instance", parent.display())
+                        format!(
+                            "failed to create `{}` for the local instance",
+                            parent.display()
+                        )
                     })?;
                 }
                 let emulator = Emulator::new(EmulatorConfig::default().with_state_file(state))
@@ -60,6 +64,7 @@ impl Session {
                         endpoint_url: Some(running.endpoint_url()),
                         static_credentials: true,
                         max_attempts: MAX_ATTEMPTS,
+                        rate: target.rate,
                     },
                     Some(running),
                 )

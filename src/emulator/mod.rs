@@ -1,1 +1,102 @@
-//! The local Connect rules emulator.
+//! The local Connect rules emulator: the rule operations over HTTP, as the rest-json protocol and
+//! the service model define them, backed by an in-process store.
+//!
+//! Tests and the embedded local target start it on an ephemeral loopback port and point
+//! `aws-sdk-connect` at [`RunningEmulator::endpoint_url`], so the emulator is reached by the same
+//! code path as a real instance.
+
+mod api_error;
+mod cli;
+mod config;
+mod faults;
+mod http;
+mod ids;
+mod operation;
+mod pagination;
+mod persist;
+mod query;
+mod request_log;
+mod router;
+mod server;
+mod state;
+mod store;
+mod tags;
+mod validation;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+pub use api_error::{ApiError, ErrorKind};
+pub use cli::{run, EmulatorArgs};
+pub use config::{EmulatorConfig, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DEFAULT_RULE_QUOTA};
+pub use faults::{FailSpec, Faults};
+pub use operation::Operation;
+pub use query::ListRulesQuery;
+pub use request_log::RequestRecord;
+pub use server::RunningEmulator;
+pub use state::{State, FORMAT_VERSION};
+pub use store::{CreatedRule, RulePage, Store};
+
+/// An emulator: its store, faults and request log. Cheap to clone; clones share everything, so
+/// a test can keep one to steer faults while the server runs.
+#[derive(Debug, Clone)]
+pub struct Emulator {
+    shared: Arc<Shared>,
+}
+
+/// What every connection shares.
+#[derive(Debug)]
+struct Shared {
+    store: Store,
+    faults: Faults,
+    log: request_log::RequestLog,
+}
+
+impl Emulator {
+    /// An emulator set up by `config`; loads the state file when one is set (a missing file is
+    /// an empty state, a corrupt one an error naming it).
+    pub fn new(config: EmulatorConfig) -> anyhow::Result<Self> {
+        Ok(Emulator {
+            shared: Arc::new(Shared {
+                store: Store::new(config)?,
+                faults: Faults::default(),
+                log: request_log::RequestLog::default(),
+            }),
+        })
+    }
+
+    /// Binds `addr` and serves in a background task until the returned handle is dropped.
+    pub async fn serve(&self, addr: SocketAddr) -> anyhow::Result<RunningEmulator> {
+        server::serve(Arc::clone(&self.shared), addr).await
+    }
+
+    /// Serves on an ephemeral port of 127.0.0.1.
+    pub async fn serve_local(&self) -> anyhow::Result<RunningEmulator> {
+        self.serve(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await
+    }
+
+    /// The store, for direct in-process use and inspection.
+    pub fn store(&self) -> &Store {
+        &self.shared.store
+    }
+
+    /// The fault settings; changes apply to the next request.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Every request so far, oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.log.records()
+    }
+
+    /// How many calls of `operation` arrived so far, whatever their answer (retries count).
+    pub fn count(&self, operation: Operation) -> usize {
+        self.shared.log.count(operation)
+    }
+
+    /// Forgets the request log.
+    pub fn clear_requests(&self) {
+        self.shared.log.clear();
+    }
+}

@@ -23,15 +23,13 @@ pub fn interpolate(
     undefined: &mut Vec<UndefinedVariable>,
 ) {
     match &mut node.value {
-        Value::Str(text) => {
-            if text.contains("${") {
-                *text = substitute(text, variables, |name| {
-                    undefined.push(UndefinedVariable {
-                        name: name.to_owned(),
-                        pos: node.pos,
-                    });
+        Value::Str(text) if text.contains("${") => {
+            *text = substitute(text, variables, |name| {
+                undefined.push(UndefinedVariable {
+                    name: name.to_owned(),
+                    pos: node.pos,
                 });
-            }
+            });
         }
         Value::Seq(items) => {
             for item in items {
@@ -68,21 +66,19 @@ pub fn substitute(
             .strip_prefix("var.")
             .and_then(|tail| tail.find('}').map(|end| &tail[..end]))
             .filter(|name| is_variable_name(name));
-        match reference {
-            Some(name) => {
-                match variables.get(name) {
-                    Some(value) => out.push_str(value),
-                    None => {
-                        missing(name);
-                        out.push_str(&rest[start..start + 2 + 4 + name.len() + 1]);
-                    }
-                }
-                rest = &after[4 + name.len() + 1..];
+        if let Some(name) = reference {
+            // `${var.` + name + `}`
+            let written = 2 + 4 + name.len() + 1;
+            if let Some(value) = variables.get(name) {
+                out.push_str(value);
+            } else {
+                missing(name);
+                out.push_str(&rest[start..start + written]);
             }
-            None => {
-                out.push_str("${");
-                rest = after;
-            }
+            rest = &rest[start + written..];
+        } else {
+            out.push_str("${");
+            rest = after;
         }
     }
     out.push_str(rest);

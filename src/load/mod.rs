@@ -101,7 +101,9 @@ pub fn parse_rule_file(
             None,
             format!("the file is larger than {} KiB", MAX_FILE_BYTES / 1024),
         )
-        .with_hint("a rule file holds one rule and is a few kilobytes; is this the right file?")]);
+        .with_hint(
+            "a rule file holds one rule and is a few kilobytes; is this the right file?",
+        )]);
     }
     let text = match std::str::from_utf8(&file.bytes) {
         Ok(text) => text,
@@ -112,7 +114,9 @@ pub fn parse_rule_file(
                 Some(Pos { line, col }),
                 "the file is not UTF-8 text",
             )
-            .with_hint("save the file as UTF-8; binary files do not belong in the rules folder")]);
+            .with_hint(
+                "save the file as UTF-8; binary files do not belong in the rules folder",
+            )]);
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -123,7 +127,9 @@ pub fn parse_rule_file(
             Some(Pos { line, col }),
             "the file contains a NUL byte; it is not a YAML text file",
         )
-        .with_hint("binary files do not belong in the rules folder; move it elsewhere")]);
+        .with_hint(
+            "binary files do not belong in the rules folder; move it elsewhere",
+        )]);
     }
     let mut node = match yaml::parse(text) {
         Ok(node) => node,
@@ -145,7 +151,10 @@ pub fn parse_rule_file(
             return Err(vec![Diagnostic::error(
                 path,
                 Some(node.pos),
-                format!("a rule file must be a mapping of keys, but this one is {}", other.kind()),
+                format!(
+                    "a rule file must be a mapping of keys, but this one is {}",
+                    other.kind()
+                ),
             )])
         }
     }
@@ -174,8 +183,14 @@ pub fn parse_rule_file(
 }
 
 fn line_col(prefix: &[u8]) -> (usize, usize) {
-    let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = prefix.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let col = String::from_utf8_lossy(&prefix[line_start..]).chars().count() + 1;
+    let line = prefix.split(|b| *b == b'\n').count();
+    let line_start = prefix
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let col = String::from_utf8_lossy(&prefix[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }

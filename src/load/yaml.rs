@@ -139,7 +139,13 @@ impl Builder {
                     items.push(node);
                 }
             }
-            Some((Open::Map { node: map, pending_key }, _)) => match pending_key.take() {
+            Some((
+                Open::Map {
+                    node: map,
+                    pending_key,
+                },
+                _,
+            )) => match pending_key.take() {
                 None => {
                     let key = match &node.value {
                         Value::Str(text) => text.clone(),
@@ -149,7 +155,11 @@ impl Builder {
                         Value::Null => "null".to_owned(),
                         Value::Seq(_) | Value::Map(_) => {
                             let pos = node.pos;
-                            self.fail(pos, "a mapping key must be a plain value, not a list or mapping", None);
+                            self.fail(
+                                pos,
+                                "a mapping key must be a plain value, not a list or mapping",
+                                None,
+                            );
                             return;
                         }
                     };
@@ -159,13 +169,19 @@ impl Builder {
                                 "duplicate key `{key}` (first given at line {})",
                                 first.key_pos.line
                             );
-                            self.fail(node.pos, message, Some("remove one of the two; YAML keeps only one value per key"));
+                            self.fail(
+                                node.pos,
+                                message,
+                                Some("remove one of the two; YAML keeps only one value per key"),
+                            );
                             return;
                         }
                     }
                     // A block mapping's start event points after its first key; the first key's
                     // own position is where a reader looks for the mapping.
-                    if matches!(&map.value, Value::Map(entries) if entries.is_empty()) && node.pos < map.pos {
+                    if matches!(&map.value, Value::Map(entries) if entries.is_empty())
+                        && node.pos < map.pos
+                    {
                         map.pos = node.pos;
                     }
                     *pending_key = Some((key, node.pos));
@@ -284,7 +300,11 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
                 if let Err(tag) = check_tag(tag.as_ref()) {
-                    self.fail(pos, format!("the YAML tag `{tag}` is not supported"), Some("remove the tag"));
+                    self.fail(
+                        pos,
+                        format!("the YAML tag `{tag}` is not supported"),
+                        Some("remove the tag"),
+                    );
                     return;
                 }
                 let open = if is_sequence {
@@ -312,7 +332,11 @@ impl MarkedEventReceiver for Builder {
                         self.push_value(node, 0);
                     }
                 }
-                None => self.fail(pos, "an alias refers to an anchor that is not defined", None),
+                None => self.fail(
+                    pos,
+                    "an alias refers to an anchor that is not defined",
+                    None,
+                ),
             },
             _ => {}
         }
@@ -322,13 +346,20 @@ impl MarkedEventReceiver for Builder {
 fn count_nodes(node: &Node) -> usize {
     match &node.value {
         Value::Seq(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|e| 1 + count_nodes(&e.value)).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|e| 1 + count_nodes(&e.value))
+                .sum::<usize>()
+        }
         _ => 1,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     #[test]
@@ -336,7 +367,9 @@ mod tests {
         let node = parse("Name: a\nActions:\n  - ActionType: CREATE_TASK\n").unwrap();
         let entry = node.entry("Actions").unwrap();
         assert_eq!(entry.key_pos, Pos { line: 2, col: 1 });
-        let Value::Seq(items) = &entry.value.value else { panic!("not a list") };
+        let Value::Seq(items) = &entry.value.value else {
+            panic!("not a list")
+        };
         let action_type = items[0].entry("ActionType").unwrap();
         assert_eq!(action_type.key_pos, Pos { line: 3, col: 5 });
         assert_eq!(action_type.value.pos, Pos { line: 3, col: 17 });
@@ -364,20 +397,34 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for level in 1..12 {
             let prev = level - 1;
-            text.push_str(&format!(
-                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
-            ));
+            let _ = writeln!(
+                text,
+                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]"
+            );
         }
         let err = parse(&text).unwrap_err();
-        assert!(err.message.contains("expands to more than"), "{}", err.message);
+        assert!(
+            err.message.contains("expands to more than"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn refuses_duplicate_keys_deep_nesting_tags_and_second_documents() {
-        assert!(parse("a: 1\na: 2\n").unwrap_err().message.contains("duplicate key `a`"));
+        assert!(parse("a: 1\na: 2\n")
+            .unwrap_err()
+            .message
+            .contains("duplicate key `a`"));
         let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(parse(&deep).unwrap_err().message.contains("nests deeper"));
-        assert!(parse("a: !custom x\n").unwrap_err().message.contains("tag `!custom`"));
-        assert!(parse("a: 1\n---\nb: 2\n").unwrap_err().message.contains("second"));
+        assert!(parse("a: !custom x\n")
+            .unwrap_err()
+            .message
+            .contains("tag `!custom`"));
+        assert!(parse("a: 1\n---\nb: 2\n")
+            .unwrap_err()
+            .message
+            .contains("second"));
     }
 }

@@ -7,7 +7,6 @@
 //! for replacements.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::plan::{Change, Plan, PlanTarget, Summary, UnmanagedRule, FORMAT_VERSION};
 
@@ -50,8 +49,7 @@ pub enum PlanFileError {
 
 fn checksum_of(plan: &JsonPlan) -> String {
     let text = serde_json::to_string(plan).expect("a plan serialises to JSON");
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::digest::sha256_hex(text.as_bytes())
 }
 
 fn to_view(plan: &Plan) -> JsonPlan {

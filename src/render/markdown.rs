@@ -38,14 +38,22 @@ pub fn render(plan: &Plan, limit: usize) -> String {
                 Change::Replace { reason, .. } => ("♻️", "**replace**", escape(reason)),
                 Change::Delete { .. } => ("🗑️", "**delete**", "not in the rule files".to_owned()),
             };
-            let _ = writeln!(head, "| {marker} | `{}` | {kind} | {detail} |", change.name());
+            let _ = writeln!(
+                head,
+                "| {marker} | `{}` | {kind} | {detail} |",
+                change.name()
+            );
         }
         head.push('\n');
     } else {
         head.push_str("No changes: the instance matches the rule files.\n\n");
     }
     if !plan.unmanaged.is_empty() {
-        let names: Vec<String> = plan.unmanaged.iter().map(|r| format!("`{}`", r.name)).collect();
+        let names: Vec<String> = plan
+            .unmanaged
+            .iter()
+            .map(|r| format!("`{}`", r.name))
+            .collect();
         let _ = writeln!(head, "Left alone (unmanaged): {}\n", names.join(", "));
     }
     let foot = format!("**{}**\n", plan.summary_line());

@@ -13,13 +13,7 @@ use super::{field_diff_lines, rule_lines};
 pub fn render(plan: &Plan, style: Style) -> String {
     let mut out = String::new();
     let target = &plan.target;
-    if !plan.has_changes() {
-        let _ = writeln!(
-            out,
-            "No changes. Instance `{}` (target `{}`) matches the rule files.",
-            target.instance_id, target.name
-        );
-    } else {
+    if plan.has_changes() {
         let _ = writeln!(
             out,
             "connect-rules will make these changes on instance `{}` (target `{}`):\n",
@@ -29,6 +23,12 @@ pub fn render(plan: &Plan, style: Style) -> String {
             render_change(&mut out, change, style);
             out.push('\n');
         }
+    } else {
+        let _ = writeln!(
+            out,
+            "No changes. Instance `{}` (target `{}`) matches the rule files.",
+            target.instance_id, target.name
+        );
     }
     if !plan.unmanaged.is_empty() {
         let _ = writeln!(out, "Left alone (unmanaged):");

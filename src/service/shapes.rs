@@ -146,11 +146,17 @@ fn parse_shape(json: &Value) -> Shape {
             union: json["union"].as_bool().unwrap_or(false),
         },
         "list" => ShapeKind::List {
-            member: json["member"]["shape"].as_str().unwrap_or_default().to_owned(),
+            member: json["member"]["shape"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         },
         "map" => ShapeKind::Map {
             key: json["key"]["shape"].as_str().unwrap_or_default().to_owned(),
-            value: json["value"]["shape"].as_str().unwrap_or_default().to_owned(),
+            value: json["value"]["shape"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         },
         "integer" | "long" => ShapeKind::Integer,
         "double" | "float" => ShapeKind::Double,

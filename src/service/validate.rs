@@ -195,13 +195,15 @@ impl Checker<'_> {
                     }
                 }
                 if *union {
-                    let set = entries.iter().filter(|e| e.value.value != Value::Null).count();
+                    let set = entries
+                        .iter()
+                        .filter(|e| e.value.value != Value::Null)
+                        .count();
                     if set != 1 {
                         self.report(path, node.pos, Problem::UnionCount { set });
                     }
                 }
             }
-            (ShapeKind::Structure { .. }, _) => self.wrong_type(path, node, "a mapping"),
             (ShapeKind::List { member }, Value::Seq(items)) => {
                 self.check_length(path, node.pos, items.len(), shape, "items");
                 for (index, item) in items.iter().enumerate() {
@@ -221,7 +223,9 @@ impl Checker<'_> {
                     self.check(value, &entry.value, &child);
                 }
             }
-            (ShapeKind::Map { .. }, _) => self.wrong_type(path, node, "a mapping"),
+            (ShapeKind::Structure { .. } | ShapeKind::Map { .. }, _) => {
+                self.wrong_type(path, node, "a mapping");
+            }
             (ShapeKind::String, Value::Str(text)) => {
                 if !shape.enum_values.is_empty() && !shape.enum_values.contains(text) {
                     self.report(
@@ -250,13 +254,10 @@ impl Checker<'_> {
                 }
             }
             (ShapeKind::String, _) => self.wrong_type(path, node, "a string"),
-            (ShapeKind::Integer, Value::Int(int)) => {
+            (ShapeKind::Integer | ShapeKind::Double | ShapeKind::Timestamp, Value::Int(int)) => {
                 self.check_range(path, node.pos, *int as f64, shape);
             }
             (ShapeKind::Integer, _) => self.wrong_type(path, node, "an integer"),
-            (ShapeKind::Double | ShapeKind::Timestamp, Value::Int(int)) => {
-                self.check_range(path, node.pos, *int as f64, shape);
-            }
             (ShapeKind::Double | ShapeKind::Timestamp, Value::Float(float)) => {
                 self.check_range(path, node.pos, *float, shape);
             }
@@ -337,12 +338,12 @@ mod tests {
     use super::*;
     use crate::service::model;
 
-    fn check(shape: &str, json: serde_json::Value) -> Vec<Violation> {
+    fn check(shape: &str, json: &serde_json::Value) -> Vec<Violation> {
         let mut out = Vec::new();
         validate(
             model(),
             shape,
-            &Node::from_json(&json),
+            &Node::from_json(json),
             "",
             UnknownMembers::Reject,
             &mut out,
@@ -354,7 +355,7 @@ mod tests {
     fn a_complete_task_action_passes() {
         let found = check(
             "RuleAction",
-            serde_json::json!({"ActionType": "CREATE_TASK",
+            &serde_json::json!({"ActionType": "CREATE_TASK",
                 "TaskAction": {"Name": "Call back", "ContactFlowId": "abc"}}),
         );
         assert_eq!(found, vec![]);
@@ -364,29 +365,41 @@ mod tests {
     fn reports_every_problem_with_its_path() {
         let found = check(
             "RuleAction",
-            serde_json::json!({"ActionType": "CREATE_TASKS",
+            &serde_json::json!({"ActionType": "CREATE_TASKS",
                 "TaskAction": {"Name": "", "ContactFlowID": "abc"}}),
         );
         let paths: Vec<&str> = found.iter().map(|v| v.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["ActionType", "TaskAction", "TaskAction.Name", "TaskAction.ContactFlowID"]
+            [
+                "ActionType",
+                "TaskAction",
+                "TaskAction.Name",
+                "TaskAction.ContactFlowID"
+            ]
         );
         assert!(matches!(
             &found[0].problem,
             Problem::NotInEnum { suggestion: Some(s), .. } if s == "CREATE_TASK"
         ));
-        assert!(matches!(&found[1].problem, Problem::Missing { member } if member == "ContactFlowId"));
-        assert!(matches!(&found[3].problem, Problem::Unknown { suggestion: Some(s), .. } if s == "ContactFlowId"));
+        assert!(
+            matches!(&found[1].problem, Problem::Missing { member } if member == "ContactFlowId")
+        );
+        assert!(
+            matches!(&found[3].problem, Problem::Unknown { suggestion: Some(s), .. } if s == "ContactFlowId")
+        );
     }
 
     #[test]
     fn numbers_are_range_checked() {
         let found = check(
             "CaseSlaConfiguration",
-            serde_json::json!({"Name": "s", "Type": "CaseField", "TargetSlaMinutes": 0}),
+            &serde_json::json!({"Name": "s", "Type": "CaseField", "TargetSlaMinutes": 0}),
         );
-        assert!(matches!(found[0].problem, Problem::Range { min: Some(1), .. }));
+        assert!(matches!(
+            found[0].problem,
+            Problem::Range { min: Some(1), .. }
+        ));
     }
 
     #[test]

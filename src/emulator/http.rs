@@ -1,0 +1,184 @@
+//! The rest-json protocol over hyper: routes a request, applies faults, calls the store and
+//! writes the answer as the AWS SDKs expect it.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::{Request, Response, StatusCode};
+use serde_json::{json, Value as Json};
+
+use super::api_error::{ApiError, ErrorKind};
+use super::ids::new_uuid;
+use super::query::{list_rules_query, untag_keys};
+use super::request_log::RequestRecord;
+use super::router::{parse_query, route, Route};
+use super::Shared;
+
+/// The largest request body read; rules are far smaller.
+const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The body of a successful answer.
+enum Answer {
+    /// A JSON document.
+    Json(Json),
+    /// Nothing (`UpdateRule`, `DeleteRule`, the tag mutations).
+    Empty,
+}
+
+/// Answers one request. Never fails: every problem becomes an AWS-style error response.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let query = parse_query(request.uri().query().unwrap_or_default());
+    let latency = shared.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let route = route(&method, &path);
+    let outcome = match &route {
+        None => Err(ApiError::new(
+            ErrorKind::UnknownOperation,
+            format!("No operation matches {method} {path}"),
+        )),
+        Some(route) => match shared.faults.inject(route.operation()) {
+            Some(fault) => Err(fault),
+            None => match read_body(request).await {
+                Ok(body) => call(&shared, route, &query, &body),
+                Err(error) => Err(error),
+            },
+        },
+    };
+    let response = match &outcome {
+        Ok(answer) => success(answer),
+        Err(error) => failure(error),
+    };
+    shared.log.record(RequestRecord {
+        operation: route.as_ref().map(Route::operation),
+        method,
+        path,
+        status: response.status().as_u16(),
+        error_type: outcome.err().map(|error| error.kind.name().to_owned()),
+    });
+    Ok(response)
+}
+
+async fn read_body(request: Request<Incoming>) -> Result<Bytes, ApiError> {
+    Limited::new(request.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .map_err(|err| {
+            ApiError::new(
+                ErrorKind::Serialization,
+                format!("Could not read the request body (at most {MAX_BODY_BYTES} bytes): {err}"),
+            )
+        })
+}
+
+/// The body as JSON; an empty body is an empty object, as the SDKs send for no members.
+fn json_body(body: &Bytes) -> Result<Json, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(body).map_err(|err| {
+        ApiError::new(
+            ErrorKind::Serialization,
+            format!("The request body is not valid JSON: {err}"),
+        )
+    })
+}
+
+fn call(
+    shared: &Shared,
+    route: &Route,
+    query: &[(String, String)],
+    body: &Bytes,
+) -> Result<Answer, ApiError> {
+    let store = &shared.store;
+    match route {
+        Route::CreateRule { instance_id } => {
+            let created = store.create_rule(instance_id, &json_body(body)?)?;
+            Ok(Answer::Json(json!({
+                "RuleArn": created.rule_arn,
+                "RuleId": created.rule_id,
+            })))
+        }
+        Route::UpdateRule {
+            instance_id,
+            rule_id,
+        } => {
+            store.update_rule(instance_id, rule_id, &json_body(body)?)?;
+            Ok(Answer::Empty)
+        }
+        Route::DescribeRule {
+            instance_id,
+            rule_id,
+        } => {
+            let rule = store.describe_rule(instance_id, rule_id)?;
+            Ok(Answer::Json(json!({ "Rule": rule })))
+        }
+        Route::ListRules { instance_id } => {
+            let page = store.list_rules(instance_id, &list_rules_query(query)?)?;
+            let mut answer = json!({ "RuleSummaryList": page.summaries });
+            if let Some(token) = page.next_token {
+                answer["NextToken"] = json!(token);
+            }
+            Ok(Answer::Json(answer))
+        }
+        Route::DeleteRule {
+            instance_id,
+            rule_id,
+        } => {
+            store.delete_rule(instance_id, rule_id)?;
+            Ok(Answer::Empty)
+        }
+        Route::TagResource { resource_arn } => {
+            store.tag_resource(resource_arn, &json_body(body)?)?;
+            Ok(Answer::Empty)
+        }
+        Route::UntagResource { resource_arn } => {
+            store.untag_resource(resource_arn, &untag_keys(query)?)?;
+            Ok(Answer::Empty)
+        }
+        Route::ListTagsForResource { resource_arn } => {
+            let tags = store.list_tags(resource_arn)?;
+            Ok(Answer::Json(json!({ "tags": tags })))
+        }
+    }
+}
+
+fn success(answer: &Answer) -> Response<Full<Bytes>> {
+    let body = match answer {
+        Answer::Json(json) => Bytes::from(json.to_string()),
+        Answer::Empty => Bytes::new(),
+    };
+    respond(StatusCode::OK, body)
+}
+
+fn failure(error: &ApiError) -> Response<Full<Bytes>> {
+    let status =
+        StatusCode::from_u16(error.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = respond(status, Bytes::from(error.body().to_string()));
+    response.headers_mut().insert(
+        "x-amzn-ErrorType",
+        HeaderValue::from_static(error.kind.name()),
+    );
+    response
+}
+
+fn respond(status: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(id) = HeaderValue::from_str(&new_uuid()) {
+        headers.insert("x-amzn-RequestId", id);
+    }
+    response
+}

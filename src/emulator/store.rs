@@ -1,0 +1,362 @@
+//! The rule store: the service's behaviour for each operation, without HTTP.
+//!
+//! Every operation takes the decoded labels, body and query, validates them as the service does
+//! and answers with the response members or an [`ApiError`]. Mutations run under one lock and,
+//! with a state file, are written before the lock is released, so no update is lost or reordered.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use serde_json::{json, Value as Json};
+
+use crate::model::enums;
+
+use super::api_error::{ApiError, ErrorKind};
+use super::config::EmulatorConfig;
+use super::ids::{fingerprint, new_uuid, now_ms};
+use super::pagination::{Cursor, TokenCodec};
+use super::persist;
+use super::query::ListRulesQuery;
+use super::state::{ClientTokenRecord, InstanceState, State, StoredRule, CLIENT_TOKEN_LIFETIME_MS};
+use super::tags::tag_map;
+use super::validation::{check_body, check_value, into_result};
+
+/// `CreateRule`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedRule {
+    /// The new rule's id.
+    pub rule_id: String,
+    /// Its ARN.
+    pub rule_arn: String,
+}
+
+/// One page of `ListRules`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RulePage {
+    /// `RuleSummary` objects, in creation order.
+    pub summaries: Vec<Json>,
+    /// The token for the next page, when there is one.
+    pub next_token: Option<String>,
+}
+
+/// The state of every instance, behind one lock.
+#[derive(Debug)]
+pub struct Store {
+    pub(super) state: Mutex<State>,
+    pub(super) config: EmulatorConfig,
+    tokens: TokenCodec,
+}
+
+impl Store {
+    /// A store set up by `config`, loading its state file when it has one.
+    pub fn new(config: EmulatorConfig) -> anyhow::Result<Self> {
+        let state = match &config.state_file {
+            Some(path) => persist::load(path)?,
+            None => State::default(),
+        };
+        Ok(Store {
+            state: Mutex::new(state),
+            config,
+            tokens: TokenCodec::random(),
+        })
+    }
+
+    /// The settings the store was made with.
+    pub fn config(&self) -> &EmulatorConfig {
+        &self.config
+    }
+
+    /// A copy of the whole state (for inspection in tests).
+    pub fn snapshot(&self) -> State {
+        self.lock().clone()
+    }
+
+    pub(super) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic in another request must not take the emulator down; the state is only ever
+        // replaced whole, so it is consistent even after one.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `change` on the state; with a state file, on a copy that replaces the state only
+    /// once it is on disk, so a failed write changes nothing.
+    pub(super) fn mutate<T>(
+        &self,
+        change: impl FnOnce(&mut State) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut state = self.lock();
+        let Some(path) = &self.config.state_file else {
+            return change(&mut state);
+        };
+        let mut next = state.clone();
+        let answer = change(&mut next)?;
+        if next != *state {
+            persist::save(path, &next).map_err(|err| {
+                ApiError::internal(format!(
+                    "failed to write the state file `{}`: {err}",
+                    path.display()
+                ))
+            })?;
+            *state = next;
+        }
+        Ok(answer)
+    }
+
+    /// `CreateRule`.
+    pub fn create_rule(&self, instance_id: &str, body: &Json) -> Result<CreatedRule, ApiError> {
+        check_labels(instance_id, None)?;
+        check_body("CreateRuleRequest", body)?;
+        let client_token = body.get("ClientToken").and_then(Json::as_str);
+        let fingerprint = fingerprint(body);
+        let rule_id = new_uuid();
+        let rule_arn = format!(
+            "arn:aws:connect:{}:{}:instance/{instance_id}/rule/{rule_id}",
+            self.config.region, self.config.account_id
+        );
+        let name = str_member(body, "Name");
+        self.mutate(|state| {
+            let instance = state.instances.entry(instance_id.to_owned()).or_default();
+            let now = now_ms();
+            instance
+                .client_tokens
+                .retain(|_, record| now - record.used_ms < CLIENT_TOKEN_LIFETIME_MS);
+            // A retry with the same token answers as the first call did, even if the rule's
+            // name is now taken (by that very rule).
+            if let Some(record) = client_token.and_then(|token| instance.client_tokens.get(token)) {
+                if record.fingerprint == fingerprint {
+                    return Ok(CreatedRule {
+                        rule_id: record.rule_id.clone(),
+                        rule_arn: record.rule_arn.clone(),
+                    });
+                }
+                return Err(ApiError::new(
+                    ErrorKind::ResourceConflict,
+                    format!(
+                        "ClientToken {} was already used with different parameters",
+                        client_token.unwrap_or_default()
+                    ),
+                ));
+            }
+            if instance.rule_named(&name).is_some() {
+                return Err(name_taken(&name, instance_id));
+            }
+            if instance.rules.len() >= self.config.rule_quota {
+                return Err(ApiError::new(
+                    ErrorKind::ServiceQuotaExceeded,
+                    format!(
+                        "Instance {instance_id} already has {} rules, the maximum allowed",
+                        self.config.rule_quota
+                    ),
+                ));
+            }
+            let seq = instance.next_seq;
+            instance.next_seq += 1;
+            instance.rules.push(StoredRule {
+                seq,
+                rule_id: rule_id.clone(),
+                rule_arn: rule_arn.clone(),
+                name: name.clone(),
+                trigger_event_source: body["TriggerEventSource"].clone(),
+                function: str_member(body, "Function"),
+                actions: body["Actions"].clone(),
+                publish_status: str_member(body, "PublishStatus"),
+                pre_evaluation_filters: present(body, "PreEvaluationFilters"),
+                tags: tag_map(body.get("Tags")),
+                created_ms: now,
+                last_updated_ms: now,
+                last_updated_by: self.last_updated_by(),
+            });
+            if let Some(token) = client_token {
+                instance.client_tokens.insert(
+                    token.to_owned(),
+                    ClientTokenRecord {
+                        fingerprint: fingerprint.clone(),
+                        rule_id: rule_id.clone(),
+                        rule_arn: rule_arn.clone(),
+                        used_ms: now,
+                    },
+                );
+            }
+            Ok(CreatedRule {
+                rule_id: rule_id.clone(),
+                rule_arn: rule_arn.clone(),
+            })
+        })
+    }
+
+    /// `UpdateRule`: replaces the rule's members, keeps its source and tags.
+    pub fn update_rule(
+        &self,
+        instance_id: &str,
+        rule_id: &str,
+        body: &Json,
+    ) -> Result<(), ApiError> {
+        check_labels(instance_id, Some(rule_id))?;
+        check_body("UpdateRuleRequest", body)?;
+        let name = str_member(body, "Name");
+        let last_updated_by = self.last_updated_by();
+        self.mutate(|state| {
+            let instance = state
+                .instances
+                .get_mut(instance_id)
+                .ok_or_else(|| ApiError::rule_not_found(instance_id, rule_id))?;
+            let current = instance
+                .rule(rule_id)
+                .ok_or_else(|| ApiError::rule_not_found(instance_id, rule_id))?;
+            if current.name != name {
+                let source = current.event_source_name();
+                if !enums::is_renamable(source) {
+                    return Err(ApiError::invalid_request(format!(
+                        "Rule {rule_id} cannot be renamed from {} to {name}: only rules of the event sources {} can be renamed, and this one's is {source}",
+                        current.name,
+                        enums::RENAMABLE_EVENT_SOURCES.join(", "),
+                    )));
+                }
+                if instance.rule_named(&name).is_some() {
+                    return Err(name_taken(&name, instance_id));
+                }
+            }
+            let rule = instance.rule_mut(rule_id).expect("the rule was found above");
+            rule.name = name;
+            rule.function = str_member(body, "Function");
+            rule.actions = body["Actions"].clone();
+            rule.publish_status = str_member(body, "PublishStatus");
+            rule.pre_evaluation_filters = present(body, "PreEvaluationFilters");
+            // Strictly later than the last change even when both fall in one millisecond, so
+            // a reader can always tell that an update happened.
+            rule.last_updated_ms = now_ms().max(rule.last_updated_ms + 1);
+            rule.last_updated_by = last_updated_by;
+            Ok(())
+        })
+    }
+
+    /// `DescribeRule`: the `Rule` structure.
+    pub fn describe_rule(&self, instance_id: &str, rule_id: &str) -> Result<Json, ApiError> {
+        check_labels(instance_id, Some(rule_id))?;
+        let state = self.lock();
+        state
+            .instances
+            .get(instance_id)
+            .and_then(|instance| instance.rule(rule_id))
+            .map(StoredRule::to_describe_json)
+            .ok_or_else(|| ApiError::rule_not_found(instance_id, rule_id))
+    }
+
+    /// `ListRules`: one page, in creation order.
+    pub fn list_rules(
+        &self,
+        instance_id: &str,
+        query: &ListRulesQuery,
+    ) -> Result<RulePage, ApiError> {
+        check_labels(instance_id, None)?;
+        let filter = format!(
+            "{}|{}",
+            query.publish_status.as_deref().unwrap_or_default(),
+            query.event_source_name.as_deref().unwrap_or_default()
+        );
+        let after = match &query.next_token {
+            None => None,
+            Some(token) => {
+                let cursor = self.tokens.decode(token)?;
+                if cursor.instance_id != instance_id || cursor.filter != filter {
+                    return Err(ApiError::invalid_request(
+                        "invalid nextToken: it was issued for another instance or other filters",
+                    ));
+                }
+                Some(cursor.after)
+            }
+        };
+        let state = self.lock();
+        let empty = InstanceState::default();
+        let instance = state.instances.get(instance_id).unwrap_or(&empty);
+        let mut matching = instance
+            .rules
+            .iter()
+            .filter(|rule| after.is_none_or(|after| rule.seq > after))
+            .filter(|rule| {
+                query
+                    .publish_status
+                    .as_ref()
+                    .is_none_or(|status| &rule.publish_status == status)
+            })
+            .filter(|rule| {
+                query
+                    .event_source_name
+                    .as_deref()
+                    .is_none_or(|source| rule.event_source_name() == source)
+            });
+        let page: Vec<&StoredRule> = matching.by_ref().take(query.max_results).collect();
+        let next_token = match (page.last(), matching.next()) {
+            (Some(last), Some(_)) => Some(self.tokens.encode(&Cursor {
+                instance_id: instance_id.to_owned(),
+                filter,
+                after: last.seq,
+            })),
+            _ => None,
+        };
+        Ok(RulePage {
+            summaries: page.iter().map(|rule| rule.to_summary_json()).collect(),
+            next_token,
+        })
+    }
+
+    /// `DeleteRule`.
+    pub fn delete_rule(&self, instance_id: &str, rule_id: &str) -> Result<(), ApiError> {
+        check_labels(instance_id, Some(rule_id))?;
+        self.mutate(|state| {
+            let instance = state
+                .instances
+                .get_mut(instance_id)
+                .ok_or_else(|| ApiError::rule_not_found(instance_id, rule_id))?;
+            let before = instance.rules.len();
+            instance.rules.retain(|rule| rule.rule_id != rule_id);
+            if instance.rules.len() == before {
+                return Err(ApiError::rule_not_found(instance_id, rule_id));
+            }
+            Ok(())
+        })
+    }
+
+    pub(super) fn last_updated_by(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:user/connect-rules-emulator",
+            self.config.account_id
+        )
+    }
+}
+
+fn name_taken(name: &str, instance_id: &str) -> ApiError {
+    ApiError::new(
+        ErrorKind::ResourceConflict,
+        format!("A rule named {name} already exists in instance {instance_id}"),
+    )
+}
+
+fn check_labels(instance_id: &str, rule_id: Option<&str>) -> Result<(), ApiError> {
+    let mut failures = Vec::new();
+    check_value(
+        "InstanceId",
+        "instanceId",
+        &json!(instance_id),
+        &mut failures,
+    );
+    if let Some(rule_id) = rule_id {
+        check_value("RuleId", "ruleId", &json!(rule_id), &mut failures);
+    }
+    into_result(&failures)
+}
+
+/// A string member that validation has already required.
+fn str_member(body: &Json, name: &str) -> String {
+    body.get(name)
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A member's value unless absent or null (the service treats both alike).
+fn present(body: &Json, name: &str) -> Option<Json> {
+    body.get(name).filter(|value| !value.is_null()).cloned()
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

@@ -1,0 +1,271 @@
+//! Unit tests of the store's behaviour, without HTTP.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::emulator::ids::new_uuid;
+use crate::emulator::query::ListRulesQuery;
+
+const INSTANCE: &str = "instance-1";
+
+fn store() -> Store {
+    Store::new(EmulatorConfig::default()).unwrap()
+}
+
+fn body(name: &str) -> Json {
+    json!({
+        "Name": name,
+        "TriggerEventSource": {"EventSourceName": "OnPostCallAnalysisAvailable"},
+        "Function": "{\"Version\": \"2022-11-25\", \"RuleFunction\": {}}",
+        "Actions": [{"ActionType": "ASSIGN_CONTACT_CATEGORY", "AssignContactCategoryAction": {}}],
+        "PublishStatus": "DRAFT",
+        "Tags": {"team": "qa"}
+    })
+}
+
+fn salesforce(name: &str) -> Json {
+    let mut body = body(name);
+    body["TriggerEventSource"] = json!({
+        "EventSourceName": "OnSalesforceCaseCreate",
+        "IntegrationAssociationId": "assoc-1"
+    });
+    body
+}
+
+fn update(name: &str) -> Json {
+    json!({
+        "Name": name,
+        "Function": "{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"OR\"}}",
+        "Actions": [{"ActionType": "GENERATE_EVENTBRIDGE_EVENT", "EventBridgeAction": {"Name": "e"}}],
+        "PublishStatus": "PUBLISHED"
+    })
+}
+
+#[test]
+fn creates_and_describes_with_members_as_sent() {
+    let store = store();
+    let created = store.create_rule(INSTANCE, &body("r1")).unwrap();
+    assert_eq!(
+        created.rule_arn,
+        format!(
+            "arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE}/rule/{}",
+            created.rule_id
+        )
+    );
+    assert_eq!(created.rule_id.len(), 36);
+    let rule = store.describe_rule(INSTANCE, &created.rule_id).unwrap();
+    assert_eq!(rule["Function"], body("r1")["Function"]);
+    assert_eq!(rule["Tags"], json!({"team": "qa"}));
+    assert_eq!(
+        rule["LastUpdatedBy"],
+        "arn:aws:iam::123456789012:user/connect-rules-emulator"
+    );
+    assert!(rule["CreatedTime"].is_f64());
+    let live: crate::model::LiveRule = serde_json::from_value(rule).unwrap();
+    assert_eq!(live.rule.name, "r1");
+}
+
+#[test]
+fn names_are_unique_per_instance_and_instances_are_isolated() {
+    let store = store();
+    store.create_rule(INSTANCE, &body("r1")).unwrap();
+    let error = store.create_rule(INSTANCE, &body("r1")).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::ResourceConflict);
+    store.create_rule("instance-2", &body("r1")).unwrap();
+    let listed = store
+        .list_rules("instance-2", &ListRulesQuery::default())
+        .unwrap();
+    assert_eq!(listed.summaries.len(), 1);
+    let unknown = store
+        .list_rules("instance-3", &ListRulesQuery::default())
+        .unwrap();
+    assert!(unknown.summaries.is_empty());
+}
+
+#[test]
+fn update_replaces_members_keeps_tags_and_moves_the_clock() {
+    let store = store();
+    let mut with_filters = body("r1");
+    with_filters["PreEvaluationFilters"] = json!({"Operator": "AND"});
+    let id = store.create_rule(INSTANCE, &with_filters).unwrap().rule_id;
+    let before = store.describe_rule(INSTANCE, &id).unwrap();
+    store.update_rule(INSTANCE, &id, &update("r1")).unwrap();
+    let first = store.describe_rule(INSTANCE, &id).unwrap();
+    store.update_rule(INSTANCE, &id, &update("r1")).unwrap();
+    let second = store.describe_rule(INSTANCE, &id).unwrap();
+    assert_eq!(first["PublishStatus"], "PUBLISHED");
+    assert_eq!(first["Tags"], json!({"team": "qa"}));
+    assert_eq!(first["TriggerEventSource"], before["TriggerEventSource"]);
+    assert!(first.get("PreEvaluationFilters").is_none());
+    assert_eq!(first["CreatedTime"], before["CreatedTime"]);
+    let time = |rule: &Json| rule["LastUpdatedTime"].as_f64().unwrap();
+    assert!(time(&first) > time(&before));
+    assert!(time(&second) > time(&first));
+}
+
+#[test]
+fn renames_only_where_the_source_allows() {
+    let store = store();
+    let id = store.create_rule(INSTANCE, &body("r1")).unwrap().rule_id;
+    let error = store.update_rule(INSTANCE, &id, &update("r2")).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::InvalidRequest);
+    assert!(
+        error.message.contains("cannot be renamed"),
+        "{}",
+        error.message
+    );
+    let sf = store
+        .create_rule(INSTANCE, &salesforce("sf"))
+        .unwrap()
+        .rule_id;
+    store.update_rule(INSTANCE, &sf, &update("sf-2")).unwrap();
+    let taken = store.update_rule(INSTANCE, &sf, &update("r1")).unwrap_err();
+    assert_eq!(taken.kind, ErrorKind::ResourceConflict);
+}
+
+#[test]
+fn missing_rules_are_not_found() {
+    let store = store();
+    for error in [
+        store.describe_rule(INSTANCE, "nope").unwrap_err(),
+        store.delete_rule(INSTANCE, "nope").unwrap_err(),
+        store
+            .update_rule(INSTANCE, "nope", &update("x"))
+            .unwrap_err(),
+    ] {
+        assert_eq!(error.kind, ErrorKind::ResourceNotFound);
+    }
+}
+
+#[test]
+fn client_tokens_make_create_idempotent() {
+    let store = store();
+    let mut first = body("r1");
+    first["ClientToken"] = json!("token-1");
+    let a = store.create_rule(INSTANCE, &first).unwrap();
+    let b = store.create_rule(INSTANCE, &first).unwrap();
+    assert_eq!(a, b);
+    let mut changed = body("r2");
+    changed["ClientToken"] = json!("token-1");
+    let error = store.create_rule(INSTANCE, &changed).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::ResourceConflict);
+    assert!(error.message.contains("different parameters"));
+    assert_eq!(store.snapshot().instances[INSTANCE].rules.len(), 1);
+}
+
+#[test]
+fn quota_is_enforced() {
+    let store = Store::new(EmulatorConfig::default().with_rule_quota(1)).unwrap();
+    store.create_rule(INSTANCE, &body("r1")).unwrap();
+    let error = store.create_rule(INSTANCE, &body("r2")).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::ServiceQuotaExceeded);
+}
+
+#[test]
+fn pages_cover_every_rule_once_and_filter() {
+    let store = store();
+    for index in 0..5 {
+        let mut rule = body(&format!("r{index}"));
+        if index % 2 == 0 {
+            rule["PublishStatus"] = json!("PUBLISHED");
+        }
+        store.create_rule(INSTANCE, &rule).unwrap();
+    }
+    let mut query = ListRulesQuery {
+        max_results: 2,
+        ..ListRulesQuery::default()
+    };
+    let mut names = Vec::new();
+    loop {
+        let page = store.list_rules(INSTANCE, &query).unwrap();
+        names.extend(
+            page.summaries
+                .iter()
+                .map(|s| s["Name"].as_str().unwrap().to_owned()),
+        );
+        match page.next_token {
+            Some(token) => query.next_token = Some(token),
+            None => break,
+        }
+    }
+    assert_eq!(names, ["r0", "r1", "r2", "r3", "r4"]);
+    let published = ListRulesQuery {
+        publish_status: Some("PUBLISHED".to_owned()),
+        max_results: 3,
+        ..ListRulesQuery::default()
+    };
+    let page = store.list_rules(INSTANCE, &published).unwrap();
+    assert_eq!(page.summaries.len(), 3);
+    assert_eq!(page.next_token, None, "no empty last page");
+    let mut other_filter = ListRulesQuery {
+        max_results: 1,
+        ..ListRulesQuery::default()
+    };
+    other_filter.next_token = store
+        .list_rules(INSTANCE, &other_filter)
+        .unwrap()
+        .next_token;
+    other_filter.publish_status = Some("DRAFT".to_owned());
+    let error = store.list_rules(INSTANCE, &other_filter).unwrap_err();
+    assert!(error.message.starts_with("invalid nextToken"));
+}
+
+#[test]
+fn tags_by_arn() {
+    let store = store();
+    let arn = store.create_rule(INSTANCE, &body("r1")).unwrap().rule_arn;
+    store
+        .tag_resource(&arn, &json!({"tags": {"env": "dev"}}))
+        .unwrap();
+    store.untag_resource(&arn, &["team".to_owned()]).unwrap();
+    assert_eq!(
+        store.list_tags(&arn).unwrap(),
+        BTreeMap::from([("env".to_owned(), "dev".to_owned())])
+    );
+    let foreign = arn.replace("us-east-1", "eu-west-1");
+    assert_eq!(
+        store.list_tags(&foreign).unwrap_err().kind,
+        ErrorKind::ResourceNotFound
+    );
+    assert_eq!(
+        store.list_tags("not-an-arn").unwrap_err().kind,
+        ErrorKind::InvalidParameter
+    );
+    let too_many: serde_json::Map<String, Json> =
+        (0..50).map(|i| (format!("k{i}"), json!("v"))).collect();
+    let error = store
+        .tag_resource(&arn, &json!({ "tags": too_many }))
+        .unwrap_err();
+    assert_eq!(error.kind, ErrorKind::InvalidParameter);
+}
+
+#[test]
+fn state_survives_a_restart_and_failed_writes_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let config = EmulatorConfig::default().with_state_file(&path);
+    let id = Store::new(config.clone())
+        .unwrap()
+        .create_rule(INSTANCE, &body("r1"))
+        .unwrap()
+        .rule_id;
+    let reopened = Store::new(config).unwrap();
+    assert_eq!(reopened.describe_rule(INSTANCE, &id).unwrap()["Name"], "r1");
+
+    // The folder is missing when the store starts (an empty state) and a file when it writes.
+    let blocked = dir.path().join("blocked");
+    let store =
+        Store::new(EmulatorConfig::default().with_state_file(blocked.join("state.json"))).unwrap();
+    std::fs::write(&blocked, "").unwrap();
+    let error = store.create_rule(INSTANCE, &body("r1")).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::InternalService);
+    assert!(store.snapshot().instances.is_empty());
+}
+
+#[test]
+fn uuids_look_like_version_4() {
+    let id = new_uuid();
+    let groups: Vec<usize> = id.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12]);
+    assert_eq!(&id[14..15], "4");
+}
