@@ -237,6 +237,12 @@ impl Config {
         let profile = overrides.profile.clone().or(configured.profile.clone());
 
         let is_aws = instance_id.is_some() && configured.local_state.is_none();
+        // A target given only by flags is named after its instance, not after the local one.
+        let name = if is_aws && !self.targets.contains_key(&name) {
+            instance_id.clone().unwrap_or(name)
+        } else {
+            name
+        };
         let default_rate = is_aws.then_some(crate::client::Rate::CONNECT_DEFAULT);
         let rate = match (configured.requests_per_second, configured.burst) {
             (None, None) => default_rate,

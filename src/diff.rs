@@ -298,6 +298,10 @@ mod tests {
         diff(target(), &desired(want), live, options)
     }
 
+    fn plan_for(want: &[Rule], live: &[LiveRule]) -> Plan {
+        plan(want, live, &DiffOptions::default())
+    }
+
     #[test]
     fn identical_rules_need_no_change() {
         let live = [owned(Rule::test("a")).live("r1")];
@@ -373,7 +377,12 @@ mod tests {
             panic!("{:?}", plan.changes)
         };
         assert_eq!(fields[0].field, "Tags");
-        assert_eq!(change.api_calls(), ["TagResource", "UntagResource"]);
+        assert_eq!(change.api_calls(), ["TagResource"]);
+        let removed = plan_for(
+            &[Rule::test("a")],
+            &[owned(Rule::test("a").tag("old", "x")).live("r1")],
+        );
+        assert_eq!(removed.changes[0].api_calls(), ["UntagResource"]);
     }
 
     #[test]

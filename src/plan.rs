@@ -85,13 +85,25 @@ impl Change {
     pub fn api_calls(&self) -> Vec<&'static str> {
         match self {
             Change::Create { .. } => vec!["CreateRule"],
-            Change::Update { fields, .. } => {
+            Change::Update {
+                before,
+                after,
+                fields,
+                ..
+            } => {
                 let mut calls = Vec::new();
                 if fields.iter().any(|f| f.field != "Tags") {
                     calls.push("UpdateRule");
                 }
-                if fields.iter().any(|f| f.field == "Tags") {
+                let live = &before.rule.tags;
+                if after
+                    .tags
+                    .iter()
+                    .any(|(key, value)| live.get(key) != Some(value))
+                {
                     calls.push("TagResource");
+                }
+                if live.keys().any(|key| !after.tags.contains_key(key)) {
                     calls.push("UntagResource");
                 }
                 calls

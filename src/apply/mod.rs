@@ -62,6 +62,24 @@ pub async fn apply(
     ApplyReport { outcomes }
 }
 
+/// The operation and the service's message, noting when the SDK had already retried.
+fn describe_failure(client: &ConnectClient, err: &crate::client::ApiError) -> String {
+    let retried = matches!(
+        err.kind,
+        ApiErrorKind::Throttled | ApiErrorKind::Internal | ApiErrorKind::Transport
+    );
+    if retried {
+        format!(
+            "{}: {} (gave up after {} attempts)",
+            err.operation,
+            err.message,
+            client.max_attempts()
+        )
+    } else {
+        format!("{}: {}", err.operation, err.message)
+    }
+}
+
 /// `create`, `update`, `replace` or `delete`.
 pub fn action_name(change: &Change) -> &'static str {
     match change {
@@ -74,7 +92,7 @@ pub fn action_name(change: &Change) -> &'static str {
 
 async fn apply_change(client: &ConnectClient, change: &Change, token: &str) -> Outcome {
     let failed = |err: crate::client::ApiError| Outcome::Failed {
-        message: format!("{}: {}", err.operation, err.message),
+        message: describe_failure(client, &err),
     };
     match change {
         Change::Create { after, .. } => match client.create_rule(after, token).await {
@@ -112,8 +130,8 @@ async fn apply_change(client: &ConnectClient, change: &Change, token: &str) -> O
                 Ok(_) => Outcome::Applied,
                 Err(err) => Outcome::Failed {
                     message: format!(
-                        "deleted the old rule, but CreateRule failed: {}; re-run apply to create it",
-                        err.message
+                        "deleted the old rule, but {}; re-run apply to create it",
+                        describe_failure(client, &err)
                     ),
                 },
             }

@@ -48,6 +48,7 @@ pub struct ConnectClient {
     sdk: aws_sdk_connect::Client,
     instance_id: String,
     limiter: RateLimiter,
+    max_attempts: u32,
 }
 
 impl ConnectClient {
@@ -85,7 +86,13 @@ impl ConnectClient {
             sdk: aws_sdk_connect::Client::from_conf(config),
             instance_id: endpoint.instance_id.clone(),
             limiter: RateLimiter::new(endpoint.rate),
+            max_attempts: endpoint.max_attempts.max(1),
         }
+    }
+
+    /// Attempts per call, first try included.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
     }
 
     /// The instance this client talks to.

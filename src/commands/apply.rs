@@ -40,7 +40,18 @@ pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<Ex
                 target.instance_id,
                 target.name
             );
-            eprintln!("  hint: pass the plan's `--target`, or run `connect-rules plan --out` for this target");
+            let hint = if !project.config.targets.contains_key(&plan.target.name) {
+                format!(
+                    "pass `--instance-id {}`, or run `connect-rules plan --out` for this instance",
+                    plan.target.instance_id
+                )
+            } else {
+                format!(
+                    "pass `--target {}`, or run `connect-rules plan --out` for this target",
+                    plan.target.name
+                )
+            };
+            eprintln!("  hint: {hint}");
             return Ok(ExitStatus::Failure);
         }
     }

@@ -12,74 +12,109 @@ use super::{field_diff_lines, rule_lines};
 /// GitHub refuses comments longer than this many characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 
-/// Renders the plan as markdown no longer than `limit` characters.
+/// Room kept for the notes that say what was left out.
+const NOTE_ROOM: usize = 400;
+
+/// Renders the plan as markdown no longer than `limit` bytes (so no longer than `limit`
+/// characters). The title, the summary line and notes about what was left out always fit;
+/// table rows, unmanaged names and diffs are added in that order while they fit.
 pub fn render(plan: &Plan, limit: usize) -> String {
-    let mut head = String::new();
     let target = &plan.target;
-    let _ = writeln!(
-        head,
-        "### connect-rules plan for `{}` (instance `{}`)\n",
+    let mut out = format!(
+        "### connect-rules plan for `{}` (instance `{}`)\n\n",
         target.name, target.instance_id
     );
+    let foot = format!("**{}**\n", plan.summary_line());
+    let budget = limit.saturating_sub(foot.len() + NOTE_ROOM);
+
     if plan.has_changes() {
-        head.push_str("| | Rule | Change | Detail |\n|---|---|---|---|\n");
+        out.push_str("| | Rule | Change | Detail |\n|---|---|---|---|\n");
+        let mut shown = 0;
         for change in &plan.changes {
-            let (marker, kind, detail) = match change {
-                Change::Create { source, .. } => ("➕", "create", format!("`{source}`")),
-                Change::Update { fields, .. } => (
-                    "✏️",
-                    "update",
-                    fields
-                        .iter()
-                        .map(|f| format!("`{}`", f.field))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                Change::Replace { reason, .. } => ("♻️", "**replace**", escape(reason)),
-                Change::Delete { .. } => ("🗑️", "**delete**", "not in the rule files".to_owned()),
-            };
+            let row = table_row(change);
+            if out.len() + row.len() > budget {
+                break;
+            }
+            out.push_str(&row);
+            shown += 1;
+        }
+        if shown < plan.changes.len() {
             let _ = writeln!(
-                head,
-                "| {marker} | `{}` | {kind} | {detail} |",
-                change.name()
+                out,
+                "| | … | | {} more change{} not listed |",
+                plan.changes.len() - shown,
+                plural(plan.changes.len() - shown)
             );
         }
-        head.push('\n');
+        out.push('\n');
     } else {
-        head.push_str("No changes: the instance matches the rule files.\n\n");
+        out.push_str("No changes: the instance matches the rule files.\n\n");
     }
-    if !plan.unmanaged.is_empty() {
-        let names: Vec<String> = plan
-            .unmanaged
-            .iter()
-            .map(|r| format!("`{}`", r.name))
-            .collect();
-        let _ = writeln!(head, "Left alone (unmanaged): {}\n", names.join(", "));
-    }
-    let foot = format!("**{}**\n", plan.summary_line());
 
-    let mut body = String::new();
+    if !plan.unmanaged.is_empty() {
+        let mut line = String::from("Left alone (unmanaged):");
+        let mut shown = 0;
+        for rule in &plan.unmanaged {
+            let name = format!(" `{}`", rule.name);
+            if out.len() + line.len() + name.len() + 1 > budget {
+                break;
+            }
+            line.push_str(&name);
+            if shown + 1 < plan.unmanaged.len() {
+                line.push(',');
+            }
+            shown += 1;
+        }
+        if shown < plan.unmanaged.len() {
+            let _ = write!(line, " and {} more", plan.unmanaged.len() - shown);
+        }
+        let _ = writeln!(out, "{}\n", line.trim_end_matches(','));
+    }
+
     let mut omitted = 0;
     for (index, change) in plan.changes.iter().enumerate() {
         let block = details(change);
-        let note_room = 200;
-        if head.len() + body.len() + block.len() + foot.len() + note_room > limit {
+        if out.len() + block.len() > budget {
             omitted = plan.changes.len() - index;
             break;
         }
-        body.push_str(&block);
+        out.push_str(&block);
     }
-    let mut out = head;
-    out.push_str(&body);
     if omitted > 0 {
         let _ = writeln!(
             out,
             "> **Note:** the diffs of {omitted} more rule{} are left out to stay under GitHub's comment limit; run `connect-rules plan` to see them all.\n",
-            if omitted == 1 { "" } else { "s" }
+            plural(omitted)
         );
     }
     out.push_str(&foot);
     out
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn table_row(change: &Change) -> String {
+    let (marker, kind, detail) = match change {
+        Change::Create { source, .. } => ("➕", "create", format!("`{source}`")),
+        Change::Update { fields, .. } => (
+            "✏️",
+            "update",
+            fields
+                .iter()
+                .map(|f| format!("`{}`", f.field))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        Change::Replace { reason, .. } => ("♻️", "**replace**", escape(reason)),
+        Change::Delete { .. } => ("🗑️", "**delete**", "not in the rule files".to_owned()),
+    };
+    format!("| {marker} | `{}` | {kind} | {detail} |\n", change.name())
 }
 
 fn details(change: &Change) -> String {

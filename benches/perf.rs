@@ -1,0 +1,376 @@
+//! Benchmarks: the real CLI against the emulator over loopback HTTP, with the service's
+//! latency and rate limit simulated, next to the lower bound those limits allow; plus the CPU
+//! cost of loading, validating, diffing and rendering many rules.
+//!
+//! Run: `cargo bench --bench perf` (N = 100 and 1,000), or with `-- --sizes 100,1000,5000`.
+//! Results are printed as markdown for BENCHMARKS.md.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use connect_rules::client::{ConnectClient, Endpoint};
+use connect_rules::emulator::{Emulator, EmulatorConfig, Operation};
+
+const LATENCY: Duration = Duration::from_millis(20);
+const RATE: f64 = 10.0;
+const BURST: u32 = 20;
+const INSTANCE: &str = "bench-instance";
+
+fn rule_text(index: usize, variant: &str) -> String {
+    format!(
+        r#"Name: bench-rule-{index:05}
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - Operator: CONTAINS_ANY
+        Operands: ["refund", "cancel {variant}"]
+        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript
+        FilterClause:
+          LogicOperator: AND
+          Filters: [{{Type: ParticipantRole, Data: CUSTOMER}}]
+        Negate: false
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: Call back customer {index}
+      ContactFlowId: ${{var.flow}}
+  - ActionType: ASSIGN_CONTACT_CATEGORY
+    AssignContactCategoryAction: {{}}
+Tags:
+  team: bench
+"#
+    )
+}
+
+fn write_rules(dir: &Path, count: usize, changed_every: Option<usize>) {
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    for index in 0..count {
+        let variant = match changed_every {
+            Some(every) if index % every == 0 => "changed",
+            _ => "original",
+        };
+        std::fs::write(
+            rules.join(format!("rule-{index:05}.yaml")),
+            rule_text(index, variant),
+        )
+        .unwrap();
+    }
+}
+
+fn write_config(dir: &Path, endpoint: &str) {
+    std::fs::write(
+        dir.join("connect-rules.yaml"),
+        format!(
+            "rules: rules\ntargets:\n  bench:\n    instance_id: {INSTANCE}\n    region: us-east-1\n    endpoint_url: {endpoint}\n    requests_per_second: {RATE}\n    burst: {BURST}\n    concurrency: 8\n    variables:\n      flow: flow-1\n"
+        ),
+    )
+    .unwrap();
+}
+
+struct Run {
+    wall: Duration,
+    calls: usize,
+    peak_kib: u64,
+    exit: i32,
+}
+
+/// Runs the CLI, polling its peak resident memory (VmHWM) until it exits.
+fn run_cli(dir: &Path, args: &[&str]) -> Run {
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_connect-rules"))
+        .args(args)
+        .current_dir(dir)
+        .env("AWS_ACCESS_KEY_ID", "AKIDBENCH")
+        .env("AWS_SECRET_ACCESS_KEY", "bench")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env_remove("AWS_PROFILE")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the connect-rules binary runs");
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let deadline = Instant::now() + Duration::from_secs(3600);
+    let status = loop {
+        if let Ok(status) = std::fs::read_to_string(&status_path) {
+            if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+                let kib: u64 = line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                peak_kib = peak_kib.max(kib);
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the CLI run did not finish within an hour"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        wall: start.elapsed(),
+        calls: 0,
+        peak_kib,
+        exit: status.code().unwrap_or(-1),
+    }
+}
+
+fn floor(calls: usize) -> Duration {
+    // The first `BURST` calls go at once; the rest at RATE per second.
+    Duration::from_secs_f64(calls.saturating_sub(BURST as usize) as f64 / RATE)
+}
+
+fn row(name: &str, n: usize, run: &Run) -> String {
+    let floor = floor(run.calls);
+    let ratio = if floor.is_zero() {
+        "-".to_owned()
+    } else {
+        format!("{:.2}", run.wall.as_secs_f64() / floor.as_secs_f64())
+    };
+    format!(
+        "| {name} | {n} | {:.1} s | {} | {:.1} s | {ratio} | {} | {:.1} MiB |",
+        run.wall.as_secs_f64(),
+        run.calls,
+        floor.as_secs_f64(),
+        if run.exit == 0 || run.exit == 2 {
+            "ok".to_owned()
+        } else {
+            format!("exit {}", run.exit)
+        },
+        run.peak_kib as f64 / 1024.0
+    )
+}
+
+async fn naive_plan(endpoint: &str) -> (Duration, usize) {
+    // A user's script: list every page, then describe each rule, one call at a time, with the
+    // SDK's default retries absorbing the throttling.
+    let client = ConnectClient::connect(&Endpoint {
+        instance_id: INSTANCE.into(),
+        region: "us-east-1".into(),
+        profile: None,
+        endpoint_url: Some(endpoint.to_owned()),
+        static_credentials: true,
+        max_attempts: 8,
+        rate: None,
+    })
+    .await;
+    let start = Instant::now();
+    let (summaries, pages) = connect_rules::fetch::list_all(&client).await.unwrap();
+    for summary in &summaries {
+        client.describe_rule(&summary.rule_id).await.unwrap();
+    }
+    (start.elapsed(), pages + summaries.len())
+}
+
+async fn bench_size(n: usize, out: &mut Vec<String>) {
+    let emulator = Emulator::new(EmulatorConfig::default()).unwrap();
+    let running = emulator.serve_local().await.unwrap();
+    let endpoint = running.endpoint_url();
+
+    // apply: create all, from an empty instance.
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &endpoint);
+    write_rules(dir.path(), n, None);
+    emulator.faults().set_latency(LATENCY);
+    emulator.faults().set_rate_limit(RATE, BURST);
+    emulator.clear_requests();
+    let path = dir.path().to_path_buf();
+    let mut run = tokio::task::spawn_blocking(move || {
+        run_cli(&path, &["apply", "--auto-approve", "--parallelism", "8"])
+    })
+    .await
+    .unwrap();
+    run.calls = emulator.requests().len();
+    out.push(row("apply: create all (then re-plan)", n, &run));
+
+    // plan, cold: every rule described.
+    emulator.clear_requests();
+    let path = dir.path().to_path_buf();
+    let mut run =
+        tokio::task::spawn_blocking(move || run_cli(&path, &["plan", "--detailed-exitcode"]))
+            .await
+            .unwrap();
+    run.calls = emulator.requests().len();
+    out.push(row("plan: no changes", n, &run));
+
+    // apply: update 10%.
+    let dir2 = tempfile::tempdir().unwrap();
+    write_config(dir2.path(), &endpoint);
+    write_rules(dir2.path(), n, Some(10));
+    emulator.clear_requests();
+    let path = dir2.path().to_path_buf();
+    let mut run = tokio::task::spawn_blocking(move || {
+        run_cli(&path, &["apply", "--auto-approve", "--parallelism", "8"])
+    })
+    .await
+    .unwrap();
+    run.calls = emulator.requests().len();
+    out.push(row("apply: update 10% (then re-plan)", n, &run));
+
+    // The naive sequential script, same limits.
+    emulator.clear_requests();
+    let (wall, calls) = naive_plan(&endpoint).await;
+    let throttled = emulator
+        .requests()
+        .iter()
+        .filter(|r| r.status == 429)
+        .count();
+    let run = Run {
+        wall,
+        calls: calls + throttled,
+        peak_kib: 0,
+        exit: 0,
+    };
+    out.push(
+        row(
+            &format!("naive list + describe one by one ({throttled} throttled)"),
+            n,
+            &run,
+        )
+        .replace("| 0.0 MiB |", "| - |"),
+    );
+    let _ = emulator.count(Operation::ListRules);
+    running.shutdown().await;
+}
+
+fn cpu_seconds() -> f64 {
+    // utime + stime from /proc/self/stat, in clock ticks (100 per second on Linux).
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: f64 = fields.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + fields.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+fn bench_cpu(n: usize, out: &mut Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    write_rules(dir.path(), n, None);
+    let variables = BTreeMap::from([("flow".to_owned(), "flow-1".to_owned())]);
+    let cpu_start = cpu_seconds();
+    let start = Instant::now();
+    let loaded = connect_rules::commands::load_rules(&dir.path().join("rules"), &variables);
+    let load_wall = start.elapsed();
+    assert!(!loaded.has_errors());
+    assert_eq!(loaded.rules.len(), n);
+    // Diff against a live copy with 10% changed, and render every format.
+    let live: Vec<_> = loaded
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut rule = connect_rules::diff::with_ownership(&d.rule);
+            if i % 10 == 0 {
+                rule.publish_status = "DRAFT".into();
+            }
+            connect_rules::model::LiveRule {
+                rule,
+                rule_id: format!("id-{i}"),
+                rule_arn: format!("arn:aws:connect:us-east-1:123456789012:instance/x/rule/id-{i}"),
+                rule_capability_tiers: vec![],
+                created_time: 1.7e9,
+                last_updated_time: 1.7e9,
+                last_updated_by: "arn:aws:iam::123456789012:user/x".into(),
+            }
+        })
+        .collect();
+    let plan = connect_rules::diff::diff(
+        connect_rules::plan::PlanTarget {
+            name: "b".into(),
+            instance_id: "i".into(),
+        },
+        &loaded.rules,
+        &live,
+        &connect_rules::diff::DiffOptions::default(),
+    );
+    let text = connect_rules::render::text::render(&plan, connect_rules::style::Style::plain());
+    let json = connect_rules::render::json::render(&plan);
+    let markdown = connect_rules::render::markdown::render(
+        &plan,
+        connect_rules::render::markdown::GITHUB_COMMENT_LIMIT,
+    );
+    let total_wall = start.elapsed();
+    let cpu = cpu_seconds() - cpu_start;
+    out.push(format!(
+        "| {n} rule files | {:.3} s | {:.3} s | {:.2} s | {} changes, {} / {} / {} bytes of text / JSON / markdown |",
+        load_wall.as_secs_f64(),
+        total_wall.as_secs_f64(),
+        cpu,
+        plan.summary.update,
+        text.len(),
+        json.len(),
+        markdown.len()
+    ));
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--sizes")
+        .and_then(|i| args.get(i + 1))
+        .map_or_else(
+            || vec![100, 1000],
+            |list| list.split(',').filter_map(|s| s.parse().ok()).collect(),
+        );
+    let cpu_only = args.iter().any(|a| a == "--cpu-only");
+
+    println!("## CPU: load + validate (then diff + render all formats)\n");
+    println!("| input | load + validate wall | + diff + render wall | CPU (whole step) | output |");
+    println!("|---|---|---|---|---|");
+    let mut out = Vec::new();
+    for n in [1000, 5000, 10_000] {
+        bench_cpu(n, &mut out);
+    }
+    for line in out.drain(..) {
+        println!("{line}");
+    }
+    println!(
+        "\nPeak resident memory of the bench process after the CPU runs: {:.1} MiB\n",
+        peak_rss_mib()
+    );
+    if cpu_only {
+        return;
+    }
+    println!(
+        "## Against the emulator: {} ms latency, {RATE} req/s, burst {BURST}\n",
+        LATENCY.as_millis()
+    );
+    println!("| run | N | wall | API calls | floor (calls beyond burst / rate) | wall / floor | result | peak memory (CLI) |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for n in sizes {
+        let mut out = Vec::new();
+        runtime.block_on(bench_size(n, &mut out));
+        for line in out {
+            println!("{line}");
+        }
+    }
+}

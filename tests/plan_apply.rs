@@ -1,0 +1,1090 @@
+//! `plan` and `apply` end to end: the CLI binary against the emulator, reached through
+//! `aws-sdk-connect` with an endpoint override exactly as a real instance would be. The test
+//! seeds and inspects the instance through the SDK too. All traffic stays on 127.0.0.1.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
+use connect_rules::client::{ConnectClient, Endpoint};
+use connect_rules::emulator::{Emulator, EmulatorConfig, ErrorKind, Operation, RunningEmulator};
+use connect_rules::model::{LiveRule, Rule};
+use serde_json::Value as Json;
+use tempfile::TempDir;
+
+const INSTANCE: &str = "inst-1";
+
+/// What one CLI run printed, and how it ended.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn expect(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// A running emulator, a project folder with `rules/`, and clients for seeding.
+struct Env {
+    emulator: Emulator,
+    running: RunningEmulator,
+    dir: TempDir,
+    client: ConnectClient,
+    sdk: aws_sdk_connect::Client,
+}
+
+impl Env {
+    async fn start() -> Self {
+        let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
+        let running = emulator.serve_local().await.expect("emulator binds");
+        let url = running.endpoint_url();
+        let client = ConnectClient::connect(&Endpoint {
+            instance_id: INSTANCE.to_owned(),
+            region: "us-east-1".to_owned(),
+            profile: None,
+            endpoint_url: Some(url.clone()),
+            static_credentials: true,
+            max_attempts: 3,
+            rate: None,
+        })
+        .await;
+        let config = aws_sdk_connect::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&url)
+            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+            .build();
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
+        Env {
+            emulator,
+            running,
+            dir,
+            client,
+            sdk: aws_sdk_connect::Client::from_conf(config),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, spec: &Spec) {
+        std::fs::write(
+            self.path()
+                .join("rules")
+                .join(format!("{}.yaml", spec.name)),
+            spec.yaml(),
+        )
+        .expect("rule file written");
+    }
+
+    fn remove(&self, name: &str) {
+        std::fs::remove_file(self.path().join("rules").join(format!("{name}.yaml")))
+            .expect("rule file removed");
+    }
+
+    /// Runs the CLI against `inst-1` on the emulator, from the project folder.
+    async fn run(&self, args: &[&str]) -> Run {
+        self.run_on(INSTANCE, args).await
+    }
+
+    async fn run_on(&self, instance: &str, args: &[&str]) -> Run {
+        self.run_with(instance, args, &[]).await
+    }
+
+    async fn run_with(&self, instance: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = Command::cargo_bin("connect-rules").expect("the binary is built");
+        command
+            .current_dir(self.path())
+            .args(args)
+            .args(["--rules", "rules", "--color", "never"])
+            .args(["--instance-id", instance, "--region", "us-east-1"])
+            .args(["--endpoint-url", &self.running.endpoint_url()])
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_REGION")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("NO_COLOR")
+            .timeout(Duration::from_secs(60));
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let output = tokio::task::spawn_blocking(move || command.output())
+            .await
+            .expect("the CLI task ends")
+            .expect("the CLI runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// The instance's rules, described, sorted by name.
+    async fn live(&self) -> Vec<LiveRule> {
+        connect_rules::fetch::fetch_live(&self.client, 4)
+            .await
+            .expect("the instance can be read")
+            .0
+    }
+
+    async fn live_by_name(&self) -> BTreeMap<String, LiveRule> {
+        self.live()
+            .await
+            .into_iter()
+            .map(|rule| (rule.rule.name.clone(), rule))
+            .collect()
+    }
+
+    /// Creates a rule through the SDK, as a console user would; returns its RuleId.
+    async fn seed(&self, rule: &Rule) -> String {
+        let token = format!("seed-{}", rule.name);
+        self.client
+            .create_rule(rule, &token)
+            .await
+            .expect("seed rule created")
+            .1
+    }
+
+    fn requests_of(&self, operation: Operation) -> usize {
+        self.emulator.count(operation)
+    }
+
+    /// Every request that could change the instance.
+    fn mutations(&self) -> usize {
+        [
+            Operation::CreateRule,
+            Operation::UpdateRule,
+            Operation::DeleteRule,
+            Operation::TagResource,
+            Operation::UntagResource,
+        ]
+        .into_iter()
+        .map(|op| self.emulator.count(op))
+        .sum()
+    }
+
+    /// Checks the instance holds exactly the rule files (plus `extra` unmanaged names), field
+    /// by field, with the ownership tag on every managed rule.
+    async fn assert_matches_files(&self, specs: &[Spec], extra: &[&str]) {
+        let live = self.live().await;
+        let names: Vec<&str> = live.iter().map(|r| r.rule.name.as_str()).collect();
+        let unique: BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(unique.len(), names.len(), "duplicate names: {names:?}");
+        let mut expected: BTreeSet<&str> = specs.iter().map(|s| s.name.as_str()).collect();
+        expected.extend(extra);
+        assert_eq!(unique, expected);
+        let loaded =
+            connect_rules::commands::load_rules(&self.path().join("rules"), &BTreeMap::new());
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        assert_eq!(loaded.rules.len(), specs.len());
+        for desired in &loaded.rules {
+            let wanted = &desired.rule;
+            let got = &live
+                .iter()
+                .find(|r| r.rule.name == wanted.name)
+                .unwrap_or_else(|| panic!("`{}` is live", wanted.name))
+                .rule;
+            assert_eq!(
+                got.trigger_event_source, wanted.trigger_event_source,
+                "{}",
+                wanted.name
+            );
+            assert_eq!(
+                json(&got.function),
+                json(&wanted.function),
+                "{}",
+                wanted.name
+            );
+            assert_eq!(got.actions, wanted.actions, "{}", wanted.name);
+            assert_eq!(got.publish_status, wanted.publish_status, "{}", wanted.name);
+            assert_eq!(
+                got.pre_evaluation_filters, wanted.pre_evaluation_filters,
+                "{}",
+                wanted.name
+            );
+            let mut tags = wanted.tags.clone();
+            tags.insert("managed-by".to_owned(), "connect-rules".to_owned());
+            assert_eq!(got.tags, tags, "{}", wanted.name);
+        }
+    }
+}
+
+fn json(text: &str) -> Json {
+    serde_json::from_str(text).expect("Function is JSON")
+}
+
+/// A rule: its name, event source, the word its function looks for and its team tag.
+#[derive(Debug, Clone)]
+struct Spec {
+    name: String,
+    source: &'static str,
+    word: String,
+    team: &'static str,
+}
+
+fn spec(name: &str) -> Spec {
+    Spec {
+        name: name.to_owned(),
+        source: "OnPostCallAnalysisAvailable",
+        word: "refund".to_owned(),
+        team: "billing",
+    }
+}
+
+impl Spec {
+    fn source(mut self, source: &'static str) -> Self {
+        self.source = source;
+        self
+    }
+
+    fn word(mut self, word: &str) -> Self {
+        word.clone_into(&mut self.word);
+        self
+    }
+
+    fn transcript(&self) -> &'static str {
+        if self.source.contains("Chat") {
+            "$.ContactLens.PostChat.ExactMatch.Transcript"
+        } else {
+            "$.ContactLens.PostCall.ExactMatch.Transcript"
+        }
+    }
+
+    /// The rule file, with `Function` as a YAML mapping.
+    fn yaml(&self) -> String {
+        format!(
+            "# {name}: flags contacts that mention {word}.\n\
+             Name: {name}\n\
+             TriggerEventSource:\n  EventSourceName: {source}\n\
+             Function:\n  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: CONTAINS_ANY\n    Operands: [\"{word}\"]\n    ComparisonValue: {transcript}\n    Negate: false\n\
+             PublishStatus: PUBLISHED\n\
+             Actions:\n  - ActionType: ASSIGN_CONTACT_CATEGORY\n    AssignContactCategoryAction: {{}}\n  - ActionType: GENERATE_EVENTBRIDGE_EVENT\n    EventBridgeAction:\n      Name: {name}-event\n\
+             Tags:\n  team: {team}\n",
+            name = self.name,
+            source = self.source,
+            word = self.word,
+            transcript = self.transcript(),
+            team = self.team,
+        )
+    }
+
+    /// The same rule as the API takes it, tagged as owned by connect-rules when `owned`.
+    fn rule(&self, owned: bool) -> Rule {
+        let function = serde_json::json!({
+            "Version": "2022-11-25",
+            "RuleFunction": {
+                "Operator": "CONTAINS_ANY",
+                "Operands": [self.word],
+                "ComparisonValue": self.transcript(),
+                "Negate": false
+            }
+        });
+        let mut yaml = self.yaml();
+        let start = yaml.find("Function:").expect("function");
+        let end = yaml.find("PublishStatus:").expect("publish status");
+        yaml.replace_range(
+            start..end,
+            &format!("Function: '{}'\n", function.to_string().replace('\'', "''")),
+        );
+        let mut rule: Rule = serde_yaml::from_str(&yaml).expect("spec parses as a rule");
+        if owned {
+            rule.tags
+                .insert("managed-by".to_owned(), "connect-rules".to_owned());
+        }
+        rule
+    }
+}
+
+/// Replaces what changes from run to run: ids, plan ids, ports and temp paths.
+fn filters(env: &Env) -> Vec<(String, String)> {
+    vec![
+        (
+            regex_escape(&env.path().display().to_string()),
+            "[TMP]".to_owned(),
+        ),
+        (
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".to_owned(),
+            "[RULE_ID]".to_owned(),
+        ),
+        (r"\b[0-9a-f]{32}\b".to_owned(), "[PLAN_ID]".to_owned()),
+        (r"127\.0\.0\.1:\d+".to_owned(), "[ENDPOINT]".to_owned()),
+    ]
+}
+
+fn regex_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+macro_rules! snapshot {
+    ($env:expr, $name:expr, $value:expr) => {{
+        let filters = filters($env);
+        let filters: Vec<(&str, &str)> = filters
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        insta::with_settings!({ filters => filters, prepend_module_to_snapshot => true }, {
+            insta::assert_snapshot!($name, $value);
+        });
+    }};
+}
+
+fn three_specs() -> Vec<Spec> {
+    vec![
+        spec("billing-refund"),
+        spec("chat-cancel")
+            .source("OnPostChatAnalysisAvailable")
+            .word("cancel"),
+        spec("supervisor-request").word("supervisor"),
+    ]
+}
+
+// 1. plan against an empty instance ------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_against_an_empty_instance_lists_creates() {
+    let env = Env::start().await;
+    for s in three_specs() {
+        env.write(&s);
+    }
+
+    let text = env.run(&["plan"]).await;
+    text.expect(0);
+    for s in three_specs() {
+        assert!(
+            text.stdout.contains(&format!(
+                "  + rule `{}` will be created (from rules/{}.yaml)",
+                s.name, s.name
+            )),
+            "{}",
+            text.stdout
+        );
+    }
+    assert!(text.stdout.trim_end().ends_with(
+        "Plan: 3 to create, 0 to update, 0 to replace, 0 to delete. 0 unmanaged rules left alone."
+    ));
+
+    env.run(&["plan", "--detailed-exitcode"]).await.expect(2);
+
+    let json_run = env.run(&["plan", "--format", "json"]).await;
+    json_run.expect(0);
+    let plan: Json = serde_json::from_str(&json_run.stdout).expect("the JSON plan parses");
+    assert_eq!(plan["format_version"], 1);
+    assert_eq!(plan["target"]["instance_id"], INSTANCE);
+    let changes = plan["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 3);
+    for (change, s) in changes.iter().zip(three_specs()) {
+        assert_eq!(change["name"], s.name.as_str());
+        assert_eq!(change["action"], "create");
+        assert_eq!(change["api_calls"], serde_json::json!(["CreateRule"]));
+        assert_eq!(change["after"]["Tags"]["managed-by"], "connect-rules");
+    }
+
+    let summary = env.path().join("summary.md");
+    let markdown = env
+        .run_with(
+            INSTANCE,
+            &["plan", "--format", "markdown"],
+            &[("GITHUB_STEP_SUMMARY", summary.to_str().expect("utf-8 path"))],
+        )
+        .await;
+    markdown.expect(0);
+    assert_eq!(
+        std::fs::read_to_string(&summary).expect("the step summary is written"),
+        markdown.stdout
+    );
+    snapshot!(&env, "empty_instance_markdown", markdown.stdout);
+
+    let out = env.run(&["plan", "--out", "plan.json"]).await;
+    out.expect(0);
+    assert!(
+        out.stderr.contains("wrote the plan to `plan.json`"),
+        "{}",
+        out.stderr
+    );
+    let file = std::fs::read_to_string(env.path().join("plan.json")).expect("plan.json written");
+    let saved: Json = serde_json::from_str(&file).expect("plan.json parses");
+    assert_eq!(saved["format_version"], 1);
+    assert_eq!(saved["changes"].as_array().map(Vec::len), Some(3));
+    // Planning never changes the instance.
+    assert_eq!(env.mutations(), 0);
+}
+
+// 2. plan with every kind of change ------------------------------------------------------------
+
+/// Seeds: `same` identical to its file, `changed` with another Function, `moved` with another
+/// event source, `old` owned but not in the files, `console` neither owned nor in the files.
+/// Writes the files for `same`, `changed`, `moved` and `new`. Returns the seeded ids by name.
+async fn seed_every_kind(env: &Env) -> (Vec<Spec>, BTreeMap<String, String>) {
+    let files = vec![
+        spec("changed").word("cancel"),
+        spec("moved").source("OnPostChatAnalysisAvailable"),
+        spec("new"),
+        spec("same"),
+    ];
+    for s in &files {
+        env.write(s);
+    }
+    let mut ids = BTreeMap::new();
+    for (rule, name) in [
+        (spec("same").rule(true), "same"),
+        (spec("changed").rule(true), "changed"),
+        (spec("moved").rule(true), "moved"),
+        (spec("old").rule(true), "old"),
+        (spec("console").rule(false), "console"),
+    ] {
+        ids.insert(name.to_owned(), env.seed(&rule).await);
+    }
+    env.emulator.clear_requests();
+    (files, ids)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_shows_every_kind_of_change() {
+    let env = Env::start().await;
+    seed_every_kind(&env).await;
+
+    let run = env.run(&["plan"]).await;
+    run.expect(0);
+    assert!(run.stdout.contains("  + rule `new` will be created"));
+    assert!(run
+        .stdout
+        .contains("  ~ rule `changed` will be updated in place"));
+    assert!(run.stdout.contains("  -/+ rule `moved` must be replaced"));
+    assert!(run.stdout.contains("  - rule `old` will be deleted"));
+    assert!(run
+        .stdout
+        .contains("  console (not in git and not tagged `managed-by: connect-rules`)"));
+    assert!(!run.stdout.contains("`same`"), "{}", run.stdout);
+    snapshot!(&env, "every_kind_text", run.stdout);
+
+    env.run(&["plan", "--detailed-exitcode"]).await.expect(2);
+
+    // --manage-all makes the unowned rule a delete too.
+    let all = env.run(&["plan", "--manage-all"]).await;
+    all.expect(0);
+    assert!(
+        all.stdout.contains("  - rule `console` will be deleted"),
+        "{}",
+        all.stdout
+    );
+    assert!(all
+        .stdout
+        .contains("2 to delete. 0 unmanaged rules left alone."));
+    assert_eq!(env.mutations(), 0);
+}
+
+// 3. apply from empty -------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_from_empty_creates_everything_and_then_nothing_is_left() {
+    let env = Env::start().await;
+    let specs = three_specs();
+    for s in &specs {
+        env.write(s);
+    }
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    run.expect(0);
+    assert!(
+        run.stdout.contains("Apply complete: 3 changes applied."),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("No changes remain: the instance matches the rule files."));
+    assert_eq!(env.requests_of(Operation::CreateRule), 3);
+    env.assert_matches_files(&specs, &[]).await;
+
+    let plan = env.run(&["plan", "--detailed-exitcode"]).await;
+    plan.expect(0);
+    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
+
+    // A second apply has nothing to do and sends nothing.
+    let before = env.mutations();
+    let again = env.run(&["apply", "--auto-approve"]).await;
+    again.expect(0);
+    assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
+    assert_eq!(env.mutations(), before);
+
+    // A removed file becomes a planned delete of the rule connect-rules created.
+    env.remove("chat-cancel");
+    let delete = env.run(&["plan", "--detailed-exitcode"]).await;
+    delete.expect(2);
+    assert!(
+        delete
+            .stdout
+            .contains("  - rule `chat-cancel` will be deleted"),
+        "{}",
+        delete.stdout
+    );
+}
+
+// 4. update, replace, delete and unmanaged ------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_needs_permission_to_replace_and_delete() {
+    let env = Env::start().await;
+    let (files, ids) = seed_every_kind(&env).await;
+
+    let refused = env.run(&["apply", "--auto-approve"]).await;
+    refused.expect(1);
+    assert_eq!(env.mutations(), 0, "nothing may change on a refusal");
+    snapshot!(&env, "refused_replace_and_delete_stderr", refused.stderr);
+
+    let replace_only = env
+        .run(&["apply", "--auto-approve", "--allow-replace"])
+        .await;
+    replace_only.expect(1);
+    assert!(
+        replace_only
+            .stderr
+            .contains("the plan deletes 1 rule: `old`"),
+        "{}",
+        replace_only.stderr
+    );
+    assert!(
+        !replace_only.stderr.contains("replaces"),
+        "{}",
+        replace_only.stderr
+    );
+    assert_eq!(env.requests_of(Operation::DeleteRule), 0);
+    assert_eq!(env.mutations(), 0);
+
+    let delete_only = env
+        .run(&["apply", "--auto-approve", "--allow-delete"])
+        .await;
+    delete_only.expect(1);
+    assert!(
+        delete_only
+            .stderr
+            .contains("the plan replaces (deletes and re-creates) 1 rule: `moved`"),
+        "{}",
+        delete_only.stderr
+    );
+    assert_eq!(env.mutations(), 0);
+
+    let done = env
+        .run(&[
+            "apply",
+            "--auto-approve",
+            "--allow-replace",
+            "--allow-delete",
+        ])
+        .await;
+    done.expect(0);
+    assert!(
+        done.stdout.contains("Apply complete: 4 changes applied."),
+        "{}",
+        done.stdout
+    );
+    assert!(done.stdout.contains("No changes remain"), "{}", done.stdout);
+
+    let live = env.live_by_name().await;
+    assert_eq!(
+        live["same"].rule_id, ids["same"],
+        "an unchanged rule is left alone"
+    );
+    assert_eq!(
+        live["changed"].rule_id, ids["changed"],
+        "an update keeps the RuleId"
+    );
+    assert_ne!(
+        live["moved"].rule_id, ids["moved"],
+        "a replace gives a new RuleId"
+    );
+    assert_eq!(
+        live["moved"].rule.trigger_event_source.event_source_name,
+        "OnPostChatAnalysisAvailable"
+    );
+    assert!(!live.contains_key("old"));
+    assert_eq!(
+        live["console"].rule_id, ids["console"],
+        "unmanaged rules are never touched"
+    );
+    assert_eq!(live["console"].rule, spec("console").rule(false));
+    assert_eq!(env.requests_of(Operation::UpdateRule), 1);
+    assert_eq!(env.requests_of(Operation::DeleteRule), 2);
+    env.assert_matches_files(&files, &["console"]).await;
+
+    let plan = env.run(&["plan", "--detailed-exitcode"]).await;
+    plan.expect(0);
+    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("1 unmanaged rule left alone."),
+        "{}",
+        plan.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_updates_tags_without_touching_the_rule_id() {
+    let env = Env::start().await;
+    let mut tagged = spec("tagged");
+    tagged.team = "support";
+    env.write(&tagged);
+    let mut live_rule = spec("tagged").rule(true);
+    live_rule.tags.insert("stale".to_owned(), "yes".to_owned());
+    let id = env.seed(&live_rule).await;
+    env.emulator.clear_requests();
+
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    run.expect(0);
+    assert_eq!(
+        env.requests_of(Operation::UpdateRule),
+        0,
+        "only tags differ"
+    );
+    assert_eq!(env.requests_of(Operation::TagResource), 1);
+    assert_eq!(env.requests_of(Operation::UntagResource), 1);
+    let live = env.live_by_name().await;
+    assert_eq!(live["tagged"].rule_id, id);
+    env.assert_matches_files(&[tagged], &[]).await;
+}
+
+// 5. no terminal -------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_without_a_terminal_or_auto_approve_refuses() {
+    let env = Env::start().await;
+    for s in three_specs() {
+        env.write(&s);
+    }
+    let run = env.run(&["apply"]).await;
+    run.expect(1);
+    assert!(
+        run.stdout.contains("Plan: 3 to create"),
+        "the plan is shown: {}",
+        run.stdout
+    );
+    snapshot!(&env, "no_terminal_stderr", run.stderr);
+    assert_eq!(env.requests_of(Operation::CreateRule), 0);
+    assert!(env.live().await.is_empty());
+}
+
+// 6. plan files --------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_is_applied_as_planned() {
+    let env = Env::start().await;
+    let (files, ids) = seed_every_kind(&env).await;
+    env.run(&["plan", "--out", "plan.json"]).await.expect(0);
+    assert_eq!(env.mutations(), 0);
+
+    // The flags still guard a saved plan.
+    let refused = env.run(&["apply", "plan.json"]).await;
+    refused.expect(1);
+    assert_eq!(env.mutations(), 0);
+
+    let run = env
+        .run(&["apply", "plan.json", "--allow-delete", "--allow-replace"])
+        .await;
+    run.expect(0);
+    assert!(
+        run.stdout.contains("Apply complete: 4 changes applied."),
+        "{}",
+        run.stdout
+    );
+    env.assert_matches_files(&files, &["console"]).await;
+    assert_ne!(env.live_by_name().await["moved"].rule_id, ids["moved"]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_applies_what_was_planned_not_the_files() {
+    let env = Env::start().await;
+    let specs = three_specs();
+    for s in &specs {
+        env.write(s);
+    }
+    env.run(&["plan", "--out", "plan.json"]).await.expect(0);
+    // A file added after planning is not part of the plan.
+    env.write(&spec("late"));
+    let run = env.run(&["apply", "plan.json"]).await;
+    run.expect(0);
+    let names: Vec<String> = env.live().await.into_iter().map(|r| r.rule.name).collect();
+    assert_eq!(
+        names,
+        ["billing-refund", "chat-cancel", "supervisor-request"]
+    );
+    assert!(
+        run.stdout
+            .contains("The instance still differs from the rule files:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("+ rule `late` will be created"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_plan_is_refused() {
+    let env = Env::start().await;
+    seed_every_kind(&env).await;
+    env.run(&["plan", "--out", "plan.json"]).await.expect(0);
+
+    // Someone edits `changed` in the console and creates `new` before the plan is applied.
+    let changed_id = env.live_by_name().await["changed"].rule_id.clone();
+    let edited = spec("changed").word("escalate").rule(true);
+    env.sdk
+        .update_rule()
+        .instance_id(INSTANCE)
+        .rule_id(&changed_id)
+        .name("changed")
+        .function(&edited.function)
+        .actions(
+            aws_sdk_connect::types::RuleAction::builder()
+                .action_type(aws_sdk_connect::types::ActionType::AssignContactCategory)
+                .assign_contact_category_action(
+                    aws_sdk_connect::types::AssignContactCategoryActionDefinition::builder()
+                        .build(),
+                )
+                .build()
+                .expect("action"),
+        )
+        .publish_status(aws_sdk_connect::types::RulePublishStatus::Published)
+        .send()
+        .await
+        .expect("console edit");
+    env.seed(&spec("new").rule(false)).await;
+    let before = env.live().await;
+    env.emulator.clear_requests();
+
+    let run = env
+        .run(&["apply", "plan.json", "--allow-delete", "--allow-replace"])
+        .await;
+    run.expect(1);
+    assert!(
+        run.stderr.contains("the plan is stale: re-run plan"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.mutations(), 0);
+    assert_eq!(env.live().await, before);
+    snapshot!(&env, "stale_plan_stderr", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_plan_for_another_instance_is_refused() {
+    let env = Env::start().await;
+    for s in three_specs() {
+        env.write(&s);
+    }
+    env.run(&["plan", "--out", "plan.json"]).await.expect(0);
+    let run = env.run_on("other", &["apply", "plan.json"]).await;
+    run.expect(1);
+    assert_eq!(env.mutations(), 0);
+    snapshot!(&env, "other_instance_stderr", run.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tampered_plan_is_refused() {
+    let env = Env::start().await;
+    for s in three_specs() {
+        env.write(&s);
+    }
+    env.run(&["plan", "--out", "plan.json"]).await.expect(0);
+    let path = env.path().join("plan.json");
+    let text = std::fs::read_to_string(&path).expect("plan.json");
+    assert!(text.contains("\"PUBLISHED\""));
+    std::fs::write(&path, text.replacen("\"PUBLISHED\"", "\"DRAFT\"", 1)).expect("edit");
+    let run = env.run(&["apply", "plan.json"]).await;
+    run.expect(1);
+    assert_eq!(env.mutations(), 0);
+    snapshot!(&env, "tampered_plan_stderr", run.stderr);
+
+    std::fs::write(&path, "{ not json").expect("edit");
+    let garbage = env.run(&["apply", "plan.json"]).await;
+    garbage.expect(1);
+    assert!(
+        garbage.stderr.contains("is not a connect-rules plan"),
+        "{}",
+        garbage.stderr
+    );
+    assert_eq!(env.mutations(), 0);
+}
+
+// 7. delete threshold --------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_most_rules_needs_force_or_a_higher_limit() {
+    let env = Env::start().await;
+    let all: Vec<Spec> = (0..12).map(|i| spec(&format!("rule-{i:02}"))).collect();
+    for s in &all {
+        env.seed(&s.rule(true)).await;
+    }
+    let kept = &all[..4];
+    for s in kept {
+        env.write(s);
+    }
+    env.emulator.clear_requests();
+
+    let plan = env.run(&["plan"]).await;
+    plan.expect(0);
+    assert!(
+        plan.stdout
+            .contains("0 to create, 0 to update, 0 to replace, 8 to delete."),
+        "{}",
+        plan.stdout
+    );
+
+    let refused = env
+        .run(&["apply", "--auto-approve", "--allow-delete"])
+        .await;
+    refused.expect(1);
+    assert_eq!(env.mutations(), 0);
+    snapshot!(&env, "delete_limit_stderr", refused.stderr);
+
+    let low = env
+        .run(&[
+            "apply",
+            "--auto-approve",
+            "--allow-delete",
+            "--max-delete",
+            "5",
+        ])
+        .await;
+    low.expect(1);
+    assert_eq!(env.mutations(), 0);
+
+    let limit = env
+        .run(&[
+            "apply",
+            "--auto-approve",
+            "--allow-delete",
+            "--max-delete",
+            "10",
+        ])
+        .await;
+    limit.expect(0);
+    assert_eq!(env.requests_of(Operation::DeleteRule), 8);
+    env.assert_matches_files(kept, &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn force_passes_the_delete_limit() {
+    let env = Env::start().await;
+    let all: Vec<Spec> = (0..12).map(|i| spec(&format!("rule-{i:02}"))).collect();
+    for s in &all {
+        env.seed(&s.rule(true)).await;
+    }
+    for s in &all[..4] {
+        env.write(s);
+    }
+    env.run(&["apply", "--auto-approve", "--allow-delete"])
+        .await
+        .expect(1);
+    env.run(&["apply", "--auto-approve", "--force"])
+        .await
+        .expect(1);
+    assert_eq!(env.requests_of(Operation::DeleteRule), 0);
+    let run = env
+        .run(&["apply", "--auto-approve", "--allow-delete", "--force"])
+        .await;
+    run.expect(0);
+    assert!(
+        run.stdout.contains("Apply complete: 8 changes applied."),
+        "{}",
+        run.stdout
+    );
+    env.assert_matches_files(&all[..4], &[]).await;
+}
+
+// 8. faults ------------------------------------------------------------------------------------
+
+fn ten_specs() -> Vec<Spec> {
+    (0..10)
+        .map(|i| spec(&format!("rule-{i:02}")).word(&format!("word{i}")))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_rides_out_random_throttling_and_server_errors() {
+    let env = Env::start().await;
+    let specs = ten_specs();
+    for s in &specs {
+        env.write(s);
+    }
+    env.emulator.faults().set_failure_rate(0.33, 20_240_601);
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    env.emulator.faults().clear();
+    run.expect(0);
+    let failed: Vec<Option<String>> = env
+        .emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.status >= 400)
+        .map(|r| r.error_type)
+        .collect();
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.as_deref() == Some("ThrottlingException")),
+        "some calls were throttled: {failed:?}"
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.as_deref() == Some("InternalServiceException")),
+        "some calls failed with 500: {failed:?}"
+    );
+    env.assert_matches_files(&specs, &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_rides_out_a_rate_limit() {
+    let env = Env::start().await;
+    let specs = ten_specs();
+    for s in &specs {
+        env.write(s);
+    }
+    env.emulator.faults().set_rate_limit(10.0, 3);
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    env.emulator.faults().clear();
+    run.expect(0);
+    assert!(
+        env.emulator
+            .requests()
+            .iter()
+            .any(|r| r.error_type.as_deref() == Some("ThrottlingException")),
+        "the rate limit throttled some calls"
+    );
+    env.assert_matches_files(&specs, &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_create_is_reported_and_a_second_apply_finishes_the_job() {
+    let env = Env::start().await;
+    let specs = ten_specs();
+    for s in &specs {
+        env.write(s);
+    }
+    // Nine rules exist with an old Function; `rule-09` does not exist yet.
+    for s in &specs[..9] {
+        env.seed(&s.clone().word("old").rule(true)).await;
+    }
+    env.emulator.clear_requests();
+    // More failures than the CLI's 8 attempts: the one CreateRule fails for good.
+    env.emulator
+        .faults()
+        .fail_next(Operation::CreateRule, ErrorKind::InternalService, 9);
+
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    run.expect(1);
+    assert_eq!(env.requests_of(Operation::CreateRule), 8, "8 attempts");
+    assert_eq!(
+        env.requests_of(Operation::UpdateRule),
+        9,
+        "the other changes went on"
+    );
+    let table_start = run.stdout.find("RULE ").expect("an outcome table");
+    snapshot!(&env, "failed_create_table", &run.stdout[table_start..]);
+    assert!(
+        run.stderr
+            .contains("some changes failed; fix the cause and run apply again"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(env.live().await.len(), 9);
+
+    env.emulator.faults().clear();
+    let again = env.run(&["apply", "--auto-approve"]).await;
+    again.expect(0);
+    assert!(
+        again.stdout.contains("Apply complete: 1 change applied."),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again.stdout.contains("No changes remain"),
+        "{}",
+        again.stdout
+    );
+    env.assert_matches_files(&specs, &[]).await;
+    assert_eq!(env.live().await.len(), specs.len());
+}
+
+// 9. ClientToken ---------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_retried_after_a_server_error_does_not_duplicate() {
+    let env = Env::start().await;
+    let only = spec("only-one");
+    env.write(&only);
+    env.emulator
+        .faults()
+        .fail_next(Operation::CreateRule, ErrorKind::InternalService, 2);
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    run.expect(0);
+    let creates: Vec<(String, u16)> = env
+        .emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == Some(Operation::CreateRule))
+        .map(|r| (r.path, r.status))
+        .collect();
+    let path = format!("/rules/{INSTANCE}");
+    assert_eq!(
+        creates,
+        [(path.clone(), 500), (path.clone(), 500), (path, 200)],
+        "the SDK retried the create"
+    );
+    env.assert_matches_files(&[only], &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_whose_answer_was_lost_is_not_duplicated_on_retry() {
+    // The service made the rule but the answer never arrived: the retry carries the same
+    // ClientToken (derived from the plan id and the name) and gets the same rule back.
+    let env = Env::start().await;
+    let rule = connect_rules::diff::with_ownership(&spec("lost-answer").rule(false));
+    let token = connect_rules::apply::client_token("plan-1", &rule.name);
+    assert_eq!(
+        token,
+        connect_rules::apply::client_token("plan-1", &rule.name)
+    );
+    assert_ne!(
+        token,
+        connect_rules::apply::client_token("plan-2", &rule.name)
+    );
+    let first = env
+        .client
+        .create_rule(&rule, &token)
+        .await
+        .expect("created");
+    let second = env
+        .client
+        .create_rule(&rule, &token)
+        .await
+        .expect("retried");
+    assert_eq!(first, second);
+    assert_eq!(env.requests_of(Operation::CreateRule), 2);
+    assert_eq!(env.live().await.len(), 1);
+}
