@@ -6,7 +6,7 @@
 //! Results are printed as markdown for BENCHMARKS.md.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -7,6 +7,7 @@ mod convert;
 mod error;
 mod patch;
 mod rate;
+mod throttle_signal;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -55,8 +56,8 @@ impl ConnectClient {
     /// Builds the SDK client: credentials from aws-config's default chain (env, profiles, SSO,
     /// IMDS) unless the endpoint is the local instance.
     pub async fn connect(endpoint: &Endpoint) -> Self {
-        // Adaptive mode also slows the client down when the service answers 429.
-        let retry = RetryConfig::adaptive()
+        // Standard mode: our own limiter paces calls and hears about every 429.
+        let retry = RetryConfig::standard()
             .with_max_attempts(endpoint.max_attempts.max(1))
             .with_initial_backoff(Duration::from_millis(200))
             .with_max_backoff(Duration::from_secs(20));
@@ -79,13 +80,15 @@ impl ConnectClient {
             ));
         }
         let shared = loader.load().await;
+        let limiter = RateLimiter::new(endpoint.rate);
         let config = aws_sdk_connect::config::Builder::from(&shared)
             .interceptor(patch::AddMissingDefinitions)
+            .interceptor(throttle_signal::ThrottleSignal::new(limiter.clone()))
             .build();
         ConnectClient {
             sdk: aws_sdk_connect::Client::from_conf(config),
             instance_id: endpoint.instance_id.clone(),
-            limiter: RateLimiter::new(endpoint.rate),
+            limiter,
             max_attempts: endpoint.max_attempts.max(1),
         }
     }

@@ -30,6 +30,9 @@ struct Bucket {
     updated: Instant,
 }
 
+/// How much of a second's quota one 429 costs: the service's bucket is empty, so ours must be.
+const THROTTLE_PENALTY_SECONDS: f64 = 1.0;
+
 /// A token bucket; clones share the bucket.
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
@@ -47,6 +50,20 @@ impl RateLimiter {
                 tokens: burst,
                 updated: Instant::now(),
             })),
+        }
+    }
+
+    /// The service answered 429: its bucket is empty, so empty ours and wait a little more,
+    /// letting the calls queued behind this one spread out instead of failing together.
+    pub fn throttled(&self) {
+        let Some(rate) = self.rate else {
+            return;
+        };
+        // `try_lock`: this runs inside the SDK's interceptor, which must not wait; a miss only
+        // means another call is updating the bucket at this moment.
+        if let Ok(mut bucket) = self.bucket.try_lock() {
+            let floor = -THROTTLE_PENALTY_SECONDS * rate.per_second;
+            bucket.tokens = bucket.tokens.min(0.0).max(floor) - 1.0;
         }
     }
 
@@ -97,6 +114,19 @@ mod tests {
         }
         let paced = start.elapsed().as_secs_f64();
         assert!((0.99..=1.01).contains(&paced), "{paced}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttle_empties_the_bucket() {
+        let limiter = RateLimiter::new(Some(Rate {
+            per_second: 10.0,
+            burst: 20,
+        }));
+        limiter.throttled();
+        let start = Instant::now();
+        limiter.acquire().await;
+        let waited = start.elapsed().as_secs_f64();
+        assert!((0.19..=0.21).contains(&waited), "{waited}");
     }
 
     #[tokio::test(start_paused = true)]

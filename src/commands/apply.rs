@@ -40,15 +40,15 @@ pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<Ex
                 target.instance_id,
                 target.name
             );
-            let hint = if !project.config.targets.contains_key(&plan.target.name) {
-                format!(
-                    "pass `--instance-id {}`, or run `connect-rules plan --out` for this instance",
-                    plan.target.instance_id
-                )
-            } else {
+            let hint = if project.config.targets.contains_key(&plan.target.name) {
                 format!(
                     "pass `--target {}`, or run `connect-rules plan --out` for this target",
                     plan.target.name
+                )
+            } else {
+                format!(
+                    "pass `--instance-id {}`, or run `connect-rules plan --out` for this instance",
+                    plan.target.instance_id
                 )
             };
             eprintln!("  hint: {hint}");
