@@ -1088,3 +1088,172 @@ async fn a_create_whose_answer_was_lost_is_not_duplicated_on_retry() {
     assert_eq!(env.requests_of(Operation::CreateRule), 2);
     assert_eq!(env.live().await.len(), 1);
 }
+
+// 10. A failure on one update, and the confirmation on a terminal -------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_update_does_not_stop_the_others_and_a_rerun_converges() {
+    let env = Env::start().await;
+    let specs = three_specs();
+    for s in &specs {
+        env.write(s);
+    }
+    for s in &specs {
+        env.seed(&s.clone().word("old").rule(true)).await;
+    }
+    env.emulator.clear_requests();
+    // Not retryable: the SDK gives up at once, and apply goes on with the other two.
+    env.emulator
+        .faults()
+        .fail_next(Operation::UpdateRule, ErrorKind::InvalidRequest, 1);
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    run.expect(1);
+    assert_eq!(
+        env.requests_of(Operation::UpdateRule),
+        3,
+        "every update was tried"
+    );
+    let table_start = run.stdout.find("RULE ").expect("an outcome table");
+    let table = &run.stdout[table_start..];
+    assert!(table.contains("2 applied, 1 failed, 0 skipped."), "{table}");
+    assert!(table.contains("InvalidRequestException"), "{table}");
+
+    env.emulator.faults().clear();
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    env.assert_matches_files(&specs, &[]).await;
+    assert_eq!(env.live().await.len(), specs.len());
+}
+
+/// Runs `connect-rules apply` under a pseudo-terminal (util-linux `script`), typing `answer`.
+async fn apply_on_a_terminal(env: &Env, answer: &str) -> (i32, String) {
+    let binary = assert_cmd::cargo::cargo_bin("connect-rules");
+    let command_line = format!(
+        "'{}' apply --rules rules --color never --instance-id {INSTANCE} --region us-east-1 --endpoint-url {}",
+        binary.display(),
+        env.running.endpoint_url()
+    );
+    let dir = env.path().to_path_buf();
+    let answer = answer.to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        use std::io::Write as _;
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command_line, "/dev/null"])
+            .current_dir(dir)
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "secret")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env_remove("AWS_PROFILE")
+            .env_remove("NO_COLOR")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{answer}\n").as_bytes())
+            .expect("the answer is typed");
+        child.wait_with_output().expect("the terminal session ends")
+    })
+    .await
+    .expect("the terminal task ends");
+    let screen = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    (output.status.code().unwrap_or(-1), screen)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_asks_on_a_terminal_and_only_yes_applies() {
+    let env = Env::start().await;
+    let specs = three_specs();
+    env.write(&specs[0]);
+
+    let (code, screen) = apply_on_a_terminal(&env, "no").await;
+    assert_eq!(code, 1, "{screen}");
+    assert!(
+        screen.contains("Apply cancelled; nothing was changed."),
+        "{screen}"
+    );
+    assert_eq!(env.mutations(), 0);
+
+    let (code, screen) = apply_on_a_terminal(&env, "yes").await;
+    assert_eq!(code, 0, "{screen}");
+    // The typed answer is echoed wherever the terminal put it; the screen itself runs from the
+    // plan to the prompt.
+    let start = screen.find("connect-rules will make").expect("the plan");
+    let end = screen.find("(yes/no): ").expect("the confirmation prompt") + "(yes/no): ".len();
+    snapshot!(&env, "confirmation_screen", &screen[start..end]);
+    assert!(
+        screen.contains("Apply complete: 1 change applied."),
+        "{screen}"
+    );
+    env.assert_matches_files(&specs[..1], &[]).await;
+}
+
+// 11. The quick start: a fresh checkout plans against the embedded local instance ---------------
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folder created");
+    for entry in std::fs::read_dir(from).expect("folder read") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("file copied");
+        }
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::cargo_bin("connect-rules")
+        .expect("the binary is built")
+        .current_dir(dir)
+        .args(args)
+        .args(["--color", "never"])
+        .env_remove("NO_COLOR")
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("the CLI runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn the_quick_start_plans_and_applies_the_examples_on_the_local_instance() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let checkout = tempfile::tempdir().expect("temp dir");
+    copy_dir(&repo.join("rules"), &checkout.path().join("rules"));
+    std::fs::copy(
+        repo.join("connect-rules.yaml"),
+        checkout.path().join("connect-rules.yaml"),
+    )
+    .expect("config copied");
+    let examples = connect_rules::load::find_rule_files(&repo.join("rules"))
+        .expect("examples listed")
+        .len();
+
+    let plan = run_in(checkout.path(), &["plan", "--detailed-exitcode"]);
+    plan.expect(2);
+    assert!(
+        plan.stdout.contains(&format!(
+            "Plan: {examples} to create, 0 to update, 0 to replace, 0 to delete."
+        )),
+        "{}",
+        plan.stdout
+    );
+    run_in(checkout.path(), &["apply", "--auto-approve"]).expect(0);
+    assert!(checkout
+        .path()
+        .join(".connect-rules/local-instance.json")
+        .is_file());
+    let again = run_in(checkout.path(), &["plan", "--detailed-exitcode"]);
+    again.expect(0);
+    assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
+}
