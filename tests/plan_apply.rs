@@ -44,6 +44,15 @@ struct Env {
     sdk: aws_sdk_connect::Client,
 }
 
+/// Static credentials for the default chain, and no file or metadata look-ups.
+const TEST_CREDENTIALS: &[(&str, &str)] = &[
+    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
+    ("AWS_SECRET_ACCESS_KEY", "secret"),
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+    ("AWS_CONFIG_FILE", "/nonexistent"),
+    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+];
+
 impl Env {
     async fn start() -> Self {
         let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
@@ -112,11 +121,7 @@ impl Env {
             .args(["--rules", "rules", "--color", "never"])
             .args(["--instance-id", instance, "--region", "us-east-1"])
             .args(["--endpoint-url", &self.running.endpoint_url()])
-            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-            .env("AWS_SECRET_ACCESS_KEY", "secret")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .envs(TEST_CREDENTIALS.iter().copied())
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_SESSION_TOKEN")
             .env_remove("AWS_REGION")
@@ -1139,11 +1144,7 @@ async fn apply_on_a_terminal(env: &Env, answer: &str) -> (i32, String) {
         let mut child = std::process::Command::new("script")
             .args(["-qec", &command_line, "/dev/null"])
             .current_dir(dir)
-            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-            .env("AWS_SECRET_ACCESS_KEY", "secret")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .envs(TEST_CREDENTIALS.iter().copied())
             .env_remove("AWS_PROFILE")
             .env_remove("NO_COLOR")
             .stdin(std::process::Stdio::piped())
