@@ -87,6 +87,31 @@ pub enum Command {
     ///
     /// Example: connect-rules plan --out plan.json && connect-rules apply plan.json
     Apply(ApplyArgs),
+    /// Write the live rules of an instance as rule files, one per rule.
+    ///
+    /// Server fields are dropped, `Function` is written as a YAML mapping, the ownership tag is
+    /// left out, and values equal to one of the target's variables are written back as
+    /// `${var.NAME}`. Each file is loaded back and compared with the live rule before it is
+    /// written, so a plan right after an export shows no changes. Existing files are never
+    /// replaced without `--overwrite`.
+    ///
+    /// Example: connect-rules export --target prod --out-dir rules/imported --name 'billing-*'
+    Export(ExportArgs),
+    /// Report how the live instance differs from the rule files, and who changed it.
+    ///
+    /// Separates rules changed outside git (with LastUpdatedBy and LastUpdatedTime), live
+    /// rules that are not in git, and rules deleted outside git. Rules in the config's `ignore`
+    /// list are not drift. For scheduled checks: exit 0 in sync, 2 drift, 1 error.
+    ///
+    /// Example: connect-rules drift --target prod --format markdown
+    Drift(DriftArgs),
+    /// Mark existing live rules as managed by connect-rules (tag `managed-by: connect-rules`),
+    /// so later plans may delete them when their files go.
+    ///
+    /// Shows which rules it will tag and asks first, like apply.
+    ///
+    /// Example: connect-rules adopt --target prod legacy-escalation legacy-callback
+    Adopt(AdoptArgs),
     /// Run the local Connect rules emulator: the rule operations over HTTP, as the service.
     ///
     /// Any AWS client reaches it with an endpoint override, e.g.
@@ -128,9 +153,13 @@ pub struct ProjectArgs {
 /// Which instance to talk to.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// A target from `connect-rules.yaml` [default: its `default_target`, or the local instance].
+    /// A target from `connect-rules.yaml` [default: its `default_target`, or the local
+    /// instance]. `plan` and `drift` take it more than once.
     #[arg(long, value_name = "NAME")]
-    pub target: Option<String>,
+    pub target: Vec<String>,
+    /// Every target in `connect-rules.yaml` (`plan` and `drift`).
+    #[arg(long, conflicts_with = "target")]
+    pub all_targets: bool,
     /// The Connect instance id (overrides the target's).
     #[arg(long, value_name = "ID")]
     pub instance_id: Option<String>,
@@ -213,6 +242,67 @@ pub struct ApplyArgs {
     /// Treat every live rule as managed: rules not in git are planned for deletion.
     #[arg(long)]
     pub manage_all: bool,
+}
+
+/// `export` options.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Rules and config.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The instance.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Where to write the files [default: the rules folder].
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Export only rules whose name matches this glob (`*`, `?`).
+    #[arg(long, value_name = "GLOB")]
+    pub name: Option<String>,
+}
+
+/// `drift` options.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Rules and config.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The instance.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Treat every live rule as managed.
+    #[arg(long)]
+    pub manage_all: bool,
+}
+
+/// `adopt` options.
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// Rules and config.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The instance.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Names of the live rules to adopt.
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub names: Vec<String>,
+    /// Adopt every live rule that is not managed yet (except the config's `ignore` list).
+    #[arg(long)]
+    pub all: bool,
+    /// Tag without asking.
+    #[arg(long)]
+    pub auto_approve: bool,
 }
 
 /// `plan --format` values.

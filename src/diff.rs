@@ -84,6 +84,7 @@ pub fn diff(
                 name: name.to_owned(),
                 rule_id: current.rule_id.clone(),
                 reason: "ignored by the config's `ignore` list".to_owned(),
+                ignored: true,
             });
         } else if options.manage_all || is_owned(current) {
             changes.push(Change::Delete {
@@ -96,6 +97,7 @@ pub fn diff(
                 reason: format!(
                     "not in git and not tagged `{OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE}`"
                 ),
+                ignored: false,
             });
         }
     }

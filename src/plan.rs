@@ -123,6 +123,9 @@ pub struct UnmanagedRule {
     pub rule_id: String,
     /// Why it is left alone.
     pub reason: String,
+    /// Whether the config's `ignore` list names it (rather than it being unowned).
+    #[serde(default)]
+    pub ignored: bool,
 }
 
 /// Counts by change kind.

@@ -1175,7 +1175,7 @@ async fn apply_asks_on_a_terminal_and_only_yes_applies() {
     let (code, screen) = apply_on_a_terminal(&env, "no").await;
     assert_eq!(code, 1, "{screen}");
     assert!(
-        screen.contains("Apply cancelled; nothing was changed."),
+        screen.contains("Cancelled; nothing was changed."),
         "{screen}"
     );
     assert_eq!(env.mutations(), 0);

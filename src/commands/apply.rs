@@ -1,6 +1,5 @@
 //! `connect-rules apply`: checks, confirmation, execution and the re-plan that proves it.
 
-use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,11 +9,10 @@ use crate::apply::safety::{self, Permissions};
 use crate::apply::{apply, ApplyReport, Outcome, RuleOutcome};
 use crate::cli::ApplyArgs;
 use crate::diff::{diff, is_owned, DiffOptions};
-use crate::fetch::fetch_live;
-use crate::model::LiveRule;
-use crate::plan::{Plan, PlanTarget};
+use crate::plan::Plan;
 use crate::render;
 
+use super::confirm::confirm;
 use super::project::Project;
 use super::session::Session;
 use super::{load_rules, new_plan_id, ExitStatus, LoadedRules, Streams};
@@ -94,11 +92,8 @@ async fn run_with_session(
     options: &DiffOptions,
     streams: Streams,
 ) -> anyhow::Result<ExitStatus> {
-    let live = read_live(session).await?;
-    let plan_target = PlanTarget {
-        name: session.target.name.clone(),
-        instance_id: session.target.instance_id.clone(),
-    };
+    let live = session.read_live().await?;
+    let plan_target = session.plan_target();
     let from_file = saved.is_some();
     let plan = match saved {
         Some(plan) => {
@@ -143,7 +138,7 @@ async fn run_with_session(
         eprintln!("Nothing was changed.");
         return Ok(ExitStatus::Failure);
     }
-    if !from_file && !args.auto_approve && !confirm(&session.describe())? {
+    if !from_file && !args.auto_approve && !confirm("Apply these changes", &session.describe())? {
         return Ok(ExitStatus::Failure);
     }
 
@@ -189,12 +184,8 @@ async fn finish(
     if loaded.has_errors() {
         return Ok(ExitStatus::Success);
     }
-    let live = read_live(session).await?;
-    let target = PlanTarget {
-        name: session.target.name.clone(),
-        instance_id: session.target.instance_id.clone(),
-    };
-    let after = diff(target, &loaded.rules, &live, options);
+    let live = session.read_live().await?;
+    let after = diff(session.plan_target(), &loaded.rules, &live, options);
     if after.has_changes() {
         println!("The instance still differs from the rule files:");
         print!("{}", render::text::render(&after, streams.stdout));
@@ -202,17 +193,6 @@ async fn finish(
         println!("No changes remain: the instance matches the rule files.");
     }
     Ok(ExitStatus::Success)
-}
-
-async fn read_live(session: &Session) -> anyhow::Result<Vec<LiveRule>> {
-    let (live, _) = fetch_live(&session.client, session.target.concurrency)
-        .await
-        .map_err(|err| {
-            let hint = err.hint();
-            anyhow::anyhow!("{err}\n  hint: {hint}")
-        })
-        .with_context(|| format!("could not read the rules of {}", session.describe()))?;
-    Ok(live)
 }
 
 fn read_plan(path: &Path) -> anyhow::Result<Plan> {
@@ -225,28 +205,4 @@ fn read_plan(path: &Path) -> anyhow::Result<Plan> {
             path.display()
         )
     })
-}
-
-fn confirm(place: &str) -> anyhow::Result<bool> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        eprintln!("error: refusing to apply without confirmation: there is no terminal to ask on; nothing was changed");
-        eprintln!(
-            "  hint: review the plan above and pass `--auto-approve`, or apply a saved plan file"
-        );
-        return Ok(false);
-    }
-    eprint!("\nApply these changes to {place}? Only `yes` is accepted. (yes/no): ");
-    std::io::stderr().flush().ok();
-    let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .context("failed to read the answer")?;
-    if answer.trim() == "yes" {
-        Ok(true)
-    } else {
-        eprintln!("Apply cancelled; nothing was changed.");
-        Ok(false)
-    }
 }

@@ -1,7 +1,11 @@
 //! The imperative shell: each command reads its inputs, calls the pure stages, and writes
 //! results. Data goes to stdout; diagnostics and progress go to stderr.
 
+mod adopt;
 mod apply;
+mod confirm;
+mod drift;
+mod export;
 mod plan;
 mod project;
 mod rules;
@@ -80,6 +84,9 @@ fn run(cli: Cli, streams: Streams) -> anyhow::Result<ExitStatus> {
         Command::Schema(args) => schema::run(&args),
         Command::Plan(args) => runtime()?.block_on(plan::run(&args, streams)),
         Command::Apply(args) => runtime()?.block_on(apply::run(&args, streams)),
+        Command::Export(args) => runtime()?.block_on(export::run(&args)),
+        Command::Adopt(args) => runtime()?.block_on(adopt::run(&args)),
+        Command::Drift(args) => runtime()?.block_on(drift::run(&args, streams)),
         Command::Emulator(args) => {
             runtime()?.block_on(crate::emulator::run(args))?;
             Ok(ExitStatus::Success)

@@ -1,13 +1,15 @@
-//! `connect-rules plan`: fetch, diff and render.
+//! `connect-rules plan`: fetch, diff and render, for one target or several at once.
 
 use std::io::Write as _;
+use std::sync::Arc;
 
 use anyhow::Context;
 
 use crate::cli::{PlanArgs, PlanFormat};
+use crate::config::Target;
 use crate::diff::{diff, DiffOptions};
-use crate::fetch::fetch_live;
-use crate::plan::{Plan, PlanTarget};
+use crate::model::LiveRule;
+use crate::plan::Plan;
 use crate::render;
 
 use super::project::Project;
@@ -16,47 +18,127 @@ use super::{load_rules, ExitStatus, Streams};
 
 pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
-    let target = project.target(&args.target)?;
-    let loaded = load_rules(&project.rules_dir, &target.variables);
-    loaded.print_diagnostics(streams.stderr);
-    if loaded.has_errors() {
-        eprintln!("the rule files have errors; nothing was sent to the instance");
-        return Ok(ExitStatus::Failure);
+    let targets = project.targets(&args.target)?;
+    if targets.len() > 1 && args.out.is_some() {
+        anyhow::bail!(
+            "`--out` saves the plan of one target, but {} targets were given\n  hint: run `plan --target NAME --out FILE` once per target",
+            targets.len()
+        );
     }
-    let session = Session::open(target).await?;
-    let place = session.describe();
-    let fetched = fetch_live(&session.client, session.target.concurrency).await;
-    let plan_target = PlanTarget {
-        name: session.target.name.clone(),
-        instance_id: session.target.instance_id.clone(),
-    };
-    session.close().await;
-    let (live, _stats) = fetched
-        .map_err(|err| {
-            let hint = err.hint();
-            anyhow::anyhow!("{err}\n  hint: {hint}")
-        })
-        .with_context(|| format!("could not read the rules of {place}"))?;
-
     let options = DiffOptions {
         manage_all: args.manage_all || project.config.manage_all,
         ignore: project.config.ignore.clone(),
     };
-    let plan = diff(plan_target, &loaded.rules, &live, &options).with_id(super::new_plan_id());
-    write_outputs(&plan, args, streams)?;
-    Ok(if plan.has_changes() && args.detailed_exitcode {
-        ExitStatus::Changes
-    } else {
-        ExitStatus::Success
-    })
+    let outcomes = plan_all(&project, targets, &options, streams).await;
+
+    let mut status = ExitStatus::Success;
+    let mut plans = Vec::new();
+    for (name, outcome) in outcomes {
+        match outcome {
+            Ok(Some((plan, _live))) => plans.push(plan),
+            Ok(None) => status = ExitStatus::Failure,
+            Err(err) => {
+                eprintln!(
+                    "{} target `{name}`: {err:#}",
+                    streams.stderr.error("error:")
+                );
+                status = ExitStatus::Failure;
+            }
+        }
+    }
+    write_outputs(&plans, args, streams)?;
+    if status == ExitStatus::Success
+        && args.detailed_exitcode
+        && plans.iter().any(Plan::has_changes)
+    {
+        status = ExitStatus::Changes;
+    }
+    Ok(status)
 }
 
-fn write_outputs(plan: &Plan, args: &PlanArgs, streams: Streams) -> anyhow::Result<()> {
-    let rendered = match args.format {
-        PlanFormat::Text => render::text::render(plan, streams.stdout),
-        PlanFormat::Json => render::json::render(plan),
-        PlanFormat::Markdown => {
-            render::markdown::render(plan, render::markdown::GITHUB_COMMENT_LIMIT)
+/// A target's plan with the live rules it was made from.
+pub(super) type Planned = (Plan, Vec<LiveRule>);
+
+/// Plans every target concurrently; `Ok(None)` when a target's rule files have errors.
+pub(super) async fn plan_all(
+    project: &Project,
+    targets: Vec<Target>,
+    options: &DiffOptions,
+    streams: Streams,
+) -> Vec<(String, anyhow::Result<Option<Planned>>)> {
+    let project = Arc::new(project.clone());
+    let mut tasks = Vec::new();
+    for target in targets {
+        let project = Arc::clone(&project);
+        let options = options.clone();
+        let name = target.name.clone();
+        tasks.push((
+            name,
+            tokio::spawn(async move { plan_one(&project, target, &options, streams).await }),
+        ));
+    }
+    let mut outcomes = Vec::new();
+    for (name, task) in tasks {
+        let outcome = match task.await {
+            Ok(outcome) => outcome,
+            Err(err) => std::panic::resume_unwind(err.into_panic()),
+        };
+        outcomes.push((name, outcome));
+    }
+    outcomes
+}
+
+async fn plan_one(
+    project: &Project,
+    target: Target,
+    options: &DiffOptions,
+    streams: Streams,
+) -> anyhow::Result<Option<Planned>> {
+    let loaded = load_rules(&project.rules_dir, &target.variables);
+    loaded.print_diagnostics(streams.stderr);
+    if loaded.has_errors() {
+        eprintln!(
+            "target `{}`: the rule files have errors; nothing was sent to the instance",
+            target.name
+        );
+        return Ok(None);
+    }
+    let session = Session::open(target).await?;
+    let live = session.read_live().await;
+    let plan_target = session.plan_target();
+    session.close().await;
+    let live = live?;
+    let plan = diff(plan_target, &loaded.rules, &live, options).with_id(super::new_plan_id());
+    Ok(Some((plan, live)))
+}
+
+fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::Result<()> {
+    let rendered = match (args.format, plans) {
+        (PlanFormat::Json, [plan]) => render::json::render(plan),
+        (PlanFormat::Json, plans) => {
+            // Several targets: a JSON array of plan documents, one per target.
+            let documents: Vec<serde_json::Value> = plans
+                .iter()
+                .map(|plan| serde_json::from_str(&render::json::render(plan)))
+                .collect::<Result<_, _>>()
+                .context("failed to assemble the JSON plans")?;
+            let mut text = serde_json::to_string_pretty(&documents)?;
+            text.push('\n');
+            text
+        }
+        (PlanFormat::Text, plans) => plans
+            .iter()
+            .map(|plan| render::text::render(plan, streams.stdout))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (PlanFormat::Markdown, plans) => {
+            // Each target gets an equal share of the one comment.
+            let share = render::markdown::GITHUB_COMMENT_LIMIT / plans.len().max(1);
+            plans
+                .iter()
+                .map(|plan| render::markdown::render(plan, share))
+                .collect::<Vec<_>>()
+                .join("\n")
         }
     };
     let mut stdout = std::io::stdout().lock();
@@ -79,7 +161,7 @@ fn write_outputs(plan: &Plan, args: &PlanArgs, streams: Streams) -> anyhow::Resu
                 .context("failed to append the plan to GITHUB_STEP_SUMMARY")?;
         }
     }
-    if let Some(out) = &args.out {
+    if let (Some(out), [plan]) = (&args.out, plans) {
         std::fs::write(out, render::json::render(plan))
             .with_context(|| format!("failed to write the plan to `{}`", out.display()))?;
         eprintln!("wrote the plan to `{}`", out.display());

@@ -9,7 +9,7 @@ use crate::cli::{ProjectArgs, TargetArgs};
 use crate::config::{self, Config, Target, TargetOverrides, CONFIG_FILE};
 
 /// The config and where the rules are.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Project {
     /// The parsed config (default when there is no file).
     pub config: Config,
@@ -59,10 +59,43 @@ impl Project {
         Ok(variables)
     }
 
-    /// Resolves the target from the config and the flags.
+    /// The one target of a command that changes an instance.
     pub fn target(&self, args: &TargetArgs) -> anyhow::Result<Target> {
+        if args.all_targets || args.target.len() > 1 {
+            anyhow::bail!(
+                "this command works on one target at a time\n  hint: only `plan` and `drift` take several targets; run it once per target"
+            );
+        }
+        self.resolve(args, args.target.first().cloned())
+    }
+
+    /// Every target the flags name: `--all-targets`, each `--target`, or the default one.
+    pub fn targets(&self, args: &TargetArgs) -> anyhow::Result<Vec<Target>> {
+        if args.all_targets {
+            if self.config.targets.is_empty() {
+                anyhow::bail!(
+                    "`--all-targets` needs targets in `{CONFIG_FILE}`, and there are none"
+                );
+            }
+            return self
+                .config
+                .targets
+                .keys()
+                .map(|name| self.resolve(args, Some(name.clone())))
+                .collect();
+        }
+        if args.target.is_empty() {
+            return Ok(vec![self.resolve(args, None)?]);
+        }
+        args.target
+            .iter()
+            .map(|name| self.resolve(args, Some(name.clone())))
+            .collect()
+    }
+
+    fn resolve(&self, args: &TargetArgs, name: Option<String>) -> anyhow::Result<Target> {
         let mut target = self.config.resolve_target(&TargetOverrides {
-            target: args.target.clone(),
+            target: name,
             instance_id: args.instance_id.clone(),
             region: args.region.clone(),
             profile: args.profile.clone(),

@@ -78,6 +78,23 @@ impl Session {
         })
     }
 
+    /// The plan's view of the target.
+    pub fn plan_target(&self) -> crate::plan::PlanTarget {
+        crate::plan::PlanTarget {
+            name: self.target.name.clone(),
+            instance_id: self.target.instance_id.clone(),
+        }
+    }
+
+    /// Every live rule, described; an error names the instance and what to check.
+    pub async fn read_live(&self) -> anyhow::Result<Vec<crate::model::LiveRule>> {
+        let (live, _) = crate::fetch::fetch_live(&self.client, self.target.concurrency)
+            .await
+            .map_err(|err| anyhow::anyhow!("{err}\n  hint: {}", err.hint()))
+            .with_context(|| format!("could not read the rules of {}", self.describe()))?;
+        Ok(live)
+    }
+
     /// Where the target is, for messages.
     pub fn describe(&self) -> String {
         match &self.target.kind {

@@ -1,5 +1,6 @@
 //! Renderers: each turns a plan into one output format. Pure: a plan in, text out.
 
+pub mod drift;
 pub mod json;
 pub mod markdown;
 pub mod text;

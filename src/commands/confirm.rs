@@ -1,0 +1,30 @@
+//! The yes/no question before changing an instance.
+
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+
+use anyhow::Context;
+
+/// Asks `QUESTION to PLACE? (yes/no)` on the terminal; without one, refuses.
+pub fn confirm(question: &str, place: &str) -> anyhow::Result<bool> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        eprintln!("error: refusing to go on without confirmation: there is no terminal to ask on; nothing was changed");
+        eprintln!(
+            "  hint: review the plan above and pass `--auto-approve`, or apply a saved plan file"
+        );
+        return Ok(false);
+    }
+    eprint!("\n{question} to {place}? Only `yes` is accepted. (yes/no): ");
+    std::io::stderr().flush().ok();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .context("failed to read the answer")?;
+    if answer.trim() == "yes" {
+        Ok(true)
+    } else {
+        eprintln!("Cancelled; nothing was changed.");
+        Ok(false)
+    }
+}

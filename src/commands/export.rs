@@ -1,0 +1,93 @@
+//! `connect-rules export`: live rules to rule files.
+
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::cli::ExportArgs;
+use crate::diff::glob_match;
+use crate::export::export;
+use crate::schema::SCHEMA_PATH;
+
+use super::project::Project;
+use super::session::Session;
+use super::ExitStatus;
+
+pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
+    let project = Project::open(&args.project)?;
+    let target = project.target(&args.target)?;
+    let variables = target.variables.clone();
+    let out_dir = args
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| project.rules_dir.clone());
+
+    let session = Session::open(target).await?;
+    let place = session.describe();
+    let fetched = session.read_live().await;
+    session.close().await;
+    let mut live = fetched?;
+    if let Some(pattern) = &args.name {
+        live.retain(|rule| glob_match(pattern, &rule.rule.name));
+    }
+    if live.is_empty() {
+        eprintln!("no live rules to export from {place}");
+        return Ok(ExitStatus::Success);
+    }
+
+    let (files, problems) = export(&live, &variables, &schema_ref(&out_dir));
+    for problem in &problems {
+        eprintln!(
+            "error: rule `{}` cannot be exported faithfully: {}",
+            problem.rule_name, problem.message
+        );
+    }
+    let existing: Vec<PathBuf> = files
+        .iter()
+        .map(|file| out_dir.join(&file.file_name))
+        .filter(|path| path.exists())
+        .collect();
+    if !existing.is_empty() && !args.overwrite {
+        eprintln!("error: these files already exist; nothing was written:");
+        for path in &existing {
+            eprintln!("  {}", path.display());
+        }
+        eprintln!("  hint: pass `--overwrite` to replace them, or `--out-dir` to write elsewhere");
+        return Ok(ExitStatus::Failure);
+    }
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("failed to create `{}`", out_dir.display()))?;
+    for file in &files {
+        let path = out_dir.join(&file.file_name);
+        let temporary = out_dir.join(format!(".{}.tmp", file.file_name));
+        std::fs::write(&temporary, &file.text)
+            .and_then(|()| std::fs::rename(&temporary, &path))
+            .with_context(|| format!("failed to write `{}`", path.display()))?;
+        println!("wrote `{}` (rule `{}`)", path.display(), file.rule_name);
+    }
+    eprintln!(
+        "exported {} rule{} from {place}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    );
+    Ok(if problems.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// The `$schema` path as seen from a file in `out_dir` (relative to the repository root).
+fn schema_ref(out_dir: &Path) -> String {
+    if out_dir.is_absolute() {
+        return std::env::current_dir().map_or_else(
+            |_| SCHEMA_PATH.to_owned(),
+            |dir| dir.join(SCHEMA_PATH).display().to_string(),
+        );
+    }
+    let depth = out_dir
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .count();
+    format!("{}{SCHEMA_PATH}", "../".repeat(depth))
+}

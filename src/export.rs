@@ -1,0 +1,261 @@
+//! Export: turns live rules into rule files. Pure: live rules in, file names and texts out.
+//!
+//! Each file must load back into exactly the live rule (the round-trip law: export, then plan
+//! shows no changes), so every text is checked by loading it before it is returned; a rule whose
+//! `Function` does not survive as a YAML mapping is written with `Function` as a JSON string.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::diff::{changed_fields, with_ownership};
+use crate::load::{parse_rule_file, RuleFile};
+use crate::model::{LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
+use crate::validate::validate;
+
+/// One file to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// The file name (no folders), derived from the rule name.
+    pub file_name: String,
+    /// The rule's name.
+    pub rule_name: String,
+    /// The YAML text.
+    pub text: String,
+}
+
+/// A rule that could not be exported faithfully.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportProblem {
+    /// The rule's name.
+    pub rule_name: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// A file name for a rule name: only `0-9 a-z A-Z . _ -`, never hidden, never `.` or `..`.
+pub fn file_name_for(rule_name: &str) -> String {
+    let mut safe: String = rule_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.is_empty() || safe.starts_with('.') {
+        safe.insert(0, '_');
+    }
+    format!("{safe}.yaml")
+}
+
+/// Exports `live` rules. `schema_ref` is the `$schema` path written at the top of each file;
+/// `variables` turn matching string values back into `${var.NAME}`.
+pub fn export(
+    live: &[LiveRule],
+    variables: &BTreeMap<String, String>,
+    schema_ref: &str,
+) -> (Vec<ExportFile>, Vec<ExportProblem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    let mut used_names: BTreeMap<String, usize> = BTreeMap::new();
+    for rule in live {
+        let mut file_name = file_name_for(&rule.rule.name);
+        let count = used_names.entry(file_name.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            file_name = file_name.replace(".yaml", &format!("-{count}.yaml"));
+        }
+        match export_one(&rule.rule, variables, schema_ref) {
+            Ok(text) => files.push(ExportFile {
+                file_name,
+                rule_name: rule.rule.name.clone(),
+                text,
+            }),
+            Err(message) => problems.push(ExportProblem {
+                rule_name: rule.rule.name.clone(),
+                message,
+            }),
+        }
+    }
+    (files, problems)
+}
+
+fn export_one(
+    rule: &Rule,
+    variables: &BTreeMap<String, String>,
+    schema_ref: &str,
+) -> Result<String, String> {
+    let mut clean = rule.clone();
+    if clean.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE) {
+        clean.tags.remove(OWNERSHIP_TAG_KEY);
+    }
+    let mut failures = Vec::new();
+    for function_as_mapping in [true, false] {
+        let text = render(&clean, variables, schema_ref, function_as_mapping)?;
+        match reload(&text, variables) {
+            Ok(loaded) => {
+                let differences = changed_fields(&with_ownership(rule), &with_ownership(&loaded));
+                if differences.is_empty() {
+                    return Ok(text);
+                }
+                failures.push(format!(
+                    "the file would differ in {}",
+                    differences
+                        .iter()
+                        .map(|d| d.field.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            Err(message) => failures.push(message),
+        }
+    }
+    Err(failures.join("; "))
+}
+
+fn render(
+    rule: &Rule,
+    variables: &BTreeMap<String, String>,
+    schema_ref: &str,
+    function_as_mapping: bool,
+) -> Result<String, String> {
+    let mut value = serde_json::to_value(rule).map_err(|err| err.to_string())?;
+    let function = serde_json::from_str::<Value>(&rule.function).ok();
+    if let (Some(slot), Some(parsed), true) =
+        (value.get_mut("Function"), function, function_as_mapping)
+    {
+        *slot = parsed;
+    }
+    let reverse = reverse_variables(variables);
+    escape_and_substitute(&mut value, &reverse);
+    let yaml = serde_yaml::to_string(&value).map_err(|err| err.to_string())?;
+    Ok(format!(
+        "# yaml-language-server: $schema={schema_ref}\n{yaml}"
+    ))
+}
+
+/// Values that name exactly one variable, longest first.
+fn reverse_variables(variables: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let mut by_value: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (name, value) in variables {
+        if !value.is_empty() {
+            by_value.entry(value).or_default().push(name);
+        }
+    }
+    let mut pairs: Vec<(String, String)> = by_value
+        .into_iter()
+        .filter(|(_, names)| names.len() == 1)
+        .map(|(value, names)| (value.to_owned(), names[0].to_owned()))
+        .collect();
+    pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    pairs
+}
+
+/// Escapes literal `${` as `$${` and writes variable values back as `${var.NAME}`.
+fn escape_and_substitute(value: &mut Value, reverse: &[(String, String)]) {
+    match value {
+        Value::String(text) => {
+            let escaped = text.replace("${", "$${");
+            *text = match reverse.iter().find(|(v, _)| *v == escaped) {
+                Some((_, name)) => format!("${{var.{name}}}"),
+                None => escaped,
+            };
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| escape_and_substitute(item, reverse)),
+        Value::Object(members) => members
+            .values_mut()
+            .for_each(|member| escape_and_substitute(member, reverse)),
+        _ => {}
+    }
+}
+
+fn reload(text: &str, variables: &BTreeMap<String, String>) -> Result<Rule, String> {
+    let file = RuleFile {
+        path: PathBuf::from("export.yaml"),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let source = parse_rule_file(&file, variables).map_err(|found| {
+        found
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let mut validated = validate(vec![source]);
+    if validated.has_errors() || validated.rules.is_empty() {
+        return Err(validated
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; "));
+    }
+    Ok(validated.rules.remove(0).rule)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(
+            file_name_for("neg-sentiment_1.v2"),
+            "neg-sentiment_1.v2.yaml"
+        );
+        assert_eq!(file_name_for(".."), "_...yaml");
+        assert_eq!(file_name_for("../../etc/passwd"), "_.._.._etc_passwd.yaml");
+        assert_eq!(file_name_for(".hidden"), "_.hidden.yaml");
+        assert_eq!(file_name_for(""), "_.yaml");
+    }
+
+    #[test]
+    fn a_rule_exports_to_a_file_that_loads_back_the_same() {
+        let mut rule = Rule::test("a")
+            .tag(OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE)
+            .tag("team", "qa");
+        rule.function = rule.function.replace("refund", "costs ${0}");
+        let live = [rule.clone().live("r1")];
+        let (files, problems) = export(&live, &BTreeMap::new(), "../schema/rule.schema.json");
+        assert!(problems.is_empty(), "{problems:?}");
+        let text = &files[0].text;
+        assert!(text.starts_with("# yaml-language-server: $schema=../schema/rule.schema.json\n"));
+        assert!(
+            text.contains("RuleFunction:"),
+            "Function is a mapping:\n{text}"
+        );
+        assert!(!text.contains("managed-by"), "{text}");
+        assert!(text.contains("$${0}"), "literal ${{ is escaped:\n{text}");
+        let back = reload(text, &BTreeMap::new()).unwrap();
+        assert!(changed_fields(&with_ownership(&rule), &with_ownership(&back)).is_empty());
+    }
+
+    #[test]
+    fn variable_values_are_written_back_as_references() {
+        let mut rule = Rule::test("a");
+        rule.actions[0] = crate::model::RuleAction {
+            action_type: "CREATE_TASK".into(),
+            task_action: Some(crate::model::TaskActionDefinition {
+                name: "t".into(),
+                description: None,
+                contact_flow_id: "flow-123".into(),
+                references: None,
+            }),
+            ..crate::model::RuleAction::default()
+        };
+        let variables = BTreeMap::from([("flow".to_owned(), "flow-123".to_owned())]);
+        let (files, problems) = export(&[rule.live("r1")], &variables, "s.json");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(
+            files[0].text.contains("ContactFlowId: ${var.flow}"),
+            "{}",
+            files[0].text
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! Renders a drift report as text, JSON or markdown.
+
+use std::fmt::Write as _;
+
+use similar::ChangeTag;
+
+use crate::drift::DriftReport;
+use crate::style::Style;
+
+use super::field_diff_lines;
+
+/// One line counting the drift.
+pub fn summary_line(report: &DriftReport) -> String {
+    format!(
+        "Drift: {} changed outside git, {} not in git, {} deleted outside git.",
+        report.changed_outside_git.len(),
+        report.not_in_git.len(),
+        report.deleted_outside_git.len()
+    )
+}
+
+/// For a terminal.
+pub fn text(report: &DriftReport, style: Style) -> String {
+    let mut out = String::new();
+    let target = &report.target;
+    if !report.has_drift() {
+        let _ = writeln!(
+            out,
+            "No drift: instance `{}` (target `{}`) matches the rule files.",
+            target.instance_id, target.name
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Instance `{}` (target `{}`) has drifted from the rule files.\n",
+        target.instance_id, target.name
+    );
+    if !report.changed_outside_git.is_empty() {
+        let _ = writeln!(out, "{}", style.bold("Changed outside git:"));
+        for rule in &report.changed_outside_git {
+            let _ = writeln!(
+                out,
+                "  {} `{}` (id {}), last changed by {} at {}",
+                style.changed("~"),
+                rule.name,
+                rule.rule_id,
+                rule.last_updated_by,
+                rule.last_updated_time
+            );
+            if let Some(reason) = &rule.replace_reason {
+                let _ = writeln!(out, "      needs a replace to undo: {reason}");
+            }
+            for field in &rule.fields {
+                let _ = writeln!(out, "      {} (- live, + git):", field.field);
+                for (tag, line) in field_diff_lines(field) {
+                    let rendered = match tag {
+                        ChangeTag::Delete => style.removed(&format!("- {line}")),
+                        ChangeTag::Insert => style.added(&format!("+ {line}")),
+                        ChangeTag::Equal => format!("  {line}"),
+                    };
+                    let _ = writeln!(out, "        {rendered}");
+                }
+            }
+        }
+        out.push('\n');
+    }
+    if !report.not_in_git.is_empty() {
+        let _ = writeln!(out, "{}", style.bold("Not in git:"));
+        for rule in &report.not_in_git {
+            let _ = writeln!(
+                out,
+                "  {} `{}` (id {}), {}, last changed by {} at {}",
+                style.added("+"),
+                rule.name,
+                rule.rule_id,
+                if rule.owned {
+                    "managed by connect-rules but its file is gone"
+                } else {
+                    "created outside git"
+                },
+                rule.last_updated_by,
+                rule.last_updated_time
+            );
+        }
+        out.push('\n');
+    }
+    if !report.deleted_outside_git.is_empty() {
+        let _ = writeln!(out, "{}", style.bold("Deleted outside git:"));
+        for rule in &report.deleted_outside_git {
+            let _ = writeln!(
+                out,
+                "  {} `{}` ({})",
+                style.removed("-"),
+                rule.name,
+                rule.source
+            );
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", style.bold(&summary_line(report)));
+    out
+}
+
+/// Pretty JSON with `format_version`.
+pub fn json(report: &DriftReport) -> String {
+    #[derive(serde::Serialize)]
+    struct Versioned<'a> {
+        format_version: u32,
+        drift: bool,
+        #[serde(flatten)]
+        report: &'a DriftReport,
+    }
+    let mut text = serde_json::to_string_pretty(&Versioned {
+        format_version: 1,
+        drift: report.has_drift(),
+        report,
+    })
+    .expect("a drift report serialises to JSON");
+    text.push('\n');
+    text
+}
+
+/// For an issue or a step summary.
+pub fn markdown(report: &DriftReport) -> String {
+    let mut out = String::new();
+    let target = &report.target;
+    let _ = writeln!(
+        out,
+        "### connect-rules drift for `{}` (instance `{}`)\n",
+        target.name, target.instance_id
+    );
+    if !report.has_drift() {
+        out.push_str("No drift: the instance matches the rule files.\n");
+        return out;
+    }
+    out.push_str("| Kind | Rule | Last changed by | When |\n|---|---|---|---|\n");
+    for rule in &report.changed_outside_git {
+        let fields: Vec<&str> = rule.fields.iter().map(|f| f.field.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "| changed outside git ({}) | `{}` | `{}` | {} |",
+            fields.join(", "),
+            rule.name,
+            rule.last_updated_by,
+            rule.last_updated_time
+        );
+    }
+    for rule in &report.not_in_git {
+        let _ = writeln!(
+            out,
+            "| not in git{} | `{}` | `{}` | {} |",
+            if rule.owned { " (file removed)" } else { "" },
+            rule.name,
+            rule.last_updated_by,
+            rule.last_updated_time
+        );
+    }
+    for rule in &report.deleted_outside_git {
+        let _ = writeln!(
+            out,
+            "| deleted outside git | `{}` | | `{}` |",
+            rule.name, rule.source
+        );
+    }
+    let _ = writeln!(out, "\n**{}**", summary_line(report));
+    out
+}
