@@ -113,6 +113,8 @@ pub struct Target {
     pub concurrency: usize,
     /// Client-side pacing (`None` for the local instance unless configured).
     pub rate: Option<crate::client::Rate>,
+    /// Use the describe cache.
+    pub cache: bool,
 }
 
 /// Overrides from the command line.
@@ -278,6 +280,7 @@ impl Config {
             variables,
             concurrency,
             rate,
+            cache: true,
         })
     }
 

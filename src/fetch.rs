@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::cache::DescribeCache;
 use crate::client::{ApiError, ConnectClient};
 use crate::model::{LiveRule, RuleSummary};
 
@@ -18,6 +19,8 @@ pub struct FetchStats {
     pub describe_calls: usize,
     /// Rules listed but gone before they could be described.
     pub vanished: usize,
+    /// Rules taken from the describe cache instead of DescribeRule.
+    pub cache_hits: usize,
 }
 
 /// Every rule summary, across all pages.
@@ -43,14 +46,42 @@ pub async fn fetch_live(
     client: &ConnectClient,
     concurrency: usize,
 ) -> Result<(Vec<LiveRule>, FetchStats), ApiError> {
+    fetch_live_cached(client, concurrency, None).await
+}
+
+/// [`fetch_live`], describing only rules whose LastUpdatedTime is not in `cache`.
+pub async fn fetch_live_cached(
+    client: &ConnectClient,
+    concurrency: usize,
+    cache: Option<&DescribeCache>,
+) -> Result<(Vec<LiveRule>, FetchStats), ApiError> {
     let (summaries, list_calls) = list_all(client).await?;
     let mut stats = FetchStats {
         list_calls,
         ..FetchStats::default()
     };
+    let mut rules = Vec::new();
+    let mut to_describe = Vec::new();
+    for summary in summaries {
+        match cache.and_then(|c| c.get(&summary.rule_id, summary.last_updated_time)) {
+            Some(rule) => {
+                stats.cache_hits += 1;
+                rules.push(rule);
+            }
+            None => to_describe.push(summary),
+        }
+    }
+    if let Some(cache) = cache {
+        let listed: Vec<&str> = rules
+            .iter()
+            .map(|r| r.rule_id.as_str())
+            .chain(to_describe.iter().map(|s| s.rule_id.as_str()))
+            .collect();
+        cache.prune(&listed);
+    }
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = JoinSet::new();
-    for summary in summaries {
+    for summary in to_describe {
         let client = client.clone();
         let permits = Arc::clone(&permits);
         tasks.spawn(async move {
@@ -58,11 +89,15 @@ pub async fn fetch_live(
             client.describe_rule(&summary.rule_id).await
         });
     }
-    let mut rules = Vec::new();
     while let Some(joined) = tasks.join_next().await {
         stats.describe_calls += 1;
         match joined {
-            Ok(Ok(Some(rule))) => rules.push(rule),
+            Ok(Ok(Some(rule))) => {
+                if let Some(cache) = cache {
+                    cache.put(&rule);
+                }
+                rules.push(rule);
+            }
             Ok(Ok(None)) => stats.vanished += 1,
             Ok(Err(err)) => {
                 tasks.abort_all();

@@ -4,6 +4,7 @@
 //! stages take and return plain data, and only `fetch` and `apply` talk to an instance.
 
 pub mod apply;
+pub mod cache;
 pub mod cli;
 pub mod client;
 pub mod commands;

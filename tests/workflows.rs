@@ -15,7 +15,8 @@ fn repo() -> PathBuf {
 fn load(path: &Path) -> Value {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|err| panic!("{} is not valid YAML: {err}", path.display()))
+    serde_yaml::from_str(&text)
+        .unwrap_or_else(|err| panic!("{} is not valid YAML: {err}", path.display()))
 }
 
 fn steps<'a>(workflow: &'a Value, job: &str) -> &'a [Value] {
@@ -51,7 +52,10 @@ fn commands(steps: &[Value]) -> Vec<Vec<String>> {
 
 fn assert_parses(command: &[String]) {
     if let Err(err) = Cli::try_parse_from(command) {
-        panic!("`{}` is not a valid connect-rules command: {err}", command.join(" "));
+        panic!(
+            "`{}` is not a valid connect-rules command: {err}",
+            command.join(" ")
+        );
     }
 }
 
@@ -60,7 +64,9 @@ fn assert_oidc(workflow: &Value, job: &str, role_variable: &str) {
     let steps = steps(workflow, job);
     let credentials = uses(steps, "aws-actions/configure-aws-credentials")
         .expect("the job assumes a role with aws-actions/configure-aws-credentials");
-    let role = credentials["with"]["role-to-assume"].as_str().unwrap_or_default();
+    let role = credentials["with"]["role-to-assume"]
+        .as_str()
+        .unwrap_or_default();
     assert!(role.contains(role_variable), "role-to-assume is {role}");
     let text = serde_yaml::to_string(workflow).unwrap();
     assert!(!text.contains("aws-secret-access-key"), "no stored keys");
@@ -71,7 +77,10 @@ fn assert_oidc(workflow: &Value, job: &str, role_variable: &str) {
 fn the_plan_example_comments_on_the_pull_request() {
     let workflow = load(&repo().join("examples/github/plan.yml"));
     assert!(workflow["on"]["pull_request"].is_mapping());
-    assert_eq!(workflow["permissions"]["pull-requests"].as_str(), Some("write"));
+    assert_eq!(
+        workflow["permissions"]["pull-requests"].as_str(),
+        Some("write")
+    );
     assert_oidc(&workflow, "plan", "CONNECT_RULES_PLAN_ROLE_ARN");
     let steps = steps(&workflow, "plan");
     let commands = commands(steps);
@@ -79,7 +88,9 @@ fn the_plan_example_comments_on_the_pull_request() {
         && c.contains(&"--format".to_owned())
         && c.contains(&"markdown".to_owned())
         && c.contains(&"--detailed-exitcode".to_owned())));
-    commands.iter().for_each(|c| assert_parses(c));
+    for command in &commands {
+        assert_parses(command);
+    }
     let comment = uses(steps, "actions/github-script").expect("a step posts the comment");
     let script = comment["with"]["script"].as_str().unwrap();
     assert!(script.contains("updateComment") && script.contains("createComment"));
@@ -89,13 +100,25 @@ fn the_plan_example_comments_on_the_pull_request() {
 fn the_apply_example_waits_for_the_production_environment() {
     let workflow = load(&repo().join("examples/github/apply.yml"));
     assert_eq!(workflow["on"]["push"]["branches"][0].as_str(), Some("main"));
-    assert_eq!(workflow["jobs"]["apply"]["environment"].as_str(), Some("production"));
-    assert_eq!(workflow["concurrency"]["cancel-in-progress"].as_bool(), Some(false));
+    assert_eq!(
+        workflow["jobs"]["apply"]["environment"].as_str(),
+        Some("production")
+    );
+    assert_eq!(
+        workflow["concurrency"]["cancel-in-progress"].as_bool(),
+        Some(false)
+    );
     assert_oidc(&workflow, "apply", "CONNECT_RULES_APPLY_ROLE_ARN");
     let commands = commands(steps(&workflow, "apply"));
-    assert!(commands.iter().any(|c| c[1] == "plan" && c.contains(&"--out".to_owned())));
-    assert!(commands.iter().any(|c| c[1] == "apply" && c[2] == "plan.json"));
-    commands.iter().for_each(|c| assert_parses(c));
+    assert!(commands
+        .iter()
+        .any(|c| c[1] == "plan" && c.contains(&"--out".to_owned())));
+    assert!(commands
+        .iter()
+        .any(|c| c[1] == "apply" && c[2] == "plan.json"));
+    for command in &commands {
+        assert_parses(command);
+    }
 }
 
 #[test]
@@ -107,9 +130,14 @@ fn the_drift_example_opens_or_updates_an_issue_on_exit_code_2() {
     let steps = steps(&workflow, "drift");
     let commands = commands(steps);
     assert!(commands.iter().any(|c| c[1] == "drift"));
-    commands.iter().for_each(|c| assert_parses(c));
+    for command in &commands {
+        assert_parses(command);
+    }
     let issue = uses(steps, "actions/github-script").expect("a step files the issue");
-    assert_eq!(issue["if"].as_str(), Some("steps.drift.outputs.exitcode == '2'"));
+    assert_eq!(
+        issue["if"].as_str(),
+        Some("steps.drift.outputs.exitcode == '2'")
+    );
 }
 
 #[test]
@@ -119,12 +147,19 @@ fn the_projects_ci_runs_the_ci_script_and_the_examples_against_the_emulator() {
     assert!(check.iter().any(|run| run.contains("bash .ci/run")));
     let emulator_job = steps(&workflow, "workflow-against-emulator");
     let runs = commands_or_runs(emulator_job);
-    assert!(runs.iter().any(|run| run.contains("connect-rules emulator --listen 127.0.0.1:8787")));
+    assert!(runs
+        .iter()
+        .any(|run| run.contains("connect-rules emulator --listen 127.0.0.1:8787")));
     let commands = commands(emulator_job);
     for verb in ["validate", "plan", "apply", "drift"] {
-        assert!(commands.iter().any(|c| c[1] == verb), "the job runs `{verb}`");
+        assert!(
+            commands.iter().any(|c| c[1] == verb),
+            "the job runs `{verb}`"
+        );
     }
-    commands.iter().for_each(|c| assert_parses(c));
+    for command in &commands {
+        assert_parses(command);
+    }
 }
 
 fn commands_or_runs(steps: &[Value]) -> Vec<String> {
@@ -146,7 +181,10 @@ fn the_iam_policies_are_valid_and_least_privilege() {
     ];
     for (file, allowed) in [
         ("plan-and-drift.json", read.to_vec()),
-        ("apply.json", read.iter().chain(write.iter()).copied().collect()),
+        (
+            "apply.json",
+            read.iter().chain(write.iter()).copied().collect(),
+        ),
     ] {
         let path = repo().join("docs/iam").join(file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -164,8 +202,13 @@ fn the_iam_policies_are_valid_and_least_privilege() {
         actions.sort_unstable();
         let mut expected = allowed.clone();
         expected.sort_unstable();
-        assert_eq!(actions, expected, "{file} allows exactly what the commands call");
-        assert!(!text.contains('*') || text.matches('*').count() == text.matches("rule/*").count(),
-            "{file}: the only wildcard is the instance's rules");
+        assert_eq!(
+            actions, expected,
+            "{file} allows exactly what the commands call"
+        );
+        assert!(
+            !text.contains('*') || text.matches('*').count() == text.matches("rule/*").count(),
+            "{file}: the only wildcard is the instance's rules"
+        );
     }
 }

@@ -91,7 +91,12 @@ async fn adopt(
     let mut failed = 0;
     for rule in &to_tag {
         match session.client.tag_rule(&rule.rule_arn, &tag).await {
-            Ok(()) => eprintln!("adopted `{}`", rule.rule.name),
+            Ok(()) => {
+                if let Some(cache) = &session.cache {
+                    cache.forget(&rule.rule_id);
+                }
+                eprintln!("adopted `{}`", rule.rule.name);
+            }
             Err(err) => {
                 failed += 1;
                 eprintln!("failed to adopt `{}`: {err}", rule.rule.name);

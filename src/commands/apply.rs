@@ -9,7 +9,7 @@ use crate::apply::safety::{self, Permissions};
 use crate::apply::{apply, ApplyReport, Outcome, RuleOutcome};
 use crate::cli::ApplyArgs;
 use crate::diff::{diff, is_owned, DiffOptions};
-use crate::plan::Plan;
+use crate::plan::{Change, Plan};
 use crate::render;
 
 use super::confirm::confirm;
@@ -158,6 +158,16 @@ async fn run_with_session(
         }
     });
     let report = apply(&session.client, &plan, args.parallelism, progress).await;
+    if let Some(cache) = &session.cache {
+        for change in &plan.changes {
+            if let Change::Update { before, .. }
+            | Change::Replace { before, .. }
+            | Change::Delete { before } = change
+            {
+                cache.forget(&before.rule_id);
+            }
+        }
+    }
     finish(session, &report, loaded, options, streams).await
 }
 

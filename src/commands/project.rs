@@ -102,6 +102,7 @@ impl Project {
             endpoint_url: args.endpoint_url.clone(),
             variables: self.vars.clone(),
         })?;
+        target.cache = !args.no_cache;
         if let Some(concurrency) = args.concurrency {
             target.concurrency = concurrency.max(1);
         }

@@ -3,6 +3,9 @@
 
 use anyhow::Context;
 
+use std::path::Path;
+
+use crate::cache::DescribeCache;
 use crate::client::{ConnectClient, Endpoint};
 use crate::config::{Target, TargetKind};
 use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
@@ -10,12 +13,17 @@ use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
 /// Attempts per API call (first try included) before a throttle or 5xx is reported.
 pub const MAX_ATTEMPTS: u32 = 8;
 
+/// Where describe caches live, per target and instance.
+pub const CACHE_ROOT: &str = ".connect-rules/cache";
+
 /// A client for one target, keeping the embedded instance alive while it is used.
 pub struct Session {
     /// The target.
     pub target: Target,
     /// The client.
     pub client: ConnectClient,
+    /// The describe cache, unless disabled.
+    pub cache: Option<DescribeCache>,
     local: Option<RunningEmulator>,
 }
 
@@ -71,9 +79,13 @@ impl Session {
             }
         };
         let client = ConnectClient::connect(&endpoint).await;
+        let cache = target
+            .cache
+            .then(|| DescribeCache::new(Path::new(CACHE_ROOT), &target.name, &target.instance_id));
         Ok(Session {
             target,
             client,
+            cache,
             local,
         })
     }
@@ -88,10 +100,14 @@ impl Session {
 
     /// Every live rule, described; an error names the instance and what to check.
     pub async fn read_live(&self) -> anyhow::Result<Vec<crate::model::LiveRule>> {
-        let (live, _) = crate::fetch::fetch_live(&self.client, self.target.concurrency)
-            .await
-            .map_err(|err| anyhow::anyhow!("{err}\n  hint: {}", err.hint()))
-            .with_context(|| format!("could not read the rules of {}", self.describe()))?;
+        let (live, _) = crate::fetch::fetch_live_cached(
+            &self.client,
+            self.target.concurrency,
+            self.cache.as_ref(),
+        )
+        .await
+        .map_err(|err| anyhow::anyhow!("{err}\n  hint: {}", err.hint()))
+        .with_context(|| format!("could not read the rules of {}", self.describe()))?;
         Ok(live)
     }
 

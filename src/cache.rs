@@ -1,0 +1,164 @@
+//! The describe cache: DescribeRule results on disk, keyed by instance, RuleId and
+//! LastUpdatedTime, so a rule that has not changed since the last run is not described again.
+//!
+//! Safe by construction for everything UpdateRule can change, because each update moves
+//! LastUpdatedTime. Tag changes made outside connect-rules (TagResource) may not move it, so
+//! `apply` and `adopt` drop the entries of rules they touch, and `--no-cache` reads everything.
+//! A corrupt or unreadable entry is ignored and rewritten.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::LiveRule;
+
+/// The cache format; entries of another version are ignored.
+const CACHE_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    version: u32,
+    instance_id: String,
+    /// LastUpdatedTime in whole milliseconds: exact to compare.
+    last_updated_millis: i64,
+    rule: LiveRule,
+}
+
+/// One target's cache folder.
+#[derive(Debug, Clone)]
+pub struct DescribeCache {
+    dir: PathBuf,
+    instance_id: String,
+}
+
+fn millis(epoch_seconds: f64) -> i64 {
+    (epoch_seconds * 1000.0).round() as i64
+}
+
+/// A file-name-safe form of any text.
+fn safe(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+impl DescribeCache {
+    /// The cache for `instance_id` of target `target` under `root` (`.connect-rules/cache`).
+    pub fn new(root: &Path, target: &str, instance_id: &str) -> Self {
+        DescribeCache {
+            dir: root.join(safe(target)).join(safe(instance_id)),
+            instance_id: instance_id.to_owned(),
+        }
+    }
+
+    fn path(&self, rule_id: &str) -> PathBuf {
+        self.dir.join(format!("{}.json", safe(rule_id)))
+    }
+
+    /// The cached rule, if it is for this instance and exactly this LastUpdatedTime.
+    pub fn get(&self, rule_id: &str, last_updated_time: f64) -> Option<LiveRule> {
+        let bytes = std::fs::read(self.path(rule_id)).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        (entry.version == CACHE_VERSION
+            && entry.instance_id == self.instance_id
+            && entry.rule.rule_id == rule_id
+            && entry.last_updated_millis == millis(last_updated_time))
+        .then_some(entry.rule)
+    }
+
+    /// Stores a described rule; a failure to write only costs a describe next time.
+    pub fn put(&self, rule: &LiveRule) {
+        let entry = Entry {
+            version: CACHE_VERSION,
+            instance_id: self.instance_id.clone(),
+            last_updated_millis: millis(rule.last_updated_time),
+            rule: rule.clone(),
+        };
+        let Ok(bytes) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let path = self.path(&rule.rule_id);
+        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
+        if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, &path).is_err()
+        {
+            let _ = std::fs::remove_file(&temporary);
+        }
+    }
+
+    /// Forgets a rule (after apply or adopt changed it).
+    pub fn forget(&self, rule_id: &str) {
+        let _ = std::fs::remove_file(self.path(rule_id));
+    }
+
+    /// Removes entries of rules that are no longer listed.
+    pub fn prune(&self, listed: &[&str]) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let keep: std::collections::BTreeSet<String> = listed
+            .iter()
+            .map(|id| format!("{}.json", safe(id)))
+            .collect();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !keep.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rule;
+
+    #[test]
+    fn an_entry_is_used_only_for_the_same_last_updated_time() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = DescribeCache::new(root.path(), "prod", "inst-1");
+        let rule = Rule::test("a").live("r1");
+        assert_eq!(cache.get("r1", rule.last_updated_time), None);
+        cache.put(&rule);
+        assert_eq!(cache.get("r1", rule.last_updated_time), Some(rule.clone()));
+        assert_eq!(cache.get("r1", rule.last_updated_time + 0.001), None);
+        let other_instance = DescribeCache::new(root.path(), "prod", "inst-2");
+        assert_eq!(other_instance.get("r1", rule.last_updated_time), None);
+        cache.forget("r1");
+        assert_eq!(cache.get("r1", rule.last_updated_time), None);
+    }
+
+    #[test]
+    fn corrupt_entries_are_ignored_and_rewritten() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = DescribeCache::new(root.path(), "prod", "inst-1");
+        let rule = Rule::test("a").live("r1");
+        std::fs::create_dir_all(&cache.dir).unwrap();
+        std::fs::write(cache.path("r1"), b"{not json").unwrap();
+        assert_eq!(cache.get("r1", rule.last_updated_time), None);
+        cache.put(&rule);
+        assert_eq!(cache.get("r1", rule.last_updated_time), Some(rule));
+    }
+
+    #[test]
+    fn prune_keeps_only_listed_rules_and_ids_cannot_escape_the_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = DescribeCache::new(root.path(), "../prod", "inst-1");
+        assert!(cache.dir.starts_with(root.path()));
+        cache.put(&Rule::test("a").live("r1"));
+        cache.put(&Rule::test("b").live("r2"));
+        cache.prune(&["r2"]);
+        assert!(!cache.path("r1").exists());
+        assert!(cache.path("r2").exists());
+        assert!(cache.path("../../x").starts_with(&cache.dir));
+    }
+}
