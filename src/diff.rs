@@ -43,11 +43,21 @@ pub fn diff(
         if ignored(&wanted.rule.name) {
             continue;
         }
-        let after = with_ownership(&wanted.rule);
         let source = wanted.path.display().to_string();
         match live_by_name.get(wanted.rule.name.as_str()) {
-            None => changes.push(Change::Create { after, source }),
+            None => changes.push(Change::Create {
+                after: with_ownership(&wanted.rule),
+                source,
+            }),
             Some(current) => {
+                // Ownership is given by creating or by `adopt`, never as a side effect of an
+                // update: a rule in git that the tool does not own keeps its tags as they are,
+                // so an export is followed by a plan with no changes.
+                let after = if is_owned(current) {
+                    with_ownership(&wanted.rule)
+                } else {
+                    wanted.rule.clone()
+                };
                 let fields = changed_fields(&current.rule, &after);
                 if fields.is_empty() {
                     continue;
@@ -177,8 +187,9 @@ pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
     fields
 }
 
-/// Fills in the empty definitions that some clients drop, so they never show as a change.
-fn normalized(rule: &Rule) -> Rule {
+/// Fills in the empty definitions that some clients drop (aws-sdk-connect cannot read
+/// `EndAssociatedEmailsAction`), and treats empty filters as none, so neither shows as a change.
+pub fn normalized(rule: &Rule) -> Rule {
     let mut rule = rule.clone();
     for action in &mut rule.actions {
         let slot = match enums::definition_member(&action.action_type) {
@@ -344,6 +355,18 @@ mod tests {
         let live = [owned(Rule::test("a")).live("r1")];
         let plan = plan(&[reformatted], &live, &DiffOptions::default());
         assert!(!plan.has_changes(), "{:?}", plan.changes);
+    }
+
+    #[test]
+    fn a_rule_in_git_but_not_owned_is_not_tagged_by_an_update() {
+        let live = [Rule::test("imported").live("r1")];
+        let plan1 = plan_for(&[Rule::test("imported")], &live);
+        assert!(!plan1.has_changes(), "{:?}", plan1.changes);
+        let plan2 = plan_for(&[Rule::test("imported").tag("team", "qa")], &live);
+        let [Change::Update { after, .. }] = plan2.changes.as_slice() else {
+            panic!("{:?}", plan2.changes)
+        };
+        assert!(!after.tags.contains_key(OWNERSHIP_TAG_KEY));
     }
 
     #[test]

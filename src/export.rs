@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::diff::{changed_fields, with_ownership};
+use crate::diff::{changed_fields, normalized, with_ownership};
 use crate::load::{parse_rule_file, RuleFile};
 use crate::model::{LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
 use crate::validate::validate;
@@ -61,13 +61,14 @@ pub fn export(
 ) -> (Vec<ExportFile>, Vec<ExportProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let mut used_names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut used_names = std::collections::BTreeSet::new();
     for rule in live {
-        let mut file_name = file_name_for(&rule.rule.name);
-        let count = used_names.entry(file_name.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            file_name = file_name.replace(".yaml", &format!("-{count}.yaml"));
+        let base = file_name_for(&rule.rule.name);
+        let mut file_name = base.clone();
+        let mut suffix = 1;
+        while !used_names.insert(file_name.clone()) {
+            suffix += 1;
+            file_name = base.replace(".yaml", &format!("-{suffix}.yaml"));
         }
         match export_one(&rule.rule, variables, schema_ref) {
             Ok(text) => files.push(ExportFile {
@@ -89,7 +90,7 @@ fn export_one(
     variables: &BTreeMap<String, String>,
     schema_ref: &str,
 ) -> Result<String, String> {
-    let mut clean = rule.clone();
+    let mut clean = normalized(rule);
     if clean.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE) {
         clean.tags.remove(OWNERSHIP_TAG_KEY);
     }
@@ -114,6 +115,7 @@ fn export_one(
             Err(message) => failures.push(message),
         }
     }
+    failures.dedup();
     Err(failures.join("; "))
 }
 
@@ -134,8 +136,46 @@ fn render(
     escape_and_substitute(&mut value, &reverse);
     let yaml = serde_yaml::to_string(&value).map_err(|err| err.to_string())?;
     Ok(format!(
-        "# yaml-language-server: $schema={schema_ref}\n{yaml}"
+        "# yaml-language-server: $schema={schema_ref}\n{}",
+        quote_dates(&yaml)
     ))
+}
+
+/// Quotes plain `YYYY-MM-DD` values (such as `Version: 2022-11-25`), which YAML 1.1 tools
+/// would read as dates.
+fn quote_dates(yaml: &str) -> String {
+    let is_date = |text: &str| {
+        let bytes = text.as_bytes();
+        bytes.len() == 10
+            && bytes.iter().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    *b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+    };
+    let mut out = String::with_capacity(yaml.len() + 16);
+    for line in yaml.lines() {
+        match line.rsplit_once(": ") {
+            Some((key, value)) if is_date(value) => {
+                out.push_str(key);
+                out.push_str(": '");
+                out.push_str(value);
+                out.push('\'');
+            }
+            _ => match line.strip_prefix("- ").filter(|v| is_date(v)) {
+                Some(value) => {
+                    out.push_str("- '");
+                    out.push_str(value);
+                    out.push('\'');
+                }
+                None => out.push_str(line),
+            },
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Values that name exactly one variable, longest first.
@@ -234,6 +274,39 @@ mod tests {
         assert!(text.contains("$${0}"), "literal ${{ is escaped:\n{text}");
         let back = reload(text, &BTreeMap::new()).unwrap();
         assert!(changed_fields(&with_ownership(&rule), &with_ownership(&back)).is_empty());
+    }
+
+    #[test]
+    fn dates_are_quoted_and_clashing_file_names_get_their_own_suffix() {
+        assert_eq!(
+            quote_dates("  Version: 2022-11-25\nName: x\n- 2022-01-01\n"),
+            "  Version: '2022-11-25'\nName: x\n- '2022-01-01'\n"
+        );
+        let live = [
+            Rule::test(".x").live("r1"),
+            Rule::test("_.x").live("r2"),
+            Rule::test("_.x-2").live("r3"),
+        ];
+        let (files, _) = export(&live, &BTreeMap::new(), "s.json");
+        let names: std::collections::BTreeSet<&str> =
+            files.iter().map(|f| f.file_name.as_str()).collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+    }
+
+    #[test]
+    fn an_action_whose_empty_definition_was_dropped_exports_with_it() {
+        let mut rule = Rule::test("a");
+        rule.actions[0] = crate::model::RuleAction {
+            action_type: "END_ASSOCIATED_EMAILS".into(),
+            ..crate::model::RuleAction::default()
+        };
+        let (files, problems) = export(&[rule.live("r1")], &BTreeMap::new(), "s.json");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(
+            files[0].text.contains("EndAssociatedEmailsAction: {}"),
+            "{}",
+            files[0].text
+        );
     }
 
     #[test]

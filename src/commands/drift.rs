@@ -16,7 +16,9 @@ pub(super) async fn run(args: &DriftArgs, streams: Streams) -> anyhow::Result<Ex
         manage_all: args.manage_all || project.config.manage_all,
         ignore: project.config.ignore.clone(),
     };
-    let outcomes = plan_all(&project, targets, &options, streams).await;
+    // Drift exists to catch changes made elsewhere, including tag changes that do not move
+    // LastUpdatedTime, so it always describes every rule.
+    let outcomes = plan_all(&project, targets, false, &options, streams).await;
     let mut status = ExitStatus::Success;
     let mut reports: Vec<DriftReport> = Vec::new();
     for (name, outcome) in outcomes {

@@ -15,7 +15,9 @@ use super::ExitStatus;
 
 pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
-    let target = project.target(&args.target)?;
+    let mut target = project.target(&args.target)?;
+    // An export must write exactly what is live, tags included: no cached describes.
+    target.cache = false;
     let variables = target.variables.clone();
     let out_dir = args
         .out_dir
@@ -79,14 +81,19 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
 
 /// The `$schema` path as seen from a file in `out_dir` (relative to the repository root).
 fn schema_ref(out_dir: &Path) -> String {
-    if out_dir.is_absolute() {
+    let components: Vec<Component> = out_dir.components().collect();
+    if components
+        .iter()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        // `..` and friends: a path from the current folder is always right.
         return std::env::current_dir().map_or_else(
             |_| SCHEMA_PATH.to_owned(),
             |dir| dir.join(SCHEMA_PATH).display().to_string(),
         );
     }
-    let depth = out_dir
-        .components()
+    let depth = components
+        .iter()
         .filter(|c| matches!(c, Component::Normal(_)))
         .count();
     format!("{}{SCHEMA_PATH}", "../".repeat(depth))

@@ -29,7 +29,7 @@ pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<Exi
         manage_all: args.manage_all || project.config.manage_all,
         ignore: project.config.ignore.clone(),
     };
-    let outcomes = plan_all(&project, targets, &options, streams).await;
+    let outcomes = plan_all(&project, targets, true, &options, streams).await;
 
     let mut status = ExitStatus::Success;
     let mut plans = Vec::new();
@@ -62,11 +62,17 @@ pub(super) type Planned = (Plan, Vec<LiveRule>);
 /// Plans every target concurrently; `Ok(None)` when a target's rule files have errors.
 pub(super) async fn plan_all(
     project: &Project,
-    targets: Vec<Target>,
+    mut targets: Vec<Target>,
+    use_cache: bool,
     options: &DiffOptions,
     streams: Streams,
 ) -> Vec<(String, anyhow::Result<Option<Planned>>)> {
     let project = Arc::new(project.clone());
+    if !use_cache {
+        for target in &mut targets {
+            target.cache = false;
+        }
+    }
     let mut tasks = Vec::new();
     for target in targets {
         let project = Arc::clone(&project);
@@ -98,7 +104,7 @@ async fn plan_one(
     loaded.print_diagnostics(streams.stderr);
     if loaded.has_errors() {
         eprintln!(
-            "target `{}`: the rule files have errors; nothing was sent to the instance",
+            "target `{}`: the rule files have errors; the instance was not read",
             target.name
         );
         return Ok(None);

@@ -159,8 +159,8 @@ pub fn markdown(report: &DriftReport) -> String {
     for rule in &report.deleted_outside_git {
         let _ = writeln!(
             out,
-            "| deleted outside git | `{}` | | `{}` |",
-            rule.name, rule.source
+            "| deleted outside git (file `{}`) | `{}` | | |",
+            rule.source, rule.name
         );
     }
     let _ = writeln!(out, "\n**{}**", summary_line(report));
