@@ -561,7 +561,12 @@ async fn export_round_trip(actions: Actions) {
         .await;
     plan.expect(0);
     let parsed: Json = serde_json::from_str(&plan.stdout).expect("the JSON plan parses");
-    assert_eq!(parsed["changes"].as_array().map(Vec::len), Some(0), "{}", plan.stdout);
+    assert_eq!(
+        parsed["changes"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        plan.stdout
+    );
     assert_eq!(parsed["unmanaged"].as_array().map(Vec::len), Some(0));
     assert!(before.len() == seeded.len());
 

@@ -1258,3 +1258,98 @@ fn the_quick_start_plans_and_applies_the_examples_on_the_local_instance() {
     again.expect(0);
     assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
 }
+
+// 12. Several targets in one run ---------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_covers_several_targets_with_one_section_each_and_the_worst_exit_code() {
+    let env = Env::start().await;
+    let specs = three_specs();
+    for s in &specs {
+        env.write(s);
+    }
+    // `inst-1` already matches the files; `inst-2` is empty; `broken` cannot be reached.
+    for s in &specs {
+        env.seed(&s.rule(true)).await;
+    }
+    let url = env.running.endpoint_url();
+    std::fs::write(
+        env.path().join("connect-rules.yaml"),
+        format!(
+            "rules: rules\ntargets:\n  a:\n    instance_id: inst-1\n    region: us-east-1\n    endpoint_url: {url}\n  b:\n    instance_id: inst-2\n    region: us-east-1\n    endpoint_url: {url}\n  broken:\n    instance_id: inst-3\n    region: us-east-1\n    endpoint_url: http://127.0.0.1:1\n"
+        ),
+    )
+    .expect("config written");
+    let dir = env.path().to_path_buf();
+    let run = move |args: &'static [&'static str]| {
+        let dir = dir.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                Command::cargo_bin("connect-rules")
+                    .expect("the binary is built")
+                    .current_dir(dir)
+                    .args(args)
+                    .args(["--color", "never"])
+                    .envs(TEST_CREDENTIALS.iter().copied())
+                    .env_remove("AWS_PROFILE")
+                    .timeout(Duration::from_secs(120))
+                    .output()
+                    .expect("the CLI runs")
+            })
+            .await
+            .expect("the CLI task ends")
+        }
+    };
+
+    let both = run(&[
+        "plan",
+        "--target",
+        "a",
+        "--target",
+        "b",
+        "--detailed-exitcode",
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&both.stdout);
+    assert_eq!(both.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("No changes. Instance `inst-1` (target `a`)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("on instance `inst-2` (target `b`)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Plan: 3 to create"), "{stdout}");
+
+    let json = run(&["plan", "--target", "a", "--target", "b", "--format", "json"]).await;
+    let documents: Json = serde_json::from_slice(&json.stdout).expect("a JSON array");
+    let names: Vec<&str> = documents
+        .as_array()
+        .expect("one document per target")
+        .iter()
+        .map(|d| d["target"]["name"].as_str().expect("target name"))
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+
+    // One target failing makes the run fail, and the others still report.
+    let all = run(&["plan", "--all-targets", "--max-attempts-not-a-flag"]).await;
+    assert_eq!(
+        all.status.code(),
+        Some(1),
+        "a usage error is exit 1, never 2 (changes)"
+    );
+    let all = run(&["plan", "--all-targets", "--detailed-exitcode"]).await;
+    let stdout = String::from_utf8_lossy(&all.stdout);
+    let stderr = String::from_utf8_lossy(&all.stderr);
+    assert_eq!(all.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stderr.contains("target `broken`"), "{stderr}");
+    assert!(
+        stdout.contains("(target `a`)") && stdout.contains("(target `b`)"),
+        "{stdout}"
+    );
+
+    let out = run(&["plan", "--all-targets", "--out", "plan.json"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`--out` saves the plan of one target"));
+}

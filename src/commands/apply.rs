@@ -1,5 +1,6 @@
 //! `connect-rules apply`: checks, confirmation, execution and the re-plan that proves it.
 
+use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -142,22 +143,27 @@ async fn run_with_session(
         return Ok(ExitStatus::Failure);
     }
 
-    let progress: crate::apply::Progress = Arc::new(|row: &RuleOutcome| {
-        let verb = match row.action {
-            "create" => "created",
-            "update" => "updated",
-            "replace" => "replaced",
-            _ => "deleted",
-        };
-        match &row.outcome {
-            Outcome::Applied => eprintln!("{verb} `{}`", row.name),
-            Outcome::Failed { message } => {
-                eprintln!("failed to {} `{}`: {message}", row.action, row.name);
+    let bar = progress_bar(plan.changes.len());
+    let progress: crate::apply::Progress = {
+        let shared_bar = bar.clone();
+        Arc::new(move |row: &RuleOutcome| {
+            let line = outcome_line(row);
+            match &shared_bar {
+                Some(progress) => {
+                    progress.inc(1);
+                    progress.set_message(row.name.clone());
+                    if !matches!(row.outcome, Outcome::Applied) {
+                        progress.println(line);
+                    }
+                }
+                None => eprintln!("{line}"),
             }
-            Outcome::Skipped { reason } => eprintln!("skipped `{}`: {reason}", row.name),
-        }
-    });
+        })
+    };
     let report = apply(&session.client, &plan, args.parallelism, progress).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     if let Some(cache) = &session.cache {
         for change in &plan.changes {
             if let Change::Update { before, .. }
@@ -203,6 +209,38 @@ async fn finish(
         println!("No changes remain: the instance matches the rule files.");
     }
     Ok(ExitStatus::Success)
+}
+
+/// A progress bar on a terminal for applies long enough to want one; plain lines otherwise.
+fn progress_bar(changes: usize) -> Option<indicatif::ProgressBar> {
+    const WORTH_A_BAR: usize = 10;
+    if changes < WORTH_A_BAR || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(changes as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes  {elapsed}  {msg}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// `created `name``, `failed to update `name`: ...` and the like.
+fn outcome_line(row: &RuleOutcome) -> String {
+    let verb = match row.action {
+        "create" => "created",
+        "update" => "updated",
+        "replace" => "replaced",
+        _ => "deleted",
+    };
+    match &row.outcome {
+        Outcome::Applied => format!("{verb} `{}`", row.name),
+        Outcome::Failed { message } => {
+            format!("failed to {} `{}`: {message}", row.action, row.name)
+        }
+        Outcome::Skipped { reason } => format!("skipped `{}`: {reason}", row.name),
+    }
 }
 
 fn read_plan(path: &Path) -> anyhow::Result<Plan> {

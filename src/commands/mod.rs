@@ -55,7 +55,19 @@ pub struct Streams {
 
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // clap's own exit code for a usage error is 2, which here means "changes pending": a
+    // typo in a flag must never read as that, so usage errors exit 1.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                ExitStatus::Failure.into()
+            } else {
+                ExitStatus::Success.into()
+            };
+        }
+    };
     let no_color = std::env::var("NO_COLOR").ok();
     let streams = Streams {
         stdout: Style::new(
