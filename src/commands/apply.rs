@@ -147,16 +147,16 @@ async fn run_with_session(
     let progress: crate::apply::Progress = {
         let shared_bar = bar.clone();
         Arc::new(move |row: &RuleOutcome| {
-            let line = outcome_line(row);
+            let message = outcome_line(row);
             match &shared_bar {
                 Some(progress) => {
                     progress.inc(1);
                     progress.set_message(row.name.clone());
                     if !matches!(row.outcome, Outcome::Applied) {
-                        progress.println(line);
+                        progress.println(message);
                     }
                 }
-                None => eprintln!("{line}"),
+                None => eprintln!("{message}"),
             }
         })
     };
