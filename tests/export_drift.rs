@@ -1231,7 +1231,7 @@ async fn adopt_all_tags_every_unowned_rule() {
     }
     assert_eq!(env.emulator.count(Operation::TagResource), 3);
 
-    // Names and --all are exclusive; one of them is required.
-    env.run(&["adopt", "--all", "a-1"]).await.expect(2);
-    env.run(&["adopt"]).await.expect(2);
+    // Names and --all are exclusive; one of them is required. Usage errors exit 1, never 2.
+    env.run(&["adopt", "--all", "a-1"]).await.expect(1);
+    env.run(&["adopt"]).await.expect(1);
 }
