@@ -84,8 +84,8 @@ pub struct TargetConfig {
 pub enum TargetKind {
     /// An Amazon Connect instance (or any endpoint speaking its API).
     Aws {
-        /// Region.
-        region: String,
+        /// Region; `None` lets the AWS default chain decide (`AWS_REGION`, the profile, ...).
+        region: Option<String>,
         /// Profile.
         profile: Option<String>,
         /// Endpoint override.
@@ -238,9 +238,23 @@ impl Config {
             .or(configured.endpoint_url.clone());
         let profile = overrides.profile.clone().or(configured.profile.clone());
 
-        let is_aws = instance_id.is_some() && configured.local_state.is_none();
-        // A target given only by flags is named after its instance, not after the local one.
-        let name = if is_aws && !self.targets.contains_key(&name) {
+        // Any flag that names an instance or an endpoint means an AWS-protocol target, even
+        // when the chosen target is the local one: a flag is never silently ignored.
+        let flags_name_an_instance = overrides.instance_id.is_some()
+            || overrides.endpoint_url.is_some()
+            || overrides.region.is_some()
+            || overrides.profile.is_some();
+        let is_aws = flags_name_an_instance
+            || (configured.local_state.is_none()
+                && (instance_id.is_some() || endpoint_url.is_some()));
+        if is_aws && instance_id.is_none() {
+            anyhow::bail!(
+                "target `{name}` names no instance\n  hint: pass `--instance-id ID` (or set `instance_id` or `instance_arn` in `{CONFIG_FILE}`)"
+            );
+        }
+        // A target made of flags is named after its instance, not after the local one.
+        let overridden_local = is_aws && configured.local_state.is_some();
+        let name = if is_aws && (overridden_local || !self.targets.contains_key(&name)) {
             instance_id.clone().unwrap_or(name)
         } else {
             name
@@ -255,13 +269,7 @@ impl Config {
         };
         let kind = if is_aws {
             TargetKind::Aws {
-                region: region
-                    .or_else(|| std::env::var("AWS_REGION").ok())
-                    .ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "target `{name}` has no region\n  hint: set `region` in `{CONFIG_FILE}`, pass `--region`, or set AWS_REGION"
-                        )
-                    })?,
+                region,
                 profile,
                 endpoint_url,
             }
@@ -324,7 +332,9 @@ mod tests {
             .unwrap();
         assert_eq!(target.name, "prod");
         assert_eq!(target.instance_id, "abc-123");
-        assert!(matches!(target.kind, TargetKind::Aws { ref region, .. } if region == "eu-west-2"));
+        assert!(
+            matches!(target.kind, TargetKind::Aws { ref region, .. } if region.as_deref() == Some("eu-west-2"))
+        );
         assert_eq!(target.variables.len(), 2);
         let overridden = config
             .resolve_target(&TargetOverrides {
@@ -333,8 +343,36 @@ mod tests {
             })
             .unwrap();
         assert!(
-            matches!(overridden.kind, TargetKind::Aws { ref region, .. } if region == "us-west-2")
+            matches!(overridden.kind, TargetKind::Aws { ref region, .. } if region.as_deref() == Some("us-west-2"))
         );
+    }
+
+    #[test]
+    fn instance_flags_override_a_local_target_and_never_fall_back_to_it() {
+        let config = parse(
+            "default_target: local\ntargets:\n  local:\n    local_state: state.json\n",
+            Path::new("connect-rules.yaml"),
+        )
+        .unwrap();
+        let target = config
+            .resolve_target(&TargetOverrides {
+                instance_id: Some("prod-1".into()),
+                region: Some("eu-west-2".into()),
+                ..TargetOverrides::default()
+            })
+            .unwrap();
+        assert!(matches!(target.kind, TargetKind::Aws { .. }));
+        assert_eq!(
+            (target.name.as_str(), target.instance_id.as_str()),
+            ("prod-1", "prod-1")
+        );
+        let err = config
+            .resolve_target(&TargetOverrides {
+                endpoint_url: Some("http://127.0.0.1:1".into()),
+                ..TargetOverrides::default()
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("names no instance"), "{err}");
     }
 
     #[test]

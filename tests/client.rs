@@ -125,7 +125,7 @@ fn desired_rules() -> Vec<DesiredRule> {
 async fn client_for(url: String) -> ConnectClient {
     ConnectClient::connect(&Endpoint {
         instance_id: "inst-1".into(),
-        region: "us-east-1".into(),
+        region: Some("us-east-1".to_owned()),
         profile: None,
         endpoint_url: Some(url),
         static_credentials: true,
@@ -133,6 +133,7 @@ async fn client_for(url: String) -> ConnectClient {
         rate: None,
     })
     .await
+    .expect("the client connects")
 }
 
 fn target() -> PlanTarget {

@@ -63,14 +63,15 @@ impl Env {
         let url = running.endpoint_url();
         let client = ConnectClient::connect(&Endpoint {
             instance_id: INSTANCE.to_owned(),
-            region: "us-east-1".to_owned(),
+            region: Some("us-east-1".to_owned()),
             profile: None,
             endpoint_url: Some(url.clone()),
             static_credentials: true,
             max_attempts: 3,
             rate: None,
         })
-        .await;
+        .await
+        .expect("the client connects");
         let config = aws_sdk_connect::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
@@ -683,6 +684,8 @@ async fn export_writes_variables_back_and_plan_with_them_shows_no_changes() {
         ),
     )
     .expect("config written");
+    // A fresh folder: rules already in git are never exported a second time.
+    std::fs::remove_dir_all(env.path().join("rules")).expect("rules removed");
     let out = env
         .run(&["export", "--target", "emu", "--out-dir", "from-config"])
         .await;
@@ -845,7 +848,21 @@ async fn export_never_overwrites_without_the_flag_and_name_filters() {
         "no temporary files"
     );
 
+    // Rules already in git are skipped when exporting elsewhere: a second file with the same
+    // name would break every later plan.
+    let elsewhere = env.run(&["export", "--out-dir", "elsewhere"]).await;
+    elsewhere.expect(0);
+    assert!(
+        elsewhere
+            .stderr
+            .contains("it is already in git, in `rules/billing-refund.yaml`"),
+        "{}",
+        elsewhere.stderr
+    );
+    assert!(tree(&env.path().join("elsewhere")).is_empty());
+
     // --name exports only the matching rules.
+    std::fs::remove_dir_all(env.path().join("rules")).expect("rules removed");
     let billing = env
         .run(&["export", "--out-dir", "billing", "--name", "billing-*"])
         .await;

@@ -60,14 +60,15 @@ impl Env {
         let url = running.endpoint_url();
         let client = ConnectClient::connect(&Endpoint {
             instance_id: INSTANCE.to_owned(),
-            region: "us-east-1".to_owned(),
+            region: Some("us-east-1".to_owned()),
             profile: None,
             endpoint_url: Some(url.clone()),
             static_credentials: true,
             max_attempts: 3,
             rate: None,
         })
-        .await;
+        .await
+        .expect("the client connects");
         let config = aws_sdk_connect::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::diff::is_owned;
 use crate::model::LiveRule;
 use crate::plan::{Change, Plan};
 
@@ -52,6 +53,7 @@ impl std::str::FromStr for DeleteLimit {
 
 /// The permissions the user gave.
 #[derive(Debug, Clone, Copy, Default)]
+#[allow(clippy::struct_excessive_bools)] // each is an independent command-line permission
 pub struct Permissions {
     /// `--allow-delete`.
     pub allow_delete: bool,
@@ -61,6 +63,8 @@ pub struct Permissions {
     pub force: bool,
     /// `--max-delete`.
     pub delete_limit: DeleteLimit,
+    /// `--manage-all`: every live rule counts as owned.
+    pub manage_all: bool,
 }
 
 /// Why a plan may not be applied as asked.
@@ -93,6 +97,32 @@ pub fn check(plan: &Plan, permissions: &Permissions, managed: usize) -> Vec<Refu
             ),
             hint: "pass `--allow-delete` if these rules should go, or restore their files"
                 .to_owned(),
+        });
+    }
+    let unowned: Vec<String> = plan
+        .changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::Replace { before, .. } if !permissions.manage_all && !is_owned(before) => {
+                Some(format!("`{}`", before.rule.name))
+            }
+            _ => None,
+        })
+        .collect();
+    if !unowned.is_empty() {
+        refusals.push(Refusal {
+            message: format!(
+                "replacing deletes the live rule, and connect-rules does not own {}",
+                unowned.join(", ")
+            ),
+            hint: format!(
+                "adopt it first (`connect-rules adopt {}`), or pass `--manage-all`",
+                unowned
+                    .iter()
+                    .map(|n| n.trim_matches('`'))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         });
     }
     let replaces = names(|c| matches!(c, Change::Replace { .. }));
@@ -202,7 +232,12 @@ mod tests {
         let mut moved = Rule::test("m");
         moved.trigger_event_source.event_source_name = "OnPostChatAnalysisAvailable".into();
         changes.push(Change::Replace {
-            before: Rule::test("m").live("idm"),
+            before: Rule::test("m")
+                .tag(
+                    crate::model::OWNERSHIP_TAG_KEY,
+                    crate::model::OWNERSHIP_TAG_VALUE,
+                )
+                .live("idm"),
             after: moved,
             source: "rules/m.yaml".into(),
             reason: "r".into(),
@@ -216,6 +251,31 @@ mod tests {
             ..Permissions::default()
         };
         assert!(check(&plan, &allowed, 100).is_empty());
+    }
+
+    #[test]
+    fn a_rule_the_tool_does_not_own_is_never_replaced() {
+        let mut moved = Rule::test("console");
+        moved.trigger_event_source.event_source_name = "OnPostChatAnalysisAvailable".into();
+        let plan = plan(vec![Change::Replace {
+            before: Rule::test("console").live("id"),
+            after: moved,
+            source: "rules/console.yaml".into(),
+            reason: "r".into(),
+            fields: vec![],
+        }]);
+        let allowed = Permissions {
+            allow_replace: true,
+            ..Permissions::default()
+        };
+        let refusals = check(&plan, &allowed, 0);
+        assert_eq!(refusals.len(), 1);
+        assert!(refusals[0].hint.contains("connect-rules adopt console"));
+        let managing_all = Permissions {
+            manage_all: true,
+            ..allowed
+        };
+        assert!(check(&plan, &managing_all, 0).is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Errors from the rule operations, classified so callers can branch on them.
 
-use aws_sdk_connect::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_connect::error::{ProvideErrorMetadata, SdkError};
 
 /// What kind of failure a call had.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,20 @@ pub struct ApiError {
     pub message: String,
 }
 
+/// An error and its sources as one readable line (`dispatch failure: io error: ...`).
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![err.to_string()];
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
 impl ApiError {
     /// Classifies an SDK error.
     pub fn from_sdk<E, R>(operation: &'static str, instance_id: &str, err: &SdkError<E, R>) -> Self
@@ -72,7 +86,7 @@ impl ApiError {
         let message = match (err.message(), &code) {
             (Some(message), Some(code)) => format!("{code}: {message}"),
             (None, Some(code)) => code.clone(),
-            _ => DisplayErrorContext(err).to_string(),
+            _ => error_chain(err),
         };
         ApiError {
             operation,

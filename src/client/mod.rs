@@ -29,8 +29,8 @@ pub const MAX_PAGE_SIZE: i32 = 200;
 pub struct Endpoint {
     /// The Connect instance id.
     pub instance_id: String,
-    /// AWS region.
-    pub region: String,
+    /// AWS region; `None` lets the default chain decide.
+    pub region: Option<String>,
     /// Named profile from the shared config files.
     pub profile: Option<String>,
     /// Endpoint override (the emulator, or a VPC endpoint).
@@ -55,15 +55,16 @@ pub struct ConnectClient {
 impl ConnectClient {
     /// Builds the SDK client: credentials from aws-config's default chain (env, profiles, SSO,
     /// IMDS) unless the endpoint is the local instance.
-    pub async fn connect(endpoint: &Endpoint) -> Self {
+    pub async fn connect(endpoint: &Endpoint) -> Result<Self, ApiError> {
         // Standard mode: our own limiter paces calls and hears about every 429.
         let retry = RetryConfig::standard()
             .with_max_attempts(endpoint.max_attempts.max(1))
             .with_initial_backoff(Duration::from_millis(200))
             .with_max_backoff(Duration::from_secs(20));
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(endpoint.region.clone()))
-            .retry_config(retry);
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
+        if let Some(region) = &endpoint.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
         if let Some(profile) = &endpoint.profile {
             loader = loader.profile_name(profile);
         }
@@ -80,17 +81,26 @@ impl ConnectClient {
             ));
         }
         let shared = loader.load().await;
+        if shared.region().is_none() {
+            return Err(ApiError {
+                operation: "connect",
+                instance_id: endpoint.instance_id.clone(),
+                kind: ApiErrorKind::Transport,
+                code: None,
+                message: "no AWS region is set: pass `--region`, set `region` in the target, or set AWS_REGION (or a region in the AWS profile)".to_owned(),
+            });
+        }
         let limiter = RateLimiter::new(endpoint.rate);
         let config = aws_sdk_connect::config::Builder::from(&shared)
             .interceptor(patch::AddMissingDefinitions)
             .interceptor(throttle_signal::ThrottleSignal::new(limiter.clone()))
             .build();
-        ConnectClient {
+        Ok(ConnectClient {
             sdk: aws_sdk_connect::Client::from_conf(config),
             instance_id: endpoint.instance_id.clone(),
             limiter,
             max_attempts: endpoint.max_attempts.max(1),
-        }
+        })
     }
 
     /// Attempts per call, first try included.

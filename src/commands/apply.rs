@@ -68,6 +68,7 @@ pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<Ex
         allow_replace: args.allow_replace || project.config.allow_replace,
         force: args.force,
         delete_limit: args.max_delete.unwrap_or_default(),
+        manage_all: options.manage_all,
     };
     let session = Session::open(target).await?;
     let result = run_with_session(

@@ -1,5 +1,6 @@
 //! `connect-rules export`: live rules to rule files.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
@@ -11,7 +12,7 @@ use crate::schema::SCHEMA_PATH;
 
 use super::project::Project;
 use super::session::Session;
-use super::ExitStatus;
+use super::{load_rules, ExitStatus};
 
 pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
@@ -37,7 +38,26 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
 
+    // Rules already defined in git (anywhere under the rules folder) are not exported again:
+    // a second file with the same name would make every later plan fail.
+    let in_git: BTreeMap<String, PathBuf> = load_rules(&project.rules_dir, &variables)
+        .rules
+        .into_iter()
+        .map(|desired| (desired.rule.name, desired.path))
+        .collect();
     let (files, problems) = export(&live, &variables, &schema_ref(&out_dir));
+    let (files, already): (Vec<_>, Vec<_>) = files.into_iter().partition(|file| {
+        in_git
+            .get(&file.rule_name)
+            .is_none_or(|path| *path == out_dir.join(&file.file_name))
+    });
+    for file in &already {
+        eprintln!(
+            "skipped `{}`: it is already in git, in `{}`",
+            file.rule_name,
+            in_git[&file.rule_name].display()
+        );
+    }
     for problem in &problems {
         eprintln!(
             "error: rule `{}` cannot be exported faithfully: {}",

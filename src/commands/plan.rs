@@ -138,8 +138,8 @@ fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::R
             .collect::<Vec<_>>()
             .join("\n"),
         (PlanFormat::Markdown, plans) => {
-            // Each target gets an equal share of the one comment.
-            let share = render::markdown::GITHUB_COMMENT_LIMIT / plans.len().max(1);
+            // Each target gets an equal share of the one comment, separators included.
+            let share = render::markdown::COMMENT_BUDGET / plans.len().max(1) - 1;
             plans
                 .iter()
                 .map(|plan| render::markdown::render(plan, share))

@@ -67,7 +67,7 @@ impl Session {
                 (
                     Endpoint {
                         instance_id: target.instance_id.clone(),
-                        region: crate::emulator::DEFAULT_REGION.to_owned(),
+                        region: Some(crate::emulator::DEFAULT_REGION.to_owned()),
                         profile: None,
                         endpoint_url: Some(running.endpoint_url()),
                         static_credentials: true,
@@ -78,7 +78,9 @@ impl Session {
                 )
             }
         };
-        let client = ConnectClient::connect(&endpoint).await;
+        let client = ConnectClient::connect(&endpoint)
+            .await
+            .map_err(|err| anyhow::anyhow!("{}", err.message))?;
         let cache = target
             .cache
             .then(|| DescribeCache::new(Path::new(CACHE_ROOT), &target.name, &target.instance_id));
@@ -115,8 +117,10 @@ impl Session {
     pub fn describe(&self) -> String {
         match &self.target.kind {
             TargetKind::Aws { region, .. } => format!(
-                "instance `{}` in {region} (target `{}`)",
-                self.target.instance_id, self.target.name
+                "instance `{}` in {} (target `{}`)",
+                self.target.instance_id,
+                region.as_deref().unwrap_or("the default region"),
+                self.target.name
             ),
             TargetKind::Local { state } => format!(
                 "the local instance `{}` (target `{}`)",

@@ -12,6 +12,10 @@ use super::{field_diff_lines, rule_lines};
 /// GitHub refuses comments longer than this many characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 
+/// What `plan --format markdown` fills: GitHub's limit less room for a marker or a header
+/// that a workflow adds around the plan.
+pub const COMMENT_BUDGET: usize = GITHUB_COMMENT_LIMIT - 1_024;
+
 /// Room kept for the notes that say what was left out.
 const NOTE_ROOM: usize = 400;
 
