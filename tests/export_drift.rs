@@ -122,7 +122,7 @@ impl Env {
             .env_remove("AWS_ENDPOINT_URL")
             .env_remove("GITHUB_STEP_SUMMARY")
             .env_remove("NO_COLOR")
-            .timeout(Duration::from_secs(60));
+            .timeout(Duration::from_mins(1));
         command
     }
 

@@ -129,7 +129,7 @@ impl Env {
             .env_remove("AWS_ENDPOINT_URL")
             .env_remove("GITHUB_STEP_SUMMARY")
             .env_remove("NO_COLOR")
-            .timeout(Duration::from_secs(60));
+            .timeout(Duration::from_mins(1));
         for (key, value) in env {
             command.env(key, value);
         }
@@ -1217,7 +1217,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .args(["--color", "never"])
         .env_remove("NO_COLOR")
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .output()
         .expect("the CLI runs");
     Run {
@@ -1293,7 +1293,7 @@ async fn plan_covers_several_targets_with_one_section_each_and_the_worst_exit_co
                     .args(["--color", "never"])
                     .envs(TEST_CREDENTIALS.iter().copied())
                     .env_remove("AWS_PROFILE")
-                    .timeout(Duration::from_secs(120))
+                    .timeout(Duration::from_mins(2))
                     .output()
                     .expect("the CLI runs")
             })
