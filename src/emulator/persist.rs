@@ -23,10 +23,11 @@ pub fn load(path: &Path) -> anyhow::Result<State> {
             })
         }
     };
-    let hint = "hint: restore it from a backup, or move it away to start with an empty state";
-    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "the emulator state file `{}` is not valid JSON\n{hint}",
+    let hint = "  hint: restore it from a backup, or move it away to start with an empty state";
+    // The cause goes before the hint, so the hint is the last thing a reader sees.
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|err| {
+        anyhow::anyhow!(
+            "the emulator state file `{}` is not valid JSON: {err}\n{hint}",
             path.display()
         )
     })?;
@@ -40,9 +41,9 @@ pub fn load(path: &Path) -> anyhow::Result<State> {
             version.map_or_else(|| "(missing)".to_owned(), |v| v.to_string()),
         );
     }
-    serde_json::from_value(json).with_context(|| {
-        format!(
-            "the emulator state file `{}` is not a valid connect-rules emulator state\n{hint}",
+    serde_json::from_value(json).map_err(|err| {
+        anyhow::anyhow!(
+            "the emulator state file `{}` is not a valid connect-rules emulator state: {err}\n{hint}",
             path.display()
         )
     })
