@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::model::{
-    enums, EmptyDefinition, LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE,
+    enums, EmptyDefinition, LiveRule, Rule, MAX_TAG_VALUE, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE,
+    SOURCE_TAG_KEY,
 };
 use crate::plan::{Change, FieldChange, Plan, PlanTarget, UnmanagedRule};
 use crate::validate::DesiredRule;
@@ -37,6 +38,7 @@ pub fn diff(
         .map(|rule| (rule.rule.name.as_str(), rule))
         .collect();
     let desired_names: BTreeSet<&str> = desired.iter().map(|d| d.rule.name.as_str()).collect();
+    let renamed = find_renames(desired, live, &live_by_name, &desired_names);
 
     let mut changes = Vec::new();
     for wanted in desired {
@@ -44,9 +46,12 @@ pub fn diff(
             continue;
         }
         let source = wanted.path.display().to_string();
-        match live_by_name.get(wanted.rule.name.as_str()) {
+        let current = live_by_name
+            .get(wanted.rule.name.as_str())
+            .or_else(|| renamed.get(wanted.rule.name.as_str()));
+        match current {
             None => changes.push(Change::Create {
-                after: with_ownership(&wanted.rule),
+                after: with_source(&with_ownership(&wanted.rule), &source),
                 source,
             }),
             Some(current) => {
@@ -84,9 +89,10 @@ pub fn diff(
     }
 
     let mut unmanaged = Vec::new();
+    let renamed_ids: BTreeSet<&str> = renamed.values().map(|r| r.rule_id.as_str()).collect();
     for current in live {
         let name = current.rule.name.as_str();
-        if desired_names.contains(name) {
+        if desired_names.contains(name) || renamed_ids.contains(current.rule_id.as_str()) {
             continue;
         }
         if ignored(name) {
@@ -128,6 +134,47 @@ pub fn with_ownership(rule: &Rule) -> Rule {
     owned
 }
 
+/// The same rule tagged with the file that creates it (when the path fits in a tag value).
+pub fn with_source(rule: &Rule, path: &str) -> Rule {
+    let mut tagged = rule.clone();
+    if !path.is_empty() && path.chars().count() <= MAX_TAG_VALUE {
+        tagged
+            .tags
+            .insert(SOURCE_TAG_KEY.to_owned(), path.to_owned());
+    }
+    tagged
+}
+
+/// Desired rules whose name is not live, paired with the owned live rule (not desired by its
+/// own name) that their file created: the name in that file was changed.
+fn find_renames<'a>(
+    desired: &[DesiredRule],
+    live: &'a [LiveRule],
+    live_by_name: &BTreeMap<&str, &'a LiveRule>,
+    desired_names: &BTreeSet<&str>,
+) -> BTreeMap<String, &'a LiveRule> {
+    let mut by_source: BTreeMap<&str, Vec<&'a LiveRule>> = BTreeMap::new();
+    for rule in live {
+        if is_owned(rule) && !desired_names.contains(rule.rule.name.as_str()) {
+            if let Some(source) = rule.rule.tags.get(SOURCE_TAG_KEY) {
+                by_source.entry(source.as_str()).or_default().push(rule);
+            }
+        }
+    }
+    desired
+        .iter()
+        .filter(|wanted| !live_by_name.contains_key(wanted.rule.name.as_str()))
+        .filter_map(|wanted| {
+            let path = wanted.path.display().to_string();
+            match by_source.get(path.as_str()).map(Vec::as_slice) {
+                // Only an unambiguous pair is a rename.
+                Some([only]) => Some((wanted.rule.name.clone(), *only)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 fn replace_reason(live: &Rule, desired: &Rule) -> Option<String> {
     let before = &live.trigger_event_source;
     let after = &desired.trigger_event_source;
@@ -142,6 +189,12 @@ fn replace_reason(live: &Rule, desired: &Rule) -> Option<String> {
             "TriggerEventSource.IntegrationAssociationId changes, which UpdateRule cannot change"
                 .to_owned(),
         );
+    }
+    if live.name != desired.name && !enums::is_renamable(&before.event_source_name) {
+        return Some(format!(
+            "`Name` changes from `{}` to `{}`, and UpdateRule cannot rename a rule of `{}`",
+            live.name, desired.name, before.event_source_name
+        ));
     }
     None
 }
@@ -163,6 +216,11 @@ pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
         }
     };
     compare(
+        "Name",
+        Some(Value::String(live.name.clone())),
+        Some(Value::String(desired.name.clone())),
+    );
+    compare(
         "TriggerEventSource",
         to_json(&live.trigger_event_source),
         to_json(&desired.trigger_event_source),
@@ -183,7 +241,17 @@ pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
         to_json(&live.pre_evaluation_filters),
         to_json(&desired.pre_evaluation_filters),
     );
-    compare("Tags", to_json(&live.tags), to_json(&desired.tags));
+    // The source tag is the tool's bookkeeping, set on create; it is never a change.
+    let without_source = |tags: &BTreeMap<String, String>| {
+        let mut tags = tags.clone();
+        tags.remove(SOURCE_TAG_KEY);
+        to_json(&tags)
+    };
+    compare(
+        "Tags",
+        without_source(&live.tags),
+        without_source(&desired.tags),
+    );
     fields
 }
 
@@ -367,6 +435,91 @@ mod tests {
             panic!("{:?}", plan2.changes)
         };
         assert!(!after.tags.contains_key(OWNERSHIP_TAG_KEY));
+    }
+
+    /// A live rule the tool created from `rules/{file}.yaml`.
+    fn created_from(rule: Rule, file: &str, id: &str) -> LiveRule {
+        with_source(&owned(rule), &format!("rules/{file}.yaml")).live(id)
+    }
+
+    fn desired_in(rule: Rule, file: &str) -> DesiredRule {
+        DesiredRule {
+            rule,
+            path: PathBuf::from(format!("rules/{file}.yaml")),
+            name_pos: crate::node::Pos::default(),
+        }
+    }
+
+    #[test]
+    fn creates_remember_their_file_and_the_source_tag_is_never_a_change() {
+        let plan = plan_for(&[Rule::test("a")], &[]);
+        let [Change::Create { after, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(
+            after.tags.get(SOURCE_TAG_KEY).map(String::as_str),
+            Some("rules/a.yaml")
+        );
+        let live = [created_from(Rule::test("a"), "moved-elsewhere", "r1")];
+        assert!(!plan_for(&[Rule::test("a")], &live).has_changes());
+    }
+
+    #[test]
+    fn renaming_a_renamable_rule_in_its_file_is_an_update() {
+        let mut salesforce = Rule::test("old-name");
+        salesforce.trigger_event_source.event_source_name = "OnSalesforceCaseCreate".into();
+        salesforce.trigger_event_source.integration_association_id = Some("i-1".into());
+        let live = [created_from(salesforce.clone(), "case", "r1")];
+        let mut renamed = salesforce;
+        renamed.name = "new-name".into();
+        let plan = diff(
+            target(),
+            &[desired_in(renamed, "case")],
+            &live,
+            &DiffOptions::default(),
+        );
+        let [change @ Change::Update { before, fields, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(before.rule_id, "r1");
+        assert_eq!(change.name(), "new-name");
+        assert_eq!(fields[0].field, "Name");
+        assert_eq!(plan.summary.delete, 0);
+    }
+
+    #[test]
+    fn renaming_a_rule_whose_source_cannot_be_renamed_is_a_replace() {
+        let live = [created_from(Rule::test("old-name"), "post-call", "r1")];
+        let plan = diff(
+            target(),
+            &[desired_in(Rule::test("new-name"), "post-call")],
+            &live,
+            &DiffOptions::default(),
+        );
+        let [Change::Replace { reason, before, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(before.rule.name, "old-name");
+        assert!(
+            reason.contains("cannot rename a rule of `OnPostCallAnalysisAvailable`"),
+            "{reason}"
+        );
+        assert_eq!((plan.summary.create, plan.summary.delete), (0, 0));
+    }
+
+    #[test]
+    fn a_file_that_created_two_live_rules_is_not_guessed_at() {
+        let live = [
+            created_from(Rule::test("x"), "same", "r1"),
+            created_from(Rule::test("y"), "same", "r2"),
+        ];
+        let plan = diff(
+            target(),
+            &[desired_in(Rule::test("z"), "same")],
+            &live,
+            &DiffOptions::default(),
+        );
+        assert_eq!((plan.summary.create, plan.summary.delete), (1, 2));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::diff::{changed_fields, normalized, with_ownership};
 use crate::load::{parse_rule_file, RuleFile};
-use crate::model::{LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
+use crate::model::{LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, SOURCE_TAG_KEY};
 use crate::validate::validate;
 
 /// One file to write.
@@ -94,6 +94,7 @@ fn export_one(
     if clean.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE) {
         clean.tags.remove(OWNERSHIP_TAG_KEY);
     }
+    clean.tags.remove(SOURCE_TAG_KEY);
     let mut failures = Vec::new();
     for function_as_mapping in [true, false] {
         let text = render(&clean, variables, schema_ref, function_as_mapping)?;

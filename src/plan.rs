@@ -103,7 +103,10 @@ impl Change {
                 {
                     calls.push("TagResource");
                 }
-                if live.keys().any(|key| !after.tags.contains_key(key)) {
+                if live
+                    .keys()
+                    .any(|key| !after.tags.contains_key(key) && key != crate::model::SOURCE_TAG_KEY)
+                {
                     calls.push("UntagResource");
                 }
                 calls

@@ -229,7 +229,16 @@ impl Env {
             );
             let mut tags = wanted.tags.clone();
             tags.insert("managed-by".to_owned(), "connect-rules".to_owned());
-            assert_eq!(got.tags, tags, "{}", wanted.name);
+            let mut got_tags = got.tags.clone();
+            // Rules the tool created remember their file (for rename detection).
+            if let Some(source) = got_tags.remove("connect-rules-source") {
+                assert!(
+                    desired.path.ends_with(&source),
+                    "{}: source tag {source}",
+                    wanted.name
+                );
+            }
+            assert_eq!(got_tags, tags, "{}", wanted.name);
         }
     }
 }
@@ -1353,4 +1362,75 @@ async fn plan_covers_several_targets_with_one_section_each_and_the_worst_exit_co
     let out = run(&["plan", "--all-targets", "--out", "plan.json"]).await;
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`--out` saves the plan of one target"));
+}
+
+// 13. Renaming a rule in its file -------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread")]
+async fn renaming_a_rule_in_its_file_is_a_rename_or_a_replace() {
+    let env = Env::start().await;
+    let post_call = spec("old-post-call");
+    let zendesk_yaml = spec("old-ticket")
+        .source("OnZendeskTicketCreate")
+        .yaml()
+        .replace(
+            "  EventSourceName: OnZendeskTicketCreate\n",
+            "  EventSourceName: OnZendeskTicketCreate\n  IntegrationAssociationId: zendesk-1\n",
+        );
+    let rules = env.path().join("rules");
+    std::fs::write(rules.join("post-call.yaml"), post_call.yaml()).expect("written");
+    std::fs::write(rules.join("ticket.yaml"), &zendesk_yaml).expect("written");
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    let before = env.live_by_name().await;
+
+    // Rename both rules inside their files.
+    std::fs::write(
+        rules.join("post-call.yaml"),
+        post_call
+            .yaml()
+            .replace("Name: old-post-call", "Name: new-post-call"),
+    )
+    .expect("written");
+    std::fs::write(
+        rules.join("ticket.yaml"),
+        zendesk_yaml.replace("Name: old-ticket", "Name: new-ticket"),
+    )
+    .expect("written");
+    let plan = env.run(&["plan"]).await;
+    plan.expect(0);
+    assert!(
+        plan.stdout.contains(&format!(
+            "rule `new-ticket` will be updated in place (from rules/ticket.yaml, id {}, renamed from `old-ticket`)",
+            before["old-ticket"].rule_id
+        )),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("cannot rename a rule of `OnPostCallAnalysisAvailable`"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 0 to create, 1 to update, 1 to replace, 0 to delete."),
+        "{}",
+        plan.stdout
+    );
+
+    env.run(&["apply", "--auto-approve", "--allow-replace"])
+        .await
+        .expect(0);
+    let after = env.live_by_name().await;
+    let names: Vec<&str> = after.keys().map(String::as_str).collect();
+    assert_eq!(names, ["new-post-call", "new-ticket"]);
+    assert_eq!(
+        after["new-ticket"].rule_id, before["old-ticket"].rule_id,
+        "a renamable rule keeps its id"
+    );
+    assert_ne!(
+        after["new-post-call"].rule_id, before["old-post-call"].rule_id,
+        "the other is replaced"
+    );
 }

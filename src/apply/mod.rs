@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::client::{ApiErrorKind, ConnectClient};
+use crate::model::SOURCE_TAG_KEY;
 use crate::plan::{Change, FieldChange, Plan};
 
 pub use report::{ApplyReport, Outcome, RuleOutcome};
@@ -157,7 +158,7 @@ async fn sync_tags(
         .collect();
     let to_remove: Vec<String> = live
         .keys()
-        .filter(|key| !desired.contains_key(*key))
+        .filter(|key| !desired.contains_key(*key) && key.as_str() != SOURCE_TAG_KEY)
         .cloned()
         .collect();
     if !to_set.is_empty() {

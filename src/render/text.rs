@@ -60,11 +60,16 @@ fn render_change(out: &mut String, change: &Change, style: Style) {
             source,
             ..
         } => {
+            let renamed = if before.rule.name == change.name() {
+                String::new()
+            } else {
+                format!(", renamed from `{}`", before.rule.name)
+            };
             let _ = writeln!(
                 out,
-                "  {} rule `{}` will be updated in place (from {source}, id {})",
+                "  {} rule `{}` will be updated in place (from {source}, id {}{renamed})",
                 style.changed("~"),
-                before.rule.name,
+                change.name(),
                 before.rule_id
             );
             render_fields(out, fields, style);
