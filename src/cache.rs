@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::LiveRule;
+use crate::model::{epoch_millis as millis, LiveRule};
 
 /// The cache format; entries of another version are ignored.
 const CACHE_VERSION: u32 = 1;
@@ -29,10 +29,6 @@ struct Entry {
 pub struct DescribeCache {
     dir: PathBuf,
     instance_id: String,
-}
-
-fn millis(epoch_seconds: f64) -> i64 {
-    (epoch_seconds * 1000.0).round() as i64
 }
 
 /// A file-name-safe form of any text.

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::glob::glob_match;
 use crate::model::{
     enums, EmptyDefinition, LiveRule, Rule, MAX_TAG_VALUE, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE,
     SOURCE_TAG_KEY,
@@ -318,31 +319,6 @@ fn pretty(value: &Value) -> String {
         Value::String(text) => text.clone(),
         other => serde_json::to_string_pretty(other).unwrap_or_default(),
     }
-}
-
-/// Matches `*` (any run) and `?` (one character); anything else literally.
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let name: Vec<char> = name.chars().collect();
-    let (mut p, mut n) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while n < name.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
-            p += 1;
-            n += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
-            star = Some(p);
-            mark = n;
-            p += 1;
-        } else if let Some(s) = star {
-            p = s + 1;
-            mark += 1;
-            n = mark;
-        } else {
-            return false;
-        }
-    }
-    pattern[p..].iter().all(|c| *c == '*')
 }
 
 #[cfg(test)]
@@ -661,14 +637,5 @@ mod tests {
         swapped.actions.reverse();
         let plan = plan(&[two], &[swapped.live("r1")], &DiffOptions::default());
         assert_eq!(plan.summary.update, 1);
-    }
-
-    #[test]
-    fn globs_match_like_a_shell() {
-        assert!(glob_match("legacy-*", "legacy-1"));
-        assert!(glob_match("*-v?", "rule-v2"));
-        assert!(!glob_match("legacy-*", "new-legacy-1"));
-        assert!(glob_match("exact", "exact"));
-        assert!(!glob_match("exact", "exact2"));
     }
 }

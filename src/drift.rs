@@ -75,7 +75,7 @@ impl DriftReport {
 /// Epoch seconds as RFC 3339 UTC (`2026-11-25T12:00:00Z`).
 pub fn rfc3339(epoch_seconds: f64) -> String {
     // The service keeps milliseconds; rounding first keeps float noise out of the text.
-    aws_smithy_types::DateTime::from_millis((epoch_seconds * 1000.0).round() as i64)
+    aws_smithy_types::DateTime::from_millis(crate::model::epoch_millis(epoch_seconds))
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_else(|_| format!("{epoch_seconds}"))
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::diff::is_owned;
-use crate::model::LiveRule;
+use crate::model::{epoch_millis as millis, LiveRule};
 use crate::plan::{Change, Plan};
 
 /// How many deletes are allowed without `--force`.
@@ -194,11 +194,6 @@ pub fn stale_reasons(plan: &Plan, live: &[LiveRule]) -> Vec<String> {
         }
     }
     reasons
-}
-
-/// Epoch seconds as whole milliseconds: the service's precision, and exact to compare.
-fn millis(epoch_seconds: f64) -> i64 {
-    (epoch_seconds * 1000.0).round() as i64
 }
 
 #[cfg(test)]

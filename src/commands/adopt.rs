@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::cli::AdoptArgs;
-use crate::diff::{glob_match, is_owned};
+use crate::diff::is_owned;
+use crate::glob::glob_match;
 use crate::model::{LiveRule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
 
 use super::confirm::confirm;

@@ -6,8 +6,8 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context;
 
 use crate::cli::ExportArgs;
-use crate::diff::glob_match;
 use crate::export::export;
+use crate::glob::glob_match;
 use crate::schema::SCHEMA_PATH;
 
 use super::project::Project;

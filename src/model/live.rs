@@ -27,6 +27,12 @@ pub struct LiveRule {
     pub last_updated_by: String,
 }
 
+/// Epoch seconds as whole milliseconds: the service's precision, and exact to compare (the
+/// model keeps timestamps as the `f64` seconds the wire carries).
+pub fn epoch_millis(epoch_seconds: f64) -> i64 {
+    (epoch_seconds * 1000.0).round() as i64
+}
+
 /// `RuleSummary` as ListRules returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "PascalCase")]

@@ -4,7 +4,7 @@ pub mod enums;
 mod live;
 mod rule;
 
-pub use live::{ActionSummary, LiveRule, RuleSummary};
+pub use live::{epoch_millis, ActionSummary, LiveRule, RuleSummary};
 pub use rule::*;
 
 /// The tag the tool puts on every rule it creates; deletes touch only rules that carry it.
