@@ -2,12 +2,10 @@
 
 use std::fmt::Write as _;
 
-use similar::ChangeTag;
-
 use crate::drift::DriftReport;
 use crate::style::Style;
 
-use super::field_diff_lines;
+use super::write_field_diff;
 
 /// One line counting the drift.
 pub fn summary_line(report: &DriftReport) -> String {
@@ -53,14 +51,7 @@ pub fn text(report: &DriftReport, style: Style) -> String {
             }
             for field in &rule.fields {
                 let _ = writeln!(out, "      {} (- live, + git):", field.field);
-                for (tag, line) in field_diff_lines(field) {
-                    let rendered = match tag {
-                        ChangeTag::Delete => style.removed(&format!("- {line}")),
-                        ChangeTag::Insert => style.added(&format!("+ {line}")),
-                        ChangeTag::Equal => format!("  {line}"),
-                    };
-                    let _ = writeln!(out, "        {rendered}");
-                }
+                write_field_diff(&mut out, field, style);
             }
         }
         out.push('\n');

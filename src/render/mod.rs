@@ -23,6 +23,20 @@ pub(crate) fn field_diff_lines(change: &FieldChange) -> Vec<(ChangeTag, String)>
         .collect()
 }
 
+/// Writes a field's line diff for a terminal: `-`/`+` markers, coloured when `style` allows,
+/// indented under the field's heading.
+pub(crate) fn write_field_diff(out: &mut String, change: &FieldChange, style: crate::style::Style) {
+    use std::fmt::Write as _;
+    for (tag, line) in field_diff_lines(change) {
+        let rendered = match tag {
+            ChangeTag::Delete => style.removed(&format!("- {line}")),
+            ChangeTag::Insert => style.added(&format!("+ {line}")),
+            ChangeTag::Equal => format!("  {line}"),
+        };
+        let _ = writeln!(out, "        {rendered}");
+    }
+}
+
 /// A rule as YAML-like lines for a create or delete, with `Function` pretty-printed.
 pub(crate) fn rule_lines(rule: &Rule) -> Vec<String> {
     let mut value = serde_json::to_value(rule).unwrap_or_default();

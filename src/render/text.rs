@@ -2,12 +2,10 @@
 
 use std::fmt::Write as _;
 
-use similar::ChangeTag;
-
 use crate::plan::{Change, Plan};
 use crate::style::Style;
 
-use super::{field_diff_lines, rule_lines};
+use super::{rule_lines, write_field_diff};
 
 /// Renders the plan for a terminal; colour only when `style` allows it.
 pub fn render(plan: &Plan, style: Style) -> String {
@@ -106,13 +104,6 @@ fn render_change(out: &mut String, change: &Change, style: Style) {
 fn render_fields(out: &mut String, fields: &[crate::plan::FieldChange], style: Style) {
     for field in fields {
         let _ = writeln!(out, "      {}:", field.field);
-        for (tag, line) in field_diff_lines(field) {
-            let rendered = match tag {
-                ChangeTag::Delete => style.removed(&format!("- {line}")),
-                ChangeTag::Insert => style.added(&format!("+ {line}")),
-                ChangeTag::Equal => format!("  {line}"),
-            };
-            let _ = writeln!(out, "        {rendered}");
-        }
+        write_field_diff(out, field, style);
     }
 }
