@@ -21,10 +21,7 @@ use super::{load_rules, new_plan_id, ExitStatus, LoadedRules, Streams};
 pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
     let target = project.target(&args.target)?;
-    let options = DiffOptions {
-        manage_all: args.manage_all || project.config.manage_all,
-        ignore: project.config.ignore.clone(),
-    };
+    let options = project.diff_options(args.manage_all);
     let saved = match &args.plan_file {
         Some(path) => Some(read_plan(path)?),
         None => None,

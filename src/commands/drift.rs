@@ -1,7 +1,6 @@
 //! `connect-rules drift`: the plan, read as drift, with attribution. Exit 2 when drifted.
 
 use crate::cli::{DriftArgs, PlanFormat};
-use crate::diff::DiffOptions;
 use crate::drift::{drift, DriftReport};
 use crate::render;
 
@@ -12,10 +11,7 @@ use super::{ExitStatus, Streams};
 pub(super) async fn run(args: &DriftArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
     let targets = project.targets(&args.target)?;
-    let options = DiffOptions {
-        manage_all: args.manage_all || project.config.manage_all,
-        ignore: project.config.ignore.clone(),
-    };
+    let options = project.diff_options(args.manage_all);
     // Drift exists to catch changes made elsewhere, including tag changes that do not move
     // LastUpdatedTime, so it always describes every rule.
     let outcomes = plan_all(&project, targets, false, &options, streams).await;

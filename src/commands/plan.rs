@@ -25,10 +25,7 @@ pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<Exi
             targets.len()
         );
     }
-    let options = DiffOptions {
-        manage_all: args.manage_all || project.config.manage_all,
-        ignore: project.config.ignore.clone(),
-    };
+    let options = project.diff_options(args.manage_all);
     let outcomes = plan_all(&project, targets, true, &options, streams).await;
 
     let mut status = ExitStatus::Success;

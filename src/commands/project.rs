@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use crate::cli::{ProjectArgs, TargetArgs};
 use crate::config::{self, Config, Target, TargetOverrides, CONFIG_FILE};
+use crate::diff::DiffOptions;
 
 /// The config and where the rules are.
 #[derive(Debug, Clone)]
@@ -57,6 +58,14 @@ impl Project {
         };
         variables.extend(self.vars.iter().cloned());
         Ok(variables)
+    }
+
+    /// How to diff: the config's `ignore` list, and `manage_all` from the config or the flag.
+    pub fn diff_options(&self, manage_all_flag: bool) -> DiffOptions {
+        DiffOptions {
+            manage_all: manage_all_flag || self.config.manage_all,
+            ignore: self.config.ignore.clone(),
+        }
     }
 
     /// The one target of a command that changes an instance.
