@@ -57,6 +57,14 @@ pub enum Command {
     ///
     /// Example: connect-rules validate --rules rules --var callback_flow_id=1234-abcd
     Validate(ValidateArgs),
+    /// Read rules aloud: the trigger, the conditions in `Function` and the actions, in words.
+    ///
+    /// Takes rule names or rule files (all rules when none are given) and prints one paragraph
+    /// per rule, after the same checks as `validate`, so a reviewer can see what a rule does
+    /// without reading its JSON.
+    ///
+    /// Example: connect-rules explain rules/refund-escalation.yaml
+    Explain(ExplainArgs),
     /// Show what must change on the target instance to match the rule files.
     ///
     /// Reads the live rules (ListRules, then DescribeRule for each) and compares them with
@@ -136,6 +144,20 @@ pub struct ValidateArgs {
     pub target: Option<String>,
 }
 
+/// `explain` options.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Where the rules are and which variables apply.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// The target whose `variables` fill `${var.NAME}` (default: the config's default target).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Rule names or rule files [default: every rule].
+    #[arg(value_name = "FILE|NAME")]
+    pub names: Vec<String>,
+}
+
 /// The rule files and the config file.
 #[derive(Debug, Args)]
 pub struct ProjectArgs {
@@ -148,6 +170,9 @@ pub struct ProjectArgs {
     /// A variable for `${var.NAME}` in rule files; repeat for more. Overrides the target's.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_variable)]
     pub vars: Vec<(String, String)>,
+    /// Treat `Function` conditions that the catalog does not list as errors, not warnings.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Which instance to talk to.

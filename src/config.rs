@@ -19,6 +19,7 @@ pub const DEFAULT_TARGET: &str = "local";
 /// The whole config file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(clippy::struct_excessive_bools)] // each is a separate switch a user sets
 pub struct Config {
     /// The folder with the rule files, relative to the config file.
     #[serde(default)]
@@ -38,6 +39,13 @@ pub struct Config {
     /// Let `apply` replace rules without `--allow-replace`.
     #[serde(default)]
     pub allow_replace: bool,
+    /// `Function` conditions the catalog does not list are errors (as `--strict`).
+    #[serde(default)]
+    pub strict: bool,
+    /// `ComparisonValue` paths (globs with `*` and `?`) the catalog does not list but the
+    /// service accepts: no warning for them.
+    #[serde(default)]
+    pub allowed_conditions: Vec<String>,
     /// Named targets.
     #[serde(default)]
     pub targets: BTreeMap<String, TargetConfig>,

@@ -16,6 +16,7 @@ pub mod drift;
 pub mod emulator;
 pub mod export;
 pub mod fetch;
+pub mod function;
 pub mod glob;
 pub mod load;
 pub mod model;

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{self, Diagnostic};
+use crate::function::{self, FunctionDoc, Level};
+use crate::glob::glob_match;
 use crate::load::SourceRule;
 use crate::model::{enums, Rule};
 use crate::node::{Node, Pos, Value};
@@ -50,12 +52,27 @@ impl Validated {
     }
 }
 
-/// Validates every source; rules with errors are left out of `rules`.
+/// How findings in a rule's `Function` are treated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunctionPolicy {
+    /// Conditions the catalog does not list are errors instead of warnings (`--strict`).
+    pub strict: bool,
+    /// `ComparisonValue` globs the project knows are fine although the catalog does not list
+    /// them (`allowed_conditions` in `connect-rules.yaml`): no warning for them.
+    pub allowed_conditions: Vec<String>,
+}
+
+/// Validates every source with the default [`FunctionPolicy`].
 pub fn validate(sources: Vec<SourceRule>) -> Validated {
+    validate_with(sources, &FunctionPolicy::default())
+}
+
+/// Validates every source; rules with errors are left out of `rules`.
+pub fn validate_with(sources: Vec<SourceRule>, policy: &FunctionPolicy) -> Validated {
     let mut validated = Validated::default();
     for source in sources {
         let mut found = Vec::new();
-        if let Some(rule) = validate_one(source, &mut found) {
+        if let Some(rule) = validate_one(source, policy, &mut found) {
             validated.rules.push(rule);
         }
         validated.diagnostics.extend(found);
@@ -68,10 +85,15 @@ pub fn validate(sources: Vec<SourceRule>) -> Validated {
     validated
 }
 
-fn validate_one(source: SourceRule, found: &mut Vec<Diagnostic>) -> Option<DesiredRule> {
+fn validate_one(
+    source: SourceRule,
+    policy: &FunctionPolicy,
+    found: &mut Vec<Diagnostic>,
+) -> Option<DesiredRule> {
     let SourceRule { path, mut node } = source;
     let before = found.len();
     remove_server_fields(&path, &mut node, found);
+    check_function(&path, &node, policy, found);
     normalize_function(&path, &mut node, found);
 
     let mut violations = Vec::new();
@@ -180,6 +202,74 @@ fn remove_server_fields(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic
             true
         }
     });
+}
+
+/// Checks the conditions in `Function` against the catalog of the rule's event source.
+///
+/// Findings inside a mapping point at their own line; inside a JSON string there are no
+/// positions, so they point at the `Function` value and say so.
+fn check_function(path: &Path, node: &Node, policy: &FunctionPolicy, found: &mut Vec<Diagnostic>) {
+    let Some(source) = node
+        .get("TriggerEventSource")
+        .and_then(|trigger| trigger.get("EventSourceName"))
+        .and_then(Node::as_str)
+    else {
+        return;
+    };
+    let Some(function) = node.get("Function") else {
+        return;
+    };
+    let parsed = match &function.value {
+        Value::Str(text) => serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|json| FunctionDoc::from_json(&json)),
+        _ => FunctionDoc::parse(function),
+    };
+    let Some(doc) = parsed else {
+        return;
+    };
+    for finding in function::check(source, &doc) {
+        let allowed = finding.path.as_deref().is_some_and(|condition| {
+            policy
+                .allowed_conditions
+                .iter()
+                .any(|pattern| glob_match(pattern, condition))
+        });
+        if allowed {
+            continue;
+        }
+        let (pos, message) = if finding.pos.line == 0 {
+            (
+                function.pos,
+                format!("{} (inside the `Function` string)", finding.message),
+            )
+        } else {
+            (finding.pos, finding.message)
+        };
+        let mut hint = finding.hint.unwrap_or_default();
+        if finding.path.is_some() {
+            let silence = "if the service accepts this path, list it under `allowed_conditions` in `connect-rules.yaml`";
+            hint = if hint.is_empty() {
+                silence.to_owned()
+            } else {
+                format!("{hint} Or, {silence}")
+            };
+        }
+        let diagnostic = match finding.level {
+            Level::Error => Diagnostic::error(path, Some(pos), message),
+            Level::NotInCatalog if policy.strict => Diagnostic::error(
+                path,
+                Some(pos),
+                format!("{message} (an error under `--strict`)"),
+            ),
+            Level::NotInCatalog => Diagnostic::warning(path, Some(pos), message),
+        };
+        found.push(if hint.is_empty() {
+            diagnostic
+        } else {
+            diagnostic.with_hint(hint)
+        });
+    }
 }
 
 /// Turns a mapping-form `Function` into its JSON string and checks a string-form one is JSON.

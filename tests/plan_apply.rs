@@ -198,8 +198,11 @@ impl Env {
         let mut expected: BTreeSet<&str> = specs.iter().map(|s| s.name.as_str()).collect();
         expected.extend(extra);
         assert_eq!(unique, expected);
-        let loaded =
-            connect_rules::commands::load_rules(&self.path().join("rules"), &BTreeMap::new());
+        let loaded = connect_rules::commands::load_rules(
+            &self.path().join("rules"),
+            &BTreeMap::new(),
+            &connect_rules::validate::FunctionPolicy::default(),
+        );
         assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
         assert_eq!(loaded.rules.len(), specs.len());
         for desired in &loaded.rules {
@@ -276,8 +279,20 @@ impl Spec {
         self
     }
 
+    /// The condition's operator: the Zendesk requester condition takes one value with EQUALS.
+    fn operator(&self) -> &'static str {
+        if self.source.contains("Zendesk") {
+            "EQUALS"
+        } else {
+            "CONTAINS_ANY"
+        }
+    }
+
+    /// The condition's path, one the rule's event source offers.
     fn transcript(&self) -> &'static str {
-        if self.source.contains("Chat") {
+        if self.source == "OnZendeskTicketCreate" {
+            "$.ThirdParty.Zendesk.TicketCreate.RequesterId"
+        } else if self.source.contains("Chat") {
             "$.ContactLens.PostChat.ExactMatch.Transcript"
         } else {
             "$.ContactLens.PostCall.ExactMatch.Transcript"
@@ -290,7 +305,7 @@ impl Spec {
             "# {name}: flags contacts that mention {word}.\n\
              Name: {name}\n\
              TriggerEventSource:\n  EventSourceName: {source}\n\
-             Function:\n  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: CONTAINS_ANY\n    Operands: [\"{word}\"]\n    ComparisonValue: {transcript}\n    Negate: false\n\
+             Function:\n  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: AND\n    Operands:\n      - Operator: {operator}\n        Operands: [\"{word}\"]\n        ComparisonValue: {transcript}\n        Negate: false\n\
              PublishStatus: PUBLISHED\n\
              Actions:\n  - ActionType: ASSIGN_CONTACT_CATEGORY\n    AssignContactCategoryAction: {{}}\n  - ActionType: GENERATE_EVENTBRIDGE_EVENT\n    EventBridgeAction:\n      Name: {name}-event\n\
              Tags:\n  team: {team}\n",
@@ -298,6 +313,7 @@ impl Spec {
             source = self.source,
             word = self.word,
             transcript = self.transcript(),
+            operator = self.operator(),
             team = self.team,
         )
     }
@@ -307,10 +323,13 @@ impl Spec {
         let function = serde_json::json!({
             "Version": "2022-11-25",
             "RuleFunction": {
-                "Operator": "CONTAINS_ANY",
-                "Operands": [self.word],
-                "ComparisonValue": self.transcript(),
-                "Negate": false
+                "Operator": "AND",
+                "Operands": [{
+                    "Operator": self.operator(),
+                    "Operands": [self.word],
+                    "ComparisonValue": self.transcript(),
+                    "Negate": false
+                }]
             }
         });
         let mut yaml = self.yaml();

@@ -17,7 +17,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The variables the repository's example rules use.
 const EXAMPLE_VARS: &[&str] = &[
-    "retention_queue_arn=arn:aws:connect:us-east-1:123456789012:instance/x/queue/q",
+    "retention_queue_id=7a1c0d2e-0000-4000-8000-00000000a11e",
     "callback_flow_id=f1",
     "billing_task_flow_id=f2",
     "salesforce_integration_id=i1",
@@ -31,7 +31,7 @@ const EXAMPLE_VARS: &[&str] = &[
 ///  1 Name: callback
 ///  2 TriggerEventSource:
 ///  3   EventSourceName: OnPostCallAnalysisAvailable
-///  4 Function: '{"Version":"2022-11-25","RuleFunction":{}}'
+///  4 Function: '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript"}]}}'
 ///  5 PublishStatus: PUBLISHED
 ///  6 Actions:
 ///  7   - ActionType: CREATE_TASK
@@ -42,7 +42,7 @@ const EXAMPLE_VARS: &[&str] = &[
 const VALID: &str = r#"Name: callback
 TriggerEventSource:
   EventSourceName: OnPostCallAnalysisAvailable
-Function: '{"Version":"2022-11-25","RuleFunction":{}}'
+Function: '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript"}]}}'
 PublishStatus: PUBLISHED
 Actions:
   - ActionType: CREATE_TASK
@@ -55,7 +55,7 @@ Actions:
 const HEAD: &str = r#"Name: callback
 TriggerEventSource:
   EventSourceName: OnPostCallAnalysisAvailable
-Function: '{"Version":"2022-11-25","RuleFunction":{}}'
+Function: '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript"}]}}'
 PublishStatus: PUBLISHED
 Actions:
 "#;
@@ -359,7 +359,7 @@ fn wrong_types() {
 #[test]
 fn missing_required_members() {
     let no_function = VALID.replace(
-        "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{}}'\n",
+        "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"CONTAINS_ANY\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\"}]}}'\n",
         "",
     );
     let no_flow =
@@ -612,7 +612,7 @@ fn function_string_that_is_not_json() {
     let case = Case::new().file(
         "rules/function.yaml",
         valid_with(
-            "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{}}'",
+            "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"CONTAINS_ANY\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\"}]}}'",
             "Function: '{\"Version\": \"2022-11-25\", \"RuleFunction\": {'",
         ),
     );
@@ -630,7 +630,7 @@ fn function_string_that_is_a_json_array() {
     let case = Case::new().file(
         "rules/function.yaml",
         valid_with(
-            "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{}}'",
+            "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"CONTAINS_ANY\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\"}]}}'",
             "Function: '[{\"Version\":\"2022-11-25\"}]'",
         ),
     );
@@ -648,8 +648,8 @@ fn function_as_a_yaml_mapping_passes() {
     let case = Case::new().file(
         "rules/function.yaml",
         valid_with(
-            "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{}}'",
-            "Function:\n  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: CONTAINS_ANY\n    Operands: [refund]\n    ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript\n    Negate: false",
+            "Function: '{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"CONTAINS_ANY\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\"}]}}'",
+            "Function:\n  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: AND\n    Operands:\n      - Operator: CONTAINS_ANY\n        Operands: [refund]\n        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript\n        Negate: false",
         ),
     );
     let outcome = case.snapshot("function_as_a_yaml_mapping_passes");

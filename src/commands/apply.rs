@@ -51,7 +51,11 @@ pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<Ex
             return Ok(ExitStatus::Failure);
         }
     }
-    let loaded = load_rules(&project.rules_dir, &target.variables);
+    let loaded = load_rules(
+        &project.rules_dir,
+        &target.variables,
+        &project.function_policy,
+    );
     if saved.is_none() || !loaded.has_errors() {
         loaded.print_diagnostics(streams.stderr);
     }

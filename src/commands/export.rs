@@ -40,11 +40,12 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
 
     // Rules already defined in git (anywhere under the rules folder) are not exported again:
     // a second file with the same name would make every later plan fail.
-    let in_git: BTreeMap<String, PathBuf> = load_rules(&project.rules_dir, &variables)
-        .rules
-        .into_iter()
-        .map(|desired| (desired.rule.name, desired.path))
-        .collect();
+    let in_git: BTreeMap<String, PathBuf> =
+        load_rules(&project.rules_dir, &variables, &project.function_policy)
+            .rules
+            .into_iter()
+            .map(|desired| (desired.rule.name, desired.path))
+            .collect();
     let (files, problems) = export(&live, &variables, &schema_ref(&out_dir));
     let (files, already): (Vec<_>, Vec<_>) = files.into_iter().partition(|file| {
         in_git

@@ -5,6 +5,7 @@ mod adopt;
 mod apply;
 mod confirm;
 mod drift;
+mod explain;
 mod export;
 mod plan;
 mod project;
@@ -94,6 +95,7 @@ fn run(cli: Cli, streams: Streams) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Validate(args) => validate::run(&args, streams),
         Command::Schema(args) => schema::run(&args),
+        Command::Explain(args) => explain::run(&args, streams),
         Command::Plan(args) => runtime()?.block_on(plan::run(&args, streams)),
         Command::Apply(args) => runtime()?.block_on(apply::run(&args, streams)),
         Command::Export(args) => runtime()?.block_on(export::run(&args)),

@@ -97,7 +97,11 @@ async fn plan_one(
     options: &DiffOptions,
     streams: Streams,
 ) -> anyhow::Result<Option<Planned>> {
-    let loaded = load_rules(&project.rules_dir, &target.variables);
+    let loaded = load_rules(
+        &project.rules_dir,
+        &target.variables,
+        &project.function_policy,
+    );
     loaded.print_diagnostics(streams.stderr);
     if loaded.has_errors() {
         eprintln!(

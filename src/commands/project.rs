@@ -8,6 +8,7 @@ use anyhow::Context;
 use crate::cli::{ProjectArgs, TargetArgs};
 use crate::config::{self, Config, Target, TargetOverrides, CONFIG_FILE};
 use crate::diff::DiffOptions;
+use crate::validate::FunctionPolicy;
 
 /// The config and where the rules are.
 #[derive(Debug, Clone)]
@@ -18,6 +19,9 @@ pub struct Project {
     pub rules_dir: PathBuf,
     /// `--var` values.
     pub vars: Vec<(String, String)>,
+    /// How `Function` findings are treated: `--strict` or the config's `strict`, and its
+    /// `allowed_conditions`.
+    pub function_policy: FunctionPolicy,
 }
 
 impl Project {
@@ -29,10 +33,15 @@ impl Project {
             None => Config::default(),
         };
         let rules_dir = args.rules.clone().unwrap_or_else(|| config.rules_dir());
+        let function_policy = FunctionPolicy {
+            strict: args.strict || config.strict,
+            allowed_conditions: config.allowed_conditions.clone(),
+        };
         Ok(Project {
             config,
             rules_dir,
             vars: args.vars.clone(),
+            function_policy,
         })
     }
 

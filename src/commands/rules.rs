@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{parse_rule_file, read_rule_files};
 use crate::style::Style;
-use crate::validate::{validate, DesiredRule, Validated};
+use crate::validate::{validate_with, DesiredRule, FunctionPolicy, Validated};
 
 /// The rules of a folder with what was found in them.
 #[derive(Debug)]
@@ -34,7 +34,11 @@ impl LoadedRules {
 }
 
 /// Reads, parses and validates every rule file under `dir`.
-pub fn load_rules(dir: &Path, variables: &BTreeMap<String, String>) -> LoadedRules {
+pub fn load_rules(
+    dir: &Path,
+    variables: &BTreeMap<String, String>,
+    policy: &FunctionPolicy,
+) -> LoadedRules {
     let (files, mut diagnostics) = match read_rule_files(dir) {
         Ok(read) => read,
         Err(diagnostic) => {
@@ -61,7 +65,7 @@ pub fn load_rules(dir: &Path, variables: &BTreeMap<String, String>) -> LoadedRul
     let Validated {
         rules,
         diagnostics: found,
-    } = validate(sources);
+    } = validate_with(sources, policy);
     diagnostics.extend(found);
     crate::diagnostic::sort(&mut diagnostics);
     LoadedRules {

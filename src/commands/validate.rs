@@ -9,7 +9,7 @@ use super::{load_rules, ExitStatus, Streams};
 pub(super) fn run(args: &ValidateArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
     let variables = project.variables(args.target.as_deref())?;
-    let loaded = load_rules(&project.rules_dir, &variables);
+    let loaded = load_rules(&project.rules_dir, &variables, &project.function_policy);
     loaded.print_diagnostics(streams.stderr);
     let errors = loaded
         .diagnostics

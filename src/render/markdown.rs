@@ -7,7 +7,7 @@ use similar::ChangeTag;
 
 use crate::plan::{Change, Plan};
 
-use super::{field_diff_lines, rule_lines};
+use super::{field_diff_lines, readings, rule_lines};
 
 /// GitHub refuses comments longer than this many characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -136,6 +136,13 @@ fn details(change: &Change) -> String {
     );
     if let Change::Replace { reason, .. } = change {
         let _ = writeln!(block, "Must be replaced: {}\n", escape(reason));
+    }
+    for (label, reading) in readings(change) {
+        let mut label = label.to_owned();
+        label[..1].make_ascii_uppercase();
+        // Operands are the rule author's text: keep it from becoming HTML in the comment.
+        let reading = escape(&reading).replace('<', "&lt;").replace('>', "&gt;");
+        let _ = writeln!(block, "**{label}:** {reading}\n");
     }
     let mut diff = String::new();
     match change {

@@ -7,8 +7,39 @@ pub mod text;
 
 use similar::{ChangeTag, TextDiff};
 
+use crate::function::explain;
 use crate::model::Rule;
-use crate::plan::FieldChange;
+use crate::plan::{Change, FieldChange};
+
+/// Fields whose change alters what a rule does, so the plan reads the rule aloud.
+const BEHAVIOUR_FIELDS: &[&str] = &["Function", "Actions", "PublishStatus", "TriggerEventSource"];
+
+/// A change's plain-language readings, each with its label: the new rule for a create; the
+/// rule before and after for an update or replace that changes what it does; none for a
+/// delete or a tag-only change.
+pub(crate) fn readings(change: &Change) -> Vec<(&'static str, String)> {
+    match change {
+        Change::Create { after, .. } => vec![("reads", explain(after))],
+        Change::Update {
+            before,
+            after,
+            fields,
+            ..
+        }
+        | Change::Replace {
+            before,
+            after,
+            fields,
+            ..
+        } if fields
+            .iter()
+            .any(|field| BEHAVIOUR_FIELDS.contains(&field.field.as_str())) =>
+        {
+            vec![("before", explain(&before.rule)), ("after", explain(after))]
+        }
+        _ => Vec::new(),
+    }
+}
 
 /// The lines of a field's change, each with its `+`, `-` or ` ` marker.
 pub(crate) fn field_diff_lines(change: &FieldChange) -> Vec<(ChangeTag, String)> {

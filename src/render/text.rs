@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::plan::{Change, Plan};
 use crate::style::Style;
 
-use super::{rule_lines, write_field_diff};
+use super::{readings, rule_lines, write_field_diff};
 
 /// Renders the plan for a terminal; colour only when `style` allows it.
 pub fn render(plan: &Plan, style: Style) -> String {
@@ -40,6 +40,24 @@ pub fn render(plan: &Plan, style: Style) -> String {
 }
 
 fn render_change(out: &mut String, change: &Change, style: Style) {
+    render_head(out, change, style);
+    for (label, reading) in readings(change) {
+        let _ = writeln!(out, "      {label}: {reading}");
+    }
+    match change {
+        Change::Create { after, .. } => {
+            for line in rule_lines(after) {
+                let _ = writeln!(out, "      {}", style.added(&format!("+ {line}")));
+            }
+        }
+        Change::Update { fields, .. } | Change::Replace { fields, .. } => {
+            render_fields(out, fields, style);
+        }
+        Change::Delete { .. } => {}
+    }
+}
+
+fn render_head(out: &mut String, change: &Change, style: Style) {
     match change {
         Change::Create { after, source } => {
             let _ = writeln!(
@@ -48,16 +66,8 @@ fn render_change(out: &mut String, change: &Change, style: Style) {
                 style.added("+"),
                 after.name
             );
-            for line in rule_lines(after) {
-                let _ = writeln!(out, "      {}", style.added(&format!("+ {line}")));
-            }
         }
-        Change::Update {
-            before,
-            fields,
-            source,
-            ..
-        } => {
+        Change::Update { before, source, .. } => {
             let renamed = if before.rule.name == change.name() {
                 String::new()
             } else {
@@ -70,11 +80,9 @@ fn render_change(out: &mut String, change: &Change, style: Style) {
                 change.name(),
                 before.rule_id
             );
-            render_fields(out, fields, style);
         }
         Change::Replace {
             before,
-            fields,
             reason,
             source,
             ..
@@ -87,7 +95,6 @@ fn render_change(out: &mut String, change: &Change, style: Style) {
                 before.rule_id
             );
             let _ = writeln!(out, "      reason: {reason}");
-            render_fields(out, fields, style);
         }
         Change::Delete { before } => {
             let _ = writeln!(

@@ -1,0 +1,78 @@
+//! Real-time call analytics.
+
+use super::values::{
+    filtered, leaf, CONTAINS_ANY, EQUALS, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE,
+    PATTERN_MATCH_OBJECTS, SENTIMENT_STATES, SOME_STRINGS,
+};
+use super::{DataField, Family, FieldValue, FilterData, FilterSpec, SourceCatalog};
+
+/// `{"Type": "RealTimeCallContactPeriodSeconds", "Data": {"Past": number}}`.
+const PAST_SECONDS: FilterSpec = FilterSpec {
+    kind: "RealTimeCallContactPeriodSeconds",
+    data: FilterData::Fields {
+        fields: &[DataField {
+            key: "Past",
+            value: FieldValue::Number,
+        }],
+        exactly_one: true,
+    },
+    required: false,
+};
+
+// https://docs.aws.amazon.com/connect/latest/APIReference/OnRealTimeCallAnalysisAvailable.html
+// (read in full, as the page's markdown source)
+pub static REAL_TIME_CALL: SourceCatalog = SourceCatalog {
+    source: "OnRealTimeCallAnalysisAvailable",
+    family: Family::Call,
+    when: "real-time call analysis is available",
+    page: "https://docs.aws.amazon.com/connect/latest/APIReference/OnRealTimeCallAnalysisAvailable.html",
+    conditions: &[
+        filtered(
+            "$.ContactLens.RealTimeCall.ExactMatch.Transcript",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            &[PARTICIPANT_ROLE],
+            false,
+            "the transcript (exact match)",
+        ),
+        filtered(
+            "$.ContactLens.RealTimeCall.PatternMatch.Transcript",
+            CONTAINS_ANY,
+            PATTERN_MATCH_OBJECTS,
+            &[PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
+            false,
+            "the transcript (pattern match)",
+        ),
+        leaf(
+            "$.ContactLens.RealTimeCall.Agent.AgentId",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            false,
+            "the agent",
+        ),
+        leaf(
+            "$.ContactLens.RealTimeCall.Queue.QueueId",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            true,
+            "the queue",
+        ),
+        leaf(
+            "$.ContactLens.RealTimeCall.ContactAttribute.{key}",
+            EQUALS,
+            ONE_STRING,
+            true,
+            "contact attribute {key}",
+        ),
+        filtered(
+            "$.ContactLens.RealTimeCall.Sentiment.State",
+            EQUALS,
+            SENTIMENT_STATES,
+            &[PARTICIPANT_ROLE, PAST_SECONDS],
+            false,
+            "the sentiment",
+        ),
+    ],
+    compounds: &[],
+    complete: true,
+};

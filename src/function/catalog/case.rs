@@ -1,0 +1,123 @@
+//! Amazon Connect Cases.
+
+use super::values::{
+    leaf, CONTAINS_ANY, EQUALS, EQUALS_OR_CONTAINS, NUMBER_RANGE, ONE_STRING, SOME_STRINGS,
+};
+use super::{ConditionSpec, Family, OperandSpec, SourceCatalog};
+
+/// "An array of strings in which the array length can only be 1. The value is interpreted as a
+/// numeric value", e.g. `"2023-11-11T11:11:11.111111Z"`.
+const DATE_TIME: OperandSpec = OperandSpec::DateTimes { count: 1 };
+
+/// The conditions at the top of both case pages, in the page's order.
+const ASSIGNED_QUEUE: ConditionSpec = leaf(
+    "$.Case.Fields.assigned_queue",
+    CONTAINS_ANY,
+    SOME_STRINGS,
+    false,
+    "the assigned queue",
+);
+const ASSIGNED_USER: ConditionSpec = leaf(
+    "$.Case.Fields.assigned_user",
+    CONTAINS_ANY,
+    SOME_STRINGS,
+    false,
+    "the assigned user",
+);
+const CASE_REASON: ConditionSpec = leaf(
+    "$.Case.Fields.case_reason",
+    EQUALS,
+    ONE_STRING,
+    true,
+    "the case reason",
+);
+const STATUS: ConditionSpec = leaf(
+    "$.Case.Fields.status",
+    EQUALS,
+    ONE_STRING,
+    false,
+    "the case status",
+);
+// The page writes the operators with curly quotes: “CONTAINS” | “EQUALS”.
+const SUMMARY: ConditionSpec = leaf(
+    "$.Case.Fields.summary",
+    EQUALS_OR_CONTAINS,
+    ONE_STRING,
+    false,
+    "the case summary",
+);
+
+// https://docs.aws.amazon.com/connect/latest/APIReference/OnCaseCreate.html
+// Only the first part of this page could be read (through the case summary condition), so the
+// table is marked incomplete.
+pub static CASE_CREATE: SourceCatalog = SourceCatalog {
+    source: "OnCaseCreate",
+    family: Family::Case,
+    when: "a case is created",
+    page: "https://docs.aws.amazon.com/connect/latest/APIReference/OnCaseCreate.html",
+    conditions: &[ASSIGNED_QUEUE, ASSIGNED_USER, CASE_REASON, STATUS, SUMMARY],
+    compounds: &[],
+    complete: false,
+};
+
+// https://docs.aws.amazon.com/connect/latest/APIReference/OnCaseUpdate.html
+// (read in full, as the page's markdown source)
+pub static CASE_UPDATE: SourceCatalog = SourceCatalog {
+    source: "OnCaseUpdate",
+    family: Family::Case,
+    when: "a case is updated",
+    page: "https://docs.aws.amazon.com/connect/latest/APIReference/OnCaseUpdate.html",
+    conditions: &[
+        ASSIGNED_QUEUE,
+        ASSIGNED_USER,
+        CASE_REASON,
+        STATUS,
+        SUMMARY,
+        leaf(
+            "$.Case.Fields.last_closed_datetime",
+            NUMBER_RANGE,
+            DATE_TIME,
+            false,
+            "the date and time the case was last closed",
+        ),
+        leaf(
+            "$.Case.Fields.last_updated_datetime",
+            NUMBER_RANGE,
+            DATE_TIME,
+            false,
+            "the date and time the case was last updated",
+        ),
+        leaf(
+            "$.Case.Fields.created_datetime",
+            NUMBER_RANGE,
+            DATE_TIME,
+            true,
+            "the date and time the case was opened",
+        ),
+        // "Negate - true" on the page (its example has false).
+        leaf(
+            "$.Case.Fields.reference_number",
+            EQUALS_OR_CONTAINS,
+            ONE_STRING,
+            true,
+            "the case reference number",
+        ),
+        // "Case customer fields condition": the page writes `$.Case.Fields.custom_case_field_id`.
+        leaf(
+            "$.Case.Fields.{field_id}",
+            EQUALS_OR_CONTAINS,
+            ONE_STRING,
+            true,
+            "case field {field_id}",
+        ),
+        leaf(
+            "$.Case.TemplateId",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            true,
+            "the case template",
+        ),
+    ],
+    compounds: &[],
+    complete: true,
+};

@@ -1,0 +1,285 @@
+//! Post-call analytics.
+
+use super::values::{
+    filtered, leaf, part, AI_AGENT_FILTERS, ANY_INTEGER, AT_LEAST_ONE, CONTAINS_ANY,
+    CONTAINS_ANY_OR_EQUALS, DISCONNECT_REASONS, EQUALS, FIRST_OR_LAST_SECONDS, INITIATION_METHODS,
+    NUMBER_RANGE, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE, PATTERN_MATCH_OBJECTS,
+    PERCENT, SENTIMENT_SCORE, SENTIMENT_STATES, SOME_STRINGS, ZERO_OR_MORE,
+};
+use super::{CompoundSpec, Family, FilterData, FilterSpec, OperandSpec, SourceCatalog};
+
+/// `{"Type": "PostCallContactPeriodSeconds", "Data": {"First": number}}`: "Optional filter
+/// type. If omitted, the rule applies to the full contact."
+const PERIOD: FilterSpec = FilterSpec {
+    kind: "PostCallContactPeriodSeconds",
+    data: FIRST_OR_LAST_SECONDS,
+    required: false,
+};
+
+/// The transcript filters: period, then participant role.
+const TRANSCRIPT_FILTERS: &[FilterSpec] = &[PERIOD, PARTICIPANT_ROLE];
+
+/// Talk time: "required!!", "only allows one of the object", `'AGENT'` or `'CUSTOMER'`.
+const TALKER: FilterSpec = FilterSpec {
+    kind: "ParticipantRole",
+    data: FilterData::OneOf(&["AGENT", "CUSTOMER"]),
+    required: true,
+};
+
+/// Loudness: "only one object", `'CUSTOMER'` or `'AGENT'` (the page does not say required).
+const LOUD_PARTY: FilterSpec = FilterSpec {
+    kind: "ParticipantRole",
+    data: FilterData::OneOf(&["CUSTOMER", "AGENT"]),
+    required: false,
+};
+
+// https://docs.aws.amazon.com/connect/latest/APIReference/OnPostCallAnalysisAvailable.html
+// (read in full, as the page's markdown source)
+pub static POST_CALL: SourceCatalog = SourceCatalog {
+    source: "OnPostCallAnalysisAvailable",
+    family: Family::Call,
+    when: "post-call analysis is available",
+    page:
+        "https://docs.aws.amazon.com/connect/latest/APIReference/OnPostCallAnalysisAvailable.html",
+    conditions: &[
+        leaf(
+            "$.ContactLens.PostCall.Agent.HierarchyGroup.ARN",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            false,
+            "the agent hierarchy group",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.NonTalkTimePct",
+            NUMBER_RANGE,
+            PERCENT,
+            false,
+            "the non-talk time percentage",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.CustomerHoldDurationPct",
+            NUMBER_RANGE,
+            PERCENT,
+            false,
+            "the customer hold duration percentage",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.InitiationMethod",
+            CONTAINS_ANY,
+            INITIATION_METHODS,
+            false,
+            "the initiation method",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.DisconnectReason",
+            CONTAINS_ANY,
+            DISCONNECT_REASONS,
+            false,
+            "the disconnect reason",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.TalkTime.TotalTimeSecs",
+            NUMBER_RANGE,
+            ANY_INTEGER,
+            &[TALKER],
+            false,
+            "the talk time in seconds",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.Loudness.HighestLoudnessScore",
+            NUMBER_RANGE,
+            ANY_INTEGER,
+            &[LOUD_PARTY],
+            false,
+            "the highest loudness score in decibels",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.AfterContactWorkDurationSecs",
+            NUMBER_RANGE,
+            ZERO_OR_MORE,
+            false,
+            "the after contact work duration in seconds",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.RoutingProfile",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            false,
+            "the routing profile",
+        ),
+        // "A validated enum of possible values"; the page lists none, and `EQUALS` may go
+        // with no value, so an empty list is allowed.
+        leaf(
+            "$.ContactLens.PostCall.PotentialDisconnectIssue",
+            CONTAINS_ANY_OR_EQUALS,
+            OperandSpec::Strings { min: 0, max: None },
+            false,
+            "the potential disconnect issue",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.SegmentAttributes.UserDefined.{key}",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            true,
+            "segment attribute {key}",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.AiAgent.IdWithVersion",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            AI_AGENT_FILTERS,
+            false,
+            "the Connect AI agent",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.ExactMatch.Transcript",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            TRANSCRIPT_FILTERS,
+            true,
+            "the transcript (exact match)",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.SemanticMatch.Transcript",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            TRANSCRIPT_FILTERS,
+            true,
+            "the transcript (semantic match)",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.SemanticMatch.Phrase",
+            EQUALS,
+            ONE_STRING,
+            true,
+            "the conversation (natural-language match)",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.PatternMatch.Transcript",
+            CONTAINS_ANY,
+            PATTERN_MATCH_OBJECTS,
+            &[PERIOD, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
+            true,
+            "the transcript (pattern match)",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.AgentId",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            false,
+            "the agent",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Queue.QueueId",
+            CONTAINS_ANY,
+            SOME_STRINGS,
+            false,
+            "the queue",
+        ),
+        // "PostCall no queue condition".
+        leaf(
+            "$.ContactLens.PostCall.Queue.QueueId",
+            EQUALS,
+            OperandSpec::Empty,
+            false,
+            "the queue",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.ContactAttribute.{key}",
+            EQUALS,
+            ONE_STRING,
+            true,
+            "contact attribute {key}",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.Sentiment.State",
+            EQUALS,
+            SENTIMENT_STATES,
+            &[PARTICIPANT_ROLE],
+            false,
+            "the sentiment",
+        ),
+        filtered(
+            "$.ContactLens.PostCall.Sentiment.OverallScore",
+            NUMBER_RANGE,
+            SENTIMENT_SCORE,
+            &[PARTICIPANT_ROLE],
+            false,
+            "the overall sentiment score",
+        ),
+        part(
+            "$.ContactLens.PostCall.Sentiment.Score.Beginning",
+            NUMBER_RANGE,
+            SENTIMENT_SCORE,
+            &[PARTICIPANT_ROLE],
+            false,
+            "the sentiment score at the beginning",
+        ),
+        part(
+            "$.ContactLens.PostCall.Sentiment.Score.End",
+            NUMBER_RANGE,
+            SENTIMENT_SCORE,
+            &[PARTICIPANT_ROLE],
+            false,
+            "the sentiment score at the end",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.NonTalkTime.TotalTimeSecs",
+            NUMBER_RANGE,
+            AT_LEAST_ONE,
+            false,
+            "the total non-talk time in seconds",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.NonTalkTime.LongestTimeSecs",
+            NUMBER_RANGE,
+            AT_LEAST_ONE,
+            false,
+            "the longest non-talk time in seconds",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Interruptions.Instances",
+            NUMBER_RANGE,
+            AT_LEAST_ONE,
+            false,
+            "the number of interruptions",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.CustomerHoldDurationSecs",
+            NUMBER_RANGE,
+            AT_LEAST_ONE,
+            false,
+            "the total hold time in seconds",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.LongestHoldDurationSecs",
+            NUMBER_RANGE,
+            AT_LEAST_ONE,
+            false,
+            "the longest hold time in seconds",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.NumberOfHolds",
+            NUMBER_RANGE,
+            AT_LEAST_ONE,
+            false,
+            "the number of holds",
+        ),
+        leaf(
+            "$.ContactLens.PostCall.Agent.AgentInteractionDurationSecs",
+            NUMBER_RANGE,
+            AT_LEAST_ONE,
+            false,
+            "the agent interaction duration in seconds",
+        ),
+    ],
+    compounds: &[CompoundSpec {
+        operator: "AND",
+        parts: &[
+            &["$.ContactLens.PostCall.Sentiment.Score.Beginning"],
+            &["$.ContactLens.PostCall.Sentiment.Score.End"],
+        ],
+        subject: "the sentiment score shift",
+    }],
+    complete: true,
+};
