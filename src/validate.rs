@@ -252,7 +252,10 @@ fn check_function(path: &Path, node: &Node, policy: &FunctionPolicy, found: &mut
             hint = if hint.is_empty() {
                 silence.to_owned()
             } else {
-                format!("{hint} Or, {silence}")
+                format!(
+                    "{hint}{} Or, {silence}",
+                    if hint.ends_with(['.', '?']) { "" } else { "." }
+                )
             };
         }
         let diagnostic = match finding.level {

@@ -380,7 +380,7 @@ impl Checker<'_> {
             .iter()
             .map(|spec| spec.path.to_owned())
             .collect();
-        let suggestion = closest(path, &offered);
+        let suggestion = closest_path(path, &offered);
         let owners: Vec<&str> = catalog::SOURCES
             .iter()
             .filter(|other| {
@@ -393,11 +393,7 @@ impl Checker<'_> {
             None => format!(
                 "{} offers: {}",
                 catalog.source,
-                offered
-                    .iter()
-                    .map(|path| format!("`{path}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                nearest_paths(path, &offered, catalog.page)
             ),
         };
         // A table transcribed from part of its page may lack a path the service accepts.
@@ -739,6 +735,53 @@ impl Checker<'_> {
     }
 }
 
+/// The offered path `path` was most likely meant to be: a few edits away, or the same last
+/// two segments under another prefix (`PostCall.ExactMatch.Transcript` written in a real-time
+/// rule). Paths share long prefixes, so a plain similarity score would suggest nonsense.
+fn closest_path(path: &str, offered: &[String]) -> Option<String> {
+    offered
+        .iter()
+        .map(|candidate| (strsim::levenshtein(path, candidate), candidate))
+        .filter(|(distance, candidate)| {
+            *distance <= (path.len() / 6).max(3) || last_two(path) == last_two(candidate)
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.clone())
+}
+
+/// Up to eight offered paths, those sharing the most leading segments with `path` first.
+fn nearest_paths(path: &str, offered: &[String], page: &str) -> String {
+    const SHOWN: usize = 8;
+    let shared = |candidate: &str| {
+        path.split('.')
+            .zip(candidate.split('.'))
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    let mut unique: Vec<&String> = Vec::new();
+    for candidate in offered {
+        if !unique.contains(&candidate) {
+            unique.push(candidate);
+        }
+    }
+    unique.sort_by_key(|candidate| std::cmp::Reverse(shared(candidate)));
+    let mut text = unique
+        .iter()
+        .take(SHOWN)
+        .map(|candidate| format!("`{candidate}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if unique.len() > SHOWN {
+        let _ = write!(text, " and {} more, listed at {page}", unique.len() - SHOWN);
+    }
+    text
+}
+
+fn last_two(path: &str) -> (Option<&str>, Option<&str>) {
+    let mut segments = path.rsplit('.');
+    (segments.next(), segments.next())
+}
+
 /// The compound condition `path` is a part of.
 fn compound_for(catalog: &SourceCatalog, path: &str) -> Option<&'static CompoundSpec> {
     catalog.compounds.iter().find(|compound| {
@@ -915,19 +958,19 @@ pub fn describe_operands(spec: &OperandSpec) -> String {
         (min, Some(max)) => format!("{min} to {max}"),
         (min, None) => format!("at least {min}"),
     };
+    let s = if max == Some(1) { "" } else { "s" };
     match spec {
-        OperandSpec::Strings { .. } => format!("{count} strings"),
+        OperandSpec::Strings { .. } => format!("{count} string{s}"),
         OperandSpec::OneOf { values, .. } => format!("{count} of {}", values.join(", ")),
-        OperandSpec::Numbers { min, max, .. } => {
-            format!(
-                "{count} numbers from {} to {}",
-                number_text(*min),
-                number_text(*max)
-            )
-        }
-        OperandSpec::Objects { .. } => format!("{count} mappings"),
+        OperandSpec::Numbers { min, max, .. } if min.is_finite() || max.is_finite() => format!(
+            "{count} number{s} from {} to {}",
+            number_text(*min),
+            number_text(*max)
+        ),
+        OperandSpec::Numbers { .. } => format!("{count} number{s}"),
+        OperandSpec::Objects { .. } => format!("{count} mapping{s}"),
         OperandSpec::Integers { min, max, .. } => {
-            format!("{count} whole numbers ({})", integer_range(*min, *max))
+            format!("{count} whole number{s} ({})", integer_range(*min, *max))
         }
         OperandSpec::Empty => "an empty list".to_owned(),
         OperandSpec::DateTimes { .. } => format!("{count} date-times"),

@@ -19,7 +19,7 @@ pub fn explain_with(rule: &Rule, variables: &BTreeMap<String, String>) -> String
     let source = rule.trigger_event_source.event_source_name.as_str();
     let catalog = catalog::for_source(source);
     let when = catalog.map_or_else(
-        || format!("a {source} event arrives"),
+        || format!("an {source} event arrives"),
         |c| c.when.to_owned(),
     );
     let conditions = match FunctionDoc::from_text(&rule.function) {
