@@ -234,6 +234,14 @@ pub struct PlanArgs {
     /// Treat every live rule as managed: rules not in git are planned for deletion.
     #[arg(long)]
     pub manage_all: bool,
+    /// Hide notification subjects, contents and recipients in the output (each becomes a
+    /// short fingerprint). On by default for `--format markdown`, which goes to PR comments.
+    /// The `--out` plan file is never redacted, so `apply` has the real values.
+    #[arg(long, conflicts_with = "no_redact")]
+    pub redact: bool,
+    /// Show notification contents and recipients even in markdown.
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 /// `apply` options.

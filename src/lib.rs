@@ -22,6 +22,7 @@ pub mod load;
 pub mod model;
 pub mod node;
 pub mod plan;
+pub mod redact;
 pub mod render;
 pub mod schema;
 pub mod service;

@@ -15,6 +15,7 @@ use crate::render;
 use super::project::Project;
 use super::session::Session;
 use super::{load_rules, ExitStatus, Streams};
+use crate::redact::redact_plan;
 
 pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
@@ -120,7 +121,15 @@ async fn plan_one(
 }
 
 fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::Result<()> {
-    let rendered = match (args.format, plans) {
+    let redact = args.redact || (args.format == PlanFormat::Markdown && !args.no_redact);
+    let redacted: Vec<Plan>;
+    let shown = if redact {
+        redacted = plans.iter().map(redact_plan).collect();
+        &redacted[..]
+    } else {
+        plans
+    };
+    let rendered = match (args.format, shown) {
         (PlanFormat::Json, [plan]) => render::json::render(plan),
         (PlanFormat::Json, plans) => {
             // Several targets: a JSON array of plan documents, one per target.
