@@ -215,6 +215,7 @@ pub struct TargetArgs {
 
 /// `plan` options.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct PlanArgs {
     /// Rules and config.
     #[command(flatten)]

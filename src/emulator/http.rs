@@ -21,7 +21,7 @@ use super::Shared;
 const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// The body of a successful answer.
-enum Answer {
+pub(crate) enum Answer {
     /// A JSON document.
     Json(Json),
     /// Nothing (`UpdateRule`, `DeleteRule`, the tag mutations).
@@ -42,10 +42,7 @@ pub(crate) async fn handle(
     }
     let route = route(&method, &path);
     let outcome = match &route {
-        None => Err(ApiError::new(
-            ErrorKind::UnknownOperation,
-            format!("No operation matches {method} {path}"),
-        )),
+        None => Err(no_route(&method, &path)),
         Some(route) => match shared.faults.inject(route.operation()) {
             Some(fault) => Err(fault),
             None => match read_body(request).await {
@@ -66,6 +63,28 @@ pub(crate) async fn handle(
         error_type: outcome.err().map(|error| error.kind.name().to_owned()),
     });
     Ok(response)
+}
+
+/// The answer to a request whose body is already read, without faults, latency or the request
+/// log: routing, query and body parsing, validation and the store, as [`handle`] runs them.
+pub(crate) fn answer(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &Bytes,
+) -> Result<Answer, ApiError> {
+    match route(method, path) {
+        None => Err(no_route(method, path)),
+        Some(route) => call(shared, &route, &parse_query(query), body),
+    }
+}
+
+fn no_route(method: &str, path: &str) -> ApiError {
+    ApiError::new(
+        ErrorKind::UnknownOperation,
+        format!("No operation matches {method} {path}"),
+    )
 }
 
 async fn read_body(request: Request<Incoming>) -> Result<Bytes, ApiError> {

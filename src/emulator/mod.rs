@@ -95,6 +95,18 @@ impl Emulator {
         self.shared.log.count(operation)
     }
 
+    /// Answers one request in process, as the server would but without faults, latency or the
+    /// request log: the HTTP status and the JSON body (empty for operations that return
+    /// nothing). `query` is the raw query string without `?`. For fuzzing the protocol logic.
+    pub fn answer(&self, method: &str, path: &str, query: &str, body: &[u8]) -> (u16, String) {
+        let body = hyper::body::Bytes::copy_from_slice(body);
+        match http::answer(&self.shared, method, path, query, &body) {
+            Ok(http::Answer::Json(json)) => (200, json.to_string()),
+            Ok(http::Answer::Empty) => (200, String::new()),
+            Err(error) => (error.kind.status(), error.body().to_string()),
+        }
+    }
+
     /// Forgets the request log.
     pub fn clear_requests(&self) {
         self.shared.log.clear();

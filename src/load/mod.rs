@@ -120,16 +120,29 @@ pub fn parse_rule_file(
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(offset) = text.find('\0') {
+    if let Some((offset, character)) = text.char_indices().find(|(_, c)| !is_yaml_printable(*c)) {
         let (line, col) = line_col(&text.as_bytes()[..offset]);
-        return Err(vec![Diagnostic::error(
-            path,
-            Some(Pos { line, col }),
-            "the file contains a NUL byte; it is not a YAML text file",
-        )
-        .with_hint(
-            "binary files do not belong in the rules folder; move it elsewhere",
-        )]);
+        let diagnostic = if character == '\0' {
+            Diagnostic::error(
+                path,
+                Some(Pos { line, col }),
+                "the file contains a NUL byte; it is not a YAML text file",
+            )
+            .with_hint("binary files do not belong in the rules folder; move it elsewhere")
+        } else {
+            // A raw control character (say ESC) would reach plan output and recolour or
+            // rewrite the reader's terminal; YAML forbids them for that reason.
+            Diagnostic::error(
+                path,
+                Some(Pos { line, col }),
+                format!(
+                    "the file contains the control character U+{:04X}, which YAML does not allow",
+                    u32::from(character)
+                ),
+            )
+            .with_hint("delete it; an editor that shows invisible characters will reveal it")
+        };
+        return Err(vec![diagnostic]);
     }
     let mut node = match yaml::parse(text) {
         Ok(node) => node,
@@ -182,6 +195,14 @@ pub fn parse_rule_file(
     })
 }
 
+/// Whether YAML 1.2 allows `character` in a stream (`c-printable`): tab, line breaks and the
+/// printable characters; not the other C0 and C1 controls, DEL, U+FFFE or U+FFFF.
+fn is_yaml_printable(character: char) -> bool {
+    matches!(character,
+        '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}'
+        | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
 fn line_col(prefix: &[u8]) -> (usize, usize) {
     let line = prefix.split(|b| *b == b'\n').count();
     let line_start = prefix
@@ -193,4 +214,38 @@ fn line_col(prefix: &[u8]) -> (usize, usize) {
         .count()
         + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(bytes: &[u8]) -> Result<SourceRule, Vec<Diagnostic>> {
+        let file = RuleFile {
+            path: PathBuf::from("rules/r.yaml"),
+            bytes: bytes.to_vec(),
+        };
+        parse_rule_file(&file, &BTreeMap::new())
+    }
+
+    #[test]
+    fn raw_control_characters_are_refused_where_they_are() {
+        // Found by the corpus in tests/bad-inputs: an ESC in a plain value was accepted.
+        for control in ['\u{1b}', '\u{7}', '\u{7f}', '\u{9b}', '\u{ffff}'] {
+            let text = format!("Name: a\nTask: x{control}y\n");
+            let found = parse(text.as_bytes()).unwrap_err();
+            let message = &found[0].message;
+            assert!(message.contains("control character"), "{message}");
+            assert_eq!(found[0].pos, Some(Pos { line: 2, col: 8 }), "{control:?}");
+        }
+    }
+
+    #[test]
+    fn tabs_line_breaks_and_escaped_controls_are_text() {
+        let parsed = parse(b"Name: \"a\\tb\\e\"\r\nOther:\t'\xc2\x85'\n").unwrap();
+        assert_eq!(
+            parsed.node.get("Name").unwrap().value,
+            Value::Str("a\tb\u{1b}".to_owned())
+        );
+    }
 }

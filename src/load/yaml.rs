@@ -220,18 +220,67 @@ impl Builder {
     }
 }
 
-fn check_tag(tag: Option<&Tag>) -> Result<Option<&'static str>, String> {
+/// The YAML core-schema tags a rule file may use: they only restate what a value already is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CoreTag {
+    Str,
+    Int,
+    Float,
+    Bool,
+    Null,
+    Map,
+    Seq,
+}
+
+impl CoreTag {
+    fn name(self) -> &'static str {
+        match self {
+            CoreTag::Str => "!!str",
+            CoreTag::Int => "!!int",
+            CoreTag::Float => "!!float",
+            CoreTag::Bool => "!!bool",
+            CoreTag::Null => "!!null",
+            CoreTag::Map => "!!map",
+            CoreTag::Seq => "!!seq",
+        }
+    }
+}
+
+/// The core tag `tag` names, or the tag as written when it is any other.
+fn check_tag(tag: Option<&Tag>) -> Result<Option<CoreTag>, String> {
     match tag {
         None => Ok(None),
         Some(tag) if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" => {
             match tag.suffix.as_str() {
-                "str" => Ok(Some("str")),
-                "map" | "seq" => Ok(None),
-                "int" | "float" | "bool" | "null" => Ok(Some("plain")),
+                "str" => Ok(Some(CoreTag::Str)),
+                "int" => Ok(Some(CoreTag::Int)),
+                "float" => Ok(Some(CoreTag::Float)),
+                "bool" => Ok(Some(CoreTag::Bool)),
+                "null" => Ok(Some(CoreTag::Null)),
+                "map" => Ok(Some(CoreTag::Map)),
+                "seq" => Ok(Some(CoreTag::Seq)),
                 other => Err(format!("!!{other}")),
             }
         }
         Some(tag) => Err(format!("{}{}", tag.handle, tag.suffix)),
+    }
+}
+
+/// A scalar's value under its tag, or `None` when the text is not of the tagged kind (a
+/// YAML loader refuses `!!int callback`; keeping the text would hide the mistake).
+fn tagged_scalar(text: String, style: TScalarStyle, tag: Option<CoreTag>) -> Option<Value> {
+    match tag {
+        None if style == TScalarStyle::Plain => Some(resolve_plain(&text)),
+        None | Some(CoreTag::Str) => Some(Value::Str(text)),
+        Some(CoreTag::Map | CoreTag::Seq) => None,
+        Some(kind) => match (kind, resolve_plain(&text)) {
+            (CoreTag::Int, value @ Value::Int(_))
+            | (CoreTag::Float, value @ Value::Float(_))
+            | (CoreTag::Bool, value @ Value::Bool(_))
+            | (CoreTag::Null, value @ Value::Null) => Some(value),
+            (CoreTag::Float, Value::Int(int)) => Some(Value::Float(int as f64)),
+            _ => None,
+        },
     }
 }
 
@@ -281,17 +330,22 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let forced = match check_tag(tag.as_ref()) {
-                    Ok(forced) => forced,
+                let tag = match check_tag(tag.as_ref()) {
+                    Ok(tag) => tag,
                     Err(tag) => {
                         self.fail(pos, format!("the YAML tag `{tag}` is not supported"), Some("remove the tag; rule files use plain strings, numbers, lists and mappings"));
                         return;
                     }
                 };
-                let value = if style == TScalarStyle::Plain && forced != Some("str") {
-                    resolve_plain(&text)
-                } else {
-                    Value::Str(text)
+                let shown = shorten(&text);
+                let Some(value) = tagged_scalar(text, style, tag) else {
+                    let tag = tag.map_or("", CoreTag::name);
+                    self.fail(
+                        pos,
+                        format!("the value `{shown}` does not match its YAML tag `{tag}`"),
+                        Some("remove the tag; rule files use plain strings, numbers, lists and mappings"),
+                    );
+                    return;
                 };
                 let node = Node { value, pos };
                 if self.count(&node, 1) {
@@ -299,13 +353,31 @@ impl MarkedEventReceiver for Builder {
                 }
             }
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
-                if let Err(tag) = check_tag(tag.as_ref()) {
-                    self.fail(
-                        pos,
-                        format!("the YAML tag `{tag}` is not supported"),
-                        Some("remove the tag"),
-                    );
-                    return;
+                let expected = if is_sequence {
+                    CoreTag::Seq
+                } else {
+                    CoreTag::Map
+                };
+                match check_tag(tag.as_ref()) {
+                    Ok(None) => {}
+                    Ok(Some(tag)) if tag == expected => {}
+                    Ok(Some(tag)) => {
+                        let kind = if is_sequence { "a list" } else { "a mapping" };
+                        self.fail(
+                            pos,
+                            format!("the YAML tag `{}` is on {kind}", tag.name()),
+                            Some("remove the tag"),
+                        );
+                        return;
+                    }
+                    Err(tag) => {
+                        self.fail(
+                            pos,
+                            format!("the YAML tag `{tag}` is not supported"),
+                            Some("remove the tag"),
+                        );
+                        return;
+                    }
                 }
                 let open = if is_sequence {
                     Open::Seq(Node {
@@ -340,6 +412,15 @@ impl MarkedEventReceiver for Builder {
             },
             _ => {}
         }
+    }
+}
+
+/// `text` cut to 40 characters for a message.
+fn shorten(text: &str) -> String {
+    if text.chars().count() > 40 {
+        format!("{}...", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_owned()
     }
 }
 
@@ -426,5 +507,33 @@ mod tests {
             .unwrap_err()
             .message
             .contains("second"));
+    }
+
+    #[test]
+    fn core_tags_must_match_the_value() {
+        let node = parse("a: !!int 7\nb: !!float 2\nc: !!bool true\nd: !!null ~\ne: !!map {k: v}\nf: !!seq [x]\n")
+            .unwrap();
+        assert_eq!(node.get("a").unwrap().value, Value::Int(7));
+        assert_eq!(node.get("b").unwrap().value, Value::Float(2.0));
+        assert_eq!(node.get("c").unwrap().value, Value::Bool(true));
+        assert_eq!(node.get("d").unwrap().value, Value::Null);
+        // Found by the corpus in tests/bad-inputs: these were read as the untagged text.
+        for text in [
+            "a: !!int callback\n",
+            "a: !!bool yes\n",
+            "a: !!map x\n",
+            "a: !!seq x\n",
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(
+                err.message.contains("does not match its YAML tag"),
+                "{text}: {}",
+                err.message
+            );
+            assert_eq!(err.pos.line, 1, "{text}");
+        }
+        for text in ["a: !!seq {k: v}\n", "a: !!map [x]\n", "a: !!str [x]\n"] {
+            assert!(parse(text).unwrap_err().message.contains("is on"), "{text}");
+        }
     }
 }
