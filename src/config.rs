@@ -73,6 +73,11 @@ pub struct TargetConfig {
     /// Serve this state file with the embedded emulator instead of calling AWS.
     #[serde(default)]
     pub local_state: Option<PathBuf>,
+    /// The AWS account the instance is in. `apply` and `adopt` check it with STS
+    /// GetCallerIdentity and refuse to touch an instance reached with another account's
+    /// credentials, or an instance other than the configured one.
+    #[serde(default)]
+    pub account_id: Option<String>,
     /// Values for `${var.NAME}`.
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
@@ -123,6 +128,17 @@ pub struct Target {
     pub rate: Option<crate::client::Rate>,
     /// Use the describe cache.
     pub cache: bool,
+    /// What the config pins, checked before anything is changed.
+    pub pins: Pins,
+}
+
+/// The account and instance a target's config pins (`account_id`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pins {
+    /// The AWS account the credentials must belong to.
+    pub account_id: Option<String>,
+    /// The instance the config names, which `--instance-id` may not replace.
+    pub instance_id: Option<String>,
 }
 
 /// Overrides from the command line.
@@ -161,6 +177,40 @@ pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
 }
 
 /// Splits `arn:aws:connect:REGION:ACCOUNT:instance/ID` into `(region, id)`.
+/// What `configured` pins: its `account_id` (twelve digits, agreeing with `instance_arn`) and,
+/// when it pins an account, its instance.
+fn pins(name: &str, configured: &TargetConfig) -> anyhow::Result<Pins> {
+    let Some(account) = &configured.account_id else {
+        return Ok(Pins::default());
+    };
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        anyhow::bail!(
+            "target `{name}`: `account_id` `{account}` is not an AWS account id\n  hint: write the twelve digits, quoted: account_id: \"123456789012\""
+        );
+    }
+    if configured.local_state.is_some() {
+        anyhow::bail!(
+            "target `{name}`: `account_id` pins an AWS account, but this target is the embedded local instance (`local_state`)\n  hint: remove `account_id` from this target"
+        );
+    }
+    let arn = configured.instance_arn.as_deref();
+    if let Some(arn_account) = arn.and_then(|arn| arn.split(':').nth(4)) {
+        if arn_account != account {
+            anyhow::bail!(
+                "target `{name}`: `instance_arn` is in account {arn_account}, but `account_id` pins {account}\n  hint: fix whichever is wrong"
+            );
+        }
+    }
+    let instance = configured
+        .instance_id
+        .clone()
+        .or_else(|| arn.and_then(parse_instance_arn).map(|(_, id)| id));
+    Ok(Pins {
+        account_id: Some(account.clone()),
+        instance_id: instance,
+    })
+}
+
 pub fn parse_instance_arn(arn: &str) -> Option<(String, String)> {
     let mut parts = arn.splitn(6, ':');
     let (
@@ -219,6 +269,7 @@ impl Config {
         variables.extend(overrides.variables.iter().cloned());
         let concurrency = configured.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1);
 
+        let pins = pins(&name, &configured)?;
         let (arn_region, arn_id) = match &configured.instance_arn {
             Some(arn) => {
                 let (region, id) = parse_instance_arn(arn).ok_or_else(|| {
@@ -297,6 +348,7 @@ impl Config {
             concurrency,
             rate,
             cache: true,
+            pins,
         })
     }
 

@@ -40,7 +40,7 @@ pub struct ApiError {
 }
 
 /// An error and its sources as one readable line (`dispatch failure: io error: ...`).
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut parts: Vec<String> = vec![err.to_string()];
     let mut source = err.source();
     while let Some(cause) = source {

@@ -47,6 +47,8 @@ pub struct Endpoint {
 #[derive(Debug, Clone)]
 pub struct ConnectClient {
     sdk: aws_sdk_connect::Client,
+    /// STS with the same credentials, region and endpoint: which account the credentials are.
+    sts: aws_sdk_sts::Client,
     instance_id: String,
     limiter: RateLimiter,
     max_attempts: u32,
@@ -97,10 +99,40 @@ impl ConnectClient {
             .build();
         Ok(ConnectClient {
             sdk: aws_sdk_connect::Client::from_conf(config),
+            sts: aws_sdk_sts::Client::new(&shared),
             instance_id: endpoint.instance_id.clone(),
             limiter,
             max_attempts: endpoint.max_attempts.max(1),
         })
+    }
+
+    /// The account of the credentials in use (STS GetCallerIdentity).
+    pub async fn caller_account(&self) -> Result<String, ApiError> {
+        let identity = self
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|err| ApiError {
+                operation: "GetCallerIdentity",
+                instance_id: self.instance_id.clone(),
+                kind: ApiErrorKind::Transport,
+                code: None,
+                message: format!(
+                    "could not ask STS which account the credentials belong to: {}",
+                    error::error_chain(&err)
+                ),
+            })?;
+        identity
+            .account()
+            .map(str::to_owned)
+            .ok_or_else(|| ApiError {
+                operation: "GetCallerIdentity",
+                instance_id: self.instance_id.clone(),
+                kind: ApiErrorKind::Transport,
+                code: None,
+                message: "STS GetCallerIdentity answered without an account".to_owned(),
+            })
     }
 
     /// Attempts per call, first try included.

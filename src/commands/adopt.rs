@@ -27,6 +27,7 @@ async fn adopt(
     session: &Session,
 ) -> anyhow::Result<ExitStatus> {
     let place = session.describe();
+    session.check_pins().await?;
     let live = session.read_live().await?;
     let by_name: BTreeMap<&str, &LiveRule> = live
         .iter()

@@ -95,6 +95,7 @@ async fn run_with_session(
     options: &DiffOptions,
     streams: Streams,
 ) -> anyhow::Result<ExitStatus> {
+    session.check_pins().await?;
     let live = session.read_live().await?;
     let plan_target = session.plan_target();
     let from_file = saved.is_some();

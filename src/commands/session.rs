@@ -100,6 +100,36 @@ impl Session {
         }
     }
 
+    /// Refuses to go on when the instance or the credentials' account is not the one the
+    /// target's config pins (`account_id`). Asks STS only for a pinned account.
+    pub async fn check_pins(&self) -> anyhow::Result<()> {
+        let pins = &self.target.pins;
+        if let Some(pinned) = &pins.instance_id {
+            if *pinned != self.target.instance_id {
+                anyhow::bail!(
+                    "target `{}` pins instance {pinned}, but this run names instance {}; nothing was changed\n  hint: drop `--instance-id`, or use a target for that instance",
+                    self.target.name,
+                    self.target.instance_id
+                );
+            }
+        }
+        if let Some(pinned) = &pins.account_id {
+            let account = self.client.caller_account().await.with_context(|| {
+                format!(
+                    "target `{}` pins account {pinned}, and the account of the credentials could not be checked; nothing was changed",
+                    self.target.name
+                )
+            })?;
+            if account != *pinned {
+                anyhow::bail!(
+                    "target `{}` pins account {pinned}, but the credentials belong to account {account}; nothing was changed\n  hint: choose the right profile (`--profile` or the target's `profile`) or credentials for account {pinned}",
+                    self.target.name
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// Every live rule, described; an error names the instance and what to check.
     pub async fn read_live(&self) -> anyhow::Result<Vec<crate::model::LiveRule>> {
         let (live, _) = crate::fetch::fetch_live_cached(

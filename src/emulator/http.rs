@@ -15,6 +15,7 @@ use super::ids::new_uuid;
 use super::query::{list_rules_query, untag_keys};
 use super::request_log::RequestRecord;
 use super::router::{parse_query, route, Route};
+use super::sts;
 use super::Shared;
 
 /// The largest request body read; rules are far smaller.
@@ -39,6 +40,25 @@ pub(crate) async fn handle(
     let latency = shared.faults.latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
+    }
+    if sts::is_sts(&method, &path) {
+        let body = read_body(request).await.unwrap_or_default();
+        let (status, content_type, text) = sts::answer(&shared.store.config().account_id, &body);
+        let mut response = respond(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            Bytes::from(text),
+        );
+        response
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        shared.log.record(RequestRecord {
+            operation: None,
+            method,
+            path,
+            status,
+            error_type: None,
+        });
+        return Ok(response);
     }
     let route = route(&method, &path);
     let outcome = match &route {

@@ -20,6 +20,7 @@ mod router;
 mod server;
 mod state;
 mod store;
+mod sts;
 mod tags;
 mod validation;
 
