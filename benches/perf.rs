@@ -185,6 +185,7 @@ async fn naive_plan(endpoint: &str) -> (Duration, usize) {
         static_credentials: true,
         max_attempts: 8,
         rate: None,
+        attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
     })
     .await
     .expect("the client connects");

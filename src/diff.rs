@@ -70,9 +70,11 @@ pub fn diff(
                 }
                 let before = (*current).clone();
                 if let Some(reason) = replace_reason(&current.rule, &after) {
+                    // The replacement is a new rule: it carries its file, as a create does, so
+                    // a later rename of that file is still seen as a rename.
                     changes.push(Change::Replace {
                         before,
-                        after,
+                        after: with_source(&after, &source),
                         source,
                         reason,
                         fields,
@@ -550,6 +552,18 @@ mod tests {
         };
         assert!(reason
             .contains("from `OnPostCallAnalysisAvailable` to `OnRealTimeCallAnalysisAvailable`"));
+    }
+
+    #[test]
+    fn a_replacement_carries_its_file_like_a_create() {
+        let mut moved = Rule::test("a");
+        moved.trigger_event_source.event_source_name = "OnRealTimeCallAnalysisAvailable".into();
+        let live = [owned(Rule::test("a")).live("r1")];
+        let plan = plan(&[moved], &live, &DiffOptions::default());
+        let [Change::Replace { after, source, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(after.tags.get(SOURCE_TAG_KEY), Some(source));
     }
 
     #[test]

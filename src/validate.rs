@@ -216,6 +216,10 @@ fn check_function(path: &Path, node: &Node, policy: &FunctionPolicy, found: &mut
     else {
         return;
     };
+    // An unknown event source is reported on its own; its conditions cannot be checked.
+    if !enums::EVENT_SOURCE_NAMES.contains(&source) {
+        return;
+    }
     let Some(function) = node.get("Function") else {
         return;
     };

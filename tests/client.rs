@@ -131,6 +131,7 @@ async fn client_for(url: String) -> ConnectClient {
         static_credentials: true,
         max_attempts: 3,
         rate: None,
+        attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
     })
     .await
     .expect("the client connects")
@@ -219,4 +220,37 @@ async fn updates_tags_and_deletes_land_as_planned() {
     assert_eq!(emulator.count(Operation::TagResource), 1);
     assert_eq!(emulator.count(Operation::DeleteRule), 1);
     running.shutdown().await;
+}
+
+/// A server that takes a request and never answers must not hang a run: each attempt gives up
+/// after the attempt timeout and, after the last attempt, the call fails with an error.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_that_never_comes_times_out_each_attempt() {
+    let emulator = Emulator::new(EmulatorConfig::default()).unwrap();
+    let running = emulator.serve_local().await.unwrap();
+    // Far longer than the attempt timeout below: for this test the answer never comes.
+    emulator
+        .faults()
+        .set_latency(std::time::Duration::from_secs(3600));
+    let client = ConnectClient::connect(&Endpoint {
+        instance_id: "inst-1".into(),
+        region: Some("us-east-1".to_owned()),
+        profile: None,
+        endpoint_url: Some(running.endpoint_url()),
+        static_credentials: true,
+        max_attempts: 2,
+        rate: None,
+        attempt_timeout: std::time::Duration::from_millis(300),
+    })
+    .await
+    .expect("the client connects");
+    let error = client
+        .describe_rule("rule-1")
+        .await
+        .expect_err("no answer is an error");
+    let text = error.to_string();
+    assert!(
+        text.to_lowercase().contains("timeout") || text.contains("timed out"),
+        "{text}"
+    );
 }

@@ -66,6 +66,7 @@ impl Env {
             static_credentials: true,
             max_attempts: 3,
             rate: None,
+            attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
         })
         .await
         .expect("the client connects");

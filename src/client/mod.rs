@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_sdk_connect::config::{Credentials, Region};
 
@@ -41,7 +42,13 @@ pub struct Endpoint {
     pub max_attempts: u32,
     /// Client-side pacing; `None` sends as fast as the concurrency allows.
     pub rate: Option<Rate>,
+    /// How long one attempt may wait for its answer before it is retried: a server that
+    /// accepts a request and never answers must not hang a run.
+    pub attempt_timeout: Duration,
 }
+
+/// The attempt timeout the CLI uses; rule calls answer in well under a second.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The rule operations on one instance.
 #[derive(Debug, Clone)]
@@ -63,7 +70,13 @@ impl ConnectClient {
             .with_max_attempts(endpoint.max_attempts.max(1))
             .with_initial_backoff(Duration::from_millis(200))
             .with_max_backoff(Duration::from_secs(20));
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry);
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .operation_attempt_timeout(endpoint.attempt_timeout)
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(retry)
+            .timeout_config(timeouts);
         if let Some(region) = &endpoint.region {
             loader = loader.region(Region::new(region.clone()));
         }

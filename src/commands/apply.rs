@@ -163,10 +163,9 @@ async fn run_with_session(
             }
         })
     };
-    let report = apply(&session.client, &plan, args.parallelism, progress).await;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    // Forget the cached descriptions of the rules about to change *before* changing them:
+    // tag calls do not move LastUpdatedTime, so an entry kept past a tag change (say the run
+    // is killed right after it) would hide that change from every later plan.
     if let Some(cache) = &session.cache {
         for change in &plan.changes {
             if let Change::Update { before, .. }
@@ -176,6 +175,10 @@ async fn run_with_session(
                 cache.forget(&before.rule_id);
             }
         }
+    }
+    let report = apply(&session.client, &plan, args.parallelism, progress).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     finish(session, &report, loaded, options, streams).await
 }

@@ -44,6 +44,7 @@ impl Session {
                     static_credentials: false,
                     max_attempts: MAX_ATTEMPTS,
                     rate: target.rate,
+                    attempt_timeout: crate::client::ATTEMPT_TIMEOUT,
                 },
                 None,
             ),
@@ -73,6 +74,7 @@ impl Session {
                         static_credentials: true,
                         max_attempts: MAX_ATTEMPTS,
                         rate: target.rate,
+                        attempt_timeout: crate::client::ATTEMPT_TIMEOUT,
                     },
                     Some(running),
                 )
