@@ -49,6 +49,30 @@ pub async fn fetch_live(
     fetch_live_cached(client, concurrency, None).await
 }
 
+/// Each summary with its cached description, if any. Reading thousands of small files is
+/// disk and parse work, so it runs off the async threads, spread over the cores.
+async fn cached_entries(
+    cache: Option<&DescribeCache>,
+    summaries: Vec<RuleSummary>,
+) -> Vec<(RuleSummary, Option<LiveRule>)> {
+    let Some(cache) = cache.cloned() else {
+        return summaries
+            .into_iter()
+            .map(|summary| (summary, None))
+            .collect();
+    };
+    let lookup = move || {
+        crate::parallel::map(summaries, |summary| {
+            let cached = cache.get(&summary.rule_id, summary.last_updated_time);
+            (summary, cached)
+        })
+    };
+    match tokio::task::spawn_blocking(lookup).await {
+        Ok(found) => found,
+        Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
+    }
+}
+
 /// [`fetch_live`], describing only rules whose LastUpdatedTime is not in `cache`.
 pub async fn fetch_live_cached(
     client: &ConnectClient,
@@ -62,8 +86,8 @@ pub async fn fetch_live_cached(
     };
     let mut rules = Vec::new();
     let mut to_describe = Vec::new();
-    for summary in summaries {
-        match cache.and_then(|c| c.get(&summary.rule_id, summary.last_updated_time)) {
+    for (summary, cached) in cached_entries(cache, summaries).await {
+        match cached {
             Some(rule) => {
                 stats.cache_hits += 1;
                 rules.push(rule);

@@ -21,6 +21,7 @@ pub mod glob;
 pub mod load;
 pub mod model;
 pub mod node;
+pub mod parallel;
 pub mod plan;
 pub mod redact;
 pub mod render;

@@ -70,11 +70,13 @@ pub fn validate(sources: Vec<SourceRule>) -> Validated {
 /// Validates every source; rules with errors are left out of `rules`.
 pub fn validate_with(sources: Vec<SourceRule>, policy: &FunctionPolicy) -> Validated {
     let mut validated = Validated::default();
-    for source in sources {
+    let checked = crate::parallel::map(sources, |source| {
         let mut found = Vec::new();
-        if let Some(rule) = validate_one(source, policy, &mut found) {
-            validated.rules.push(rule);
-        }
+        let rule = validate_one(source, policy, &mut found);
+        (rule, found)
+    });
+    for (rule, found) in checked {
+        validated.rules.extend(rule);
         validated.diagnostics.extend(found);
     }
     report_duplicate_names(&validated.rules, &mut validated.diagnostics);

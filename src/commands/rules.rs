@@ -56,8 +56,10 @@ pub fn load_rules(
         );
     }
     let mut sources = Vec::with_capacity(files.len());
-    for file in &files {
-        match parse_rule_file(file, variables) {
+    for parsed in crate::parallel::map(files.iter().collect(), |file| {
+        parse_rule_file(file, variables)
+    }) {
+        match parsed {
             Ok(source) => sources.push(source),
             Err(found) => diagnostics.extend(found),
         }
