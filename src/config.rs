@@ -176,9 +176,8 @@ pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
     })
 }
 
-/// Splits `arn:aws:connect:REGION:ACCOUNT:instance/ID` into `(region, id)`.
 /// What `configured` pins: its `account_id` (twelve digits, agreeing with `instance_arn`) and,
-/// when it pins an account, its instance.
+/// only when it pins an account, its instance (a target without `account_id` pins nothing).
 fn pins(name: &str, configured: &TargetConfig) -> anyhow::Result<Pins> {
     let Some(account) = &configured.account_id else {
         return Ok(Pins::default());
@@ -211,6 +210,7 @@ fn pins(name: &str, configured: &TargetConfig) -> anyhow::Result<Pins> {
     })
 }
 
+/// Splits `arn:aws:connect:REGION:ACCOUNT:instance/ID` into `(region, id)`.
 pub fn parse_instance_arn(arn: &str) -> Option<(String, String)> {
     let mut parts = arn.splitn(6, ':');
     let (

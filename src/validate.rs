@@ -226,9 +226,7 @@ fn check_function(path: &Path, node: &Node, policy: &FunctionPolicy, found: &mut
         return;
     };
     let parsed = match &function.value {
-        Value::Str(text) => serde_json::from_str::<serde_json::Value>(text)
-            .ok()
-            .and_then(|json| FunctionDoc::from_json(&json)),
+        Value::Str(text) => FunctionDoc::from_text(text),
         _ => FunctionDoc::parse(function),
     };
     let Some(doc) = parsed else {

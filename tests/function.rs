@@ -94,6 +94,9 @@ fn each_kind_of_finding_names_its_place() {
         ("filter data", POST_CALL, function("      - Operator: CONTAINS_ANY\n        Operands: [refund]\n        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript\n        FilterClause:\n          LogicOperator: AND\n          Filters:\n            - {Type: ParticipantRole, Data: CALLER}\n")),
         ("negate not allowed", POST_CALL, function("      - {Operator: EQUALS, Operands: [NEGATIVE], ComparisonValue: $.ContactLens.PostCall.Sentiment.State, Negate: true}\n")),
         ("score outside its form group", "OnContactEvaluationSubmit", function("      - {Operator: NumberLessOrEqualTo, Operands: [50], ComparisonValue: $.ContactLens.ContactEvaluation.Form.Score}\n")),
+        ("group whose Operands is not a list", POST_CALL, function("      - {Operator: OR, Operands: oops}\n")),
+        ("a filter twice", POST_CALL, function("      - Operator: CONTAINS_ANY\n        Operands: [refund]\n        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript\n        FilterClause:\n          LogicOperator: AND\n          Filters:\n            - {Type: ParticipantRole, Data: CUSTOMER}\n            - {Type: ParticipantRole, Data: AGENT}\n")),
+        ("a number too large to hold", "OnContactEvaluationSubmit", function("      - Operator: AND\n        Operands:\n          - {Operator: EQUALS, Operands: [form-1], ComparisonValue: $.ContactLens.ContactEvaluation.Form.FormId}\n          - {Operator: NumberLessOrEqualTo, Operands: [1e400], ComparisonValue: $.ContactLens.ContactEvaluation.Form.Score}\n")),
         ("inside a JSON string", POST_CALL, "  '{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"EQUALS\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\"}]}}'\n".to_owned()),
     ];
     let mut report = String::new();

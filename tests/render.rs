@@ -12,7 +12,9 @@ use connect_rules::render::markdown::GITHUB_COMMENT_LIMIT;
 use connect_rules::style::Style;
 use connect_rules::validate::DesiredRule;
 
-const FUNCTION: &str = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript","Negate":false}}"#;
+const FUNCTION: &str = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript","Negate":false}]}}"#;
+/// The same condition for a post-chat rule.
+const CHAT_FUNCTION: &str = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostChat.ExactMatch.Transcript","Negate":false}]}}"#;
 
 /// A valid rule from YAML (the `Function` given as a JSON string).
 fn rule(name: &str, source: &str, function: &str, tags: &[(&str, &str)]) -> Rule {
@@ -74,7 +76,7 @@ fn full_plan() -> Plan {
         desired(rule(
             "moved-rule",
             "OnPostChatAnalysisAvailable",
-            FUNCTION,
+            CHAT_FUNCTION,
             &[],
         )),
         desired(rule(
@@ -129,7 +131,7 @@ fn full_plan() -> Plan {
             rule(
                 "legacy-rule",
                 "OnPostChatAnalysisAvailable",
-                FUNCTION,
+                CHAT_FUNCTION,
                 &[("team", "x")],
             ),
             "id-legacy",

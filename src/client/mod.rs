@@ -61,6 +61,29 @@ pub struct ConnectClient {
     max_attempts: u32,
 }
 
+/// STS with the same credentials and region. The Connect endpoint override is kept only when it
+/// is on this machine (the emulator answers STS too); a real override such as a VPC or FIPS
+/// Connect endpoint does not serve STS, so STS then uses its own regional endpoint.
+fn sts_client(shared: &aws_config::SdkConfig, endpoint_url: Option<&str>) -> aws_sdk_sts::Client {
+    if endpoint_url.is_some_and(is_local_endpoint) {
+        aws_sdk_sts::Client::new(shared)
+    } else {
+        let mut builder = shared.to_builder();
+        builder.set_endpoint_url(None);
+        aws_sdk_sts::Client::new(&builder.build())
+    }
+}
+
+/// Whether an endpoint URL points at this machine.
+fn is_local_endpoint(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if rest.starts_with("[::1]") {
+        return true;
+    }
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    host == "localhost" || host.starts_with("127.")
+}
+
 impl ConnectClient {
     /// Builds the SDK client: credentials from aws-config's default chain (env, profiles, SSO,
     /// IMDS) unless the endpoint is the local instance.
@@ -112,7 +135,7 @@ impl ConnectClient {
             .build();
         Ok(ConnectClient {
             sdk: aws_sdk_connect::Client::from_conf(config),
-            sts: aws_sdk_sts::Client::new(&shared),
+            sts: sts_client(&shared, endpoint.endpoint_url.as_deref()),
             instance_id: endpoint.instance_id.clone(),
             limiter,
             max_attempts: endpoint.max_attempts.max(1),
@@ -300,5 +323,29 @@ impl ConnectClient {
             .await
             .map_err(|err| ApiError::from_sdk("UntagResource", &self.instance_id, &err))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_endpoint;
+
+    #[test]
+    fn only_loopback_endpoints_are_local() {
+        for url in [
+            "http://127.0.0.1:8787",
+            "http://localhost:1/",
+            "http://[::1]:80",
+            "127.0.0.2",
+        ] {
+            assert!(is_local_endpoint(url), "{url}");
+        }
+        for url in [
+            "https://connect-fips.us-east-1.amazonaws.com",
+            "https://vpce-1.connect.us-east-1.vpce.amazonaws.com",
+            "http://10.0.0.1:80",
+        ] {
+            assert!(!is_local_endpoint(url), "{url}");
+        }
     }
 }

@@ -163,24 +163,32 @@ async fn run_with_session(
             }
         })
     };
-    // Forget the cached descriptions of the rules about to change *before* changing them:
-    // tag calls do not move LastUpdatedTime, so an entry kept past a tag change (say the run
-    // is killed right after it) would hide that change from every later plan.
-    if let Some(cache) = &session.cache {
-        for change in &plan.changes {
-            if let Change::Update { before, .. }
-            | Change::Replace { before, .. }
-            | Change::Delete { before } = change
-            {
-                cache.forget(&before.rule_id);
-            }
-        }
-    }
+    // Forget the cached descriptions of the rules about to change before changing them, and
+    // again after: tag calls do not move LastUpdatedTime, so an entry kept past a tag change
+    // (the run killed right after it, or another plan caching the old tags meanwhile) would
+    // hide that change from every later plan.
+    forget_cached(session, &plan);
     let report = apply(&session.client, &plan, args.parallelism, progress).await;
+    forget_cached(session, &plan);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     finish(session, &report, loaded, options, streams).await
+}
+
+/// Drops the describe-cache entries of the live rules `plan` changes.
+fn forget_cached(session: &Session, plan: &Plan) {
+    let Some(cache) = &session.cache else {
+        return;
+    };
+    for change in &plan.changes {
+        if let Change::Update { before, .. }
+        | Change::Replace { before, .. }
+        | Change::Delete { before } = change
+        {
+            cache.forget(&before.rule_id);
+        }
+    }
 }
 
 async fn finish(

@@ -15,10 +15,6 @@ pub(super) fn run(args: &ExplainArgs, streams: Streams) -> anyhow::Result<ExitSt
     let variables = project.variables(args.target.as_deref())?;
     let loaded = load_rules(&project.rules_dir, &variables, &project.function_policy);
     loaded.print_diagnostics(streams.stderr);
-    if loaded.has_errors() {
-        eprintln!("the rule files have errors (above); fix them and run explain again");
-        return Ok(ExitStatus::Failure);
-    }
     let chosen = match choose(&loaded.rules, &args.names) {
         Ok(chosen) => chosen,
         Err(message) => {
@@ -38,6 +34,12 @@ pub(super) fn run(args: &ExplainArgs, streams: Streams) -> anyhow::Result<ExitSt
         })
         .collect();
     print!("{}", text.join("\n"));
+    // The valid rules are read aloud even when other files have errors; the exit code still
+    // says the files need fixing.
+    if loaded.has_errors() {
+        eprintln!("some rule files have errors (above); only the valid rules were explained");
+        return Ok(ExitStatus::Failure);
+    }
     Ok(ExitStatus::Success)
 }
 

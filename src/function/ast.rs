@@ -37,7 +37,7 @@ pub struct Expr {
 /// The shapes an operand takes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
-    /// `{"Operator": "AND"|"OR", "Operands": [...]}` with no `ComparisonValue`.
+    /// A mapping with `Operands` or an `AND`/`OR` operator, and no `ComparisonValue`.
     Compound(Compound),
     /// A condition on one `ComparisonValue`.
     Condition(Condition),
@@ -50,8 +50,12 @@ pub enum ExprKind {
 pub struct Compound {
     /// `Operator`, normally `AND` or `OR`.
     pub operator: Option<Node>,
-    /// `Operands`.
+    /// `Operands`, when it is a list.
     pub operands: Vec<Expr>,
+    /// `Operands` when it is not a list, kept as written.
+    pub operands_other: Option<Node>,
+    /// Whether `Operands` is written at all.
+    pub operands_written: bool,
     /// `Negate`, if written.
     pub negate: Option<Node>,
     /// Members the language does not define.
@@ -195,7 +199,11 @@ impl Expr {
                 ExprKind::Condition(Condition::parse(entries))
             }
             Value::Map(entries)
-                if matches!(node.get("Operands").map(|n| &n.value), Some(Value::Seq(_))) =>
+                if node.get("Operands").is_some()
+                    || matches!(
+                        node.get("Operator").and_then(Node::as_str),
+                        Some("AND" | "OR")
+                    ) =>
             {
                 ExprKind::Compound(Compound::parse(entries))
             }
@@ -234,6 +242,8 @@ impl Compound {
         let mut compound = Compound {
             operator: None,
             operands: Vec::new(),
+            operands_other: None,
+            operands_written: false,
             negate: None,
             rest: Vec::new(),
         };
@@ -242,6 +252,11 @@ impl Compound {
                 ("Operator", _) => compound.operator = Some(entry.value.clone()),
                 ("Operands", Value::Seq(items)) => {
                     compound.operands = items.iter().map(Expr::parse).collect();
+                    compound.operands_written = true;
+                }
+                ("Operands", _) => {
+                    compound.operands_other = Some(entry.value.clone());
+                    compound.operands_written = true;
                 }
                 ("Negate", _) => compound.negate = Some(entry.value.clone()),
                 _ => compound.rest.push(entry.clone()),
@@ -253,10 +268,18 @@ impl Compound {
     fn to_json(&self) -> Json {
         let mut members = Map::new();
         put(&mut members, "Operator", self.operator.as_ref());
-        members.insert(
-            "Operands".to_owned(),
-            Json::Array(self.operands.iter().map(Expr::to_json).collect()),
-        );
+        match &self.operands_other {
+            Some(other) => {
+                members.insert("Operands".to_owned(), other.to_json());
+            }
+            None if !self.operands_written => {}
+            None => {
+                members.insert(
+                    "Operands".to_owned(),
+                    Json::Array(self.operands.iter().map(Expr::to_json).collect()),
+                );
+            }
+        }
         put(&mut members, "Negate", self.negate.as_ref());
         put_rest(&mut members, &self.rest);
         Json::Object(members)
@@ -369,6 +392,9 @@ mod tests {
             ], "Hint": "kept"}
         }));
         round_trip(&json!({"RuleFunction": "not an object"}));
+        round_trip(&json!({"RuleFunction": {"Operator": "AND"}}));
+        round_trip(&json!({"RuleFunction": {"Operator": "OR", "Operands": "oops"}}));
+        round_trip(&json!({"RuleFunction": {"Operator": "AND", "Operands": {"a": 1}}}));
         round_trip(&json!({}));
     }
 

@@ -98,6 +98,19 @@ impl Checker<'_> {
         }
     }
 
+    fn negate_type(&mut self, negate: Option<&Node>) {
+        if let Some(negate) = negate.filter(|node| !matches!(node.value, Value::Bool(_))) {
+            self.error(
+                negate.pos,
+                format!(
+                    "`Negate` must be true or false, but it is {}",
+                    shown(negate)
+                ),
+                Some("write `Negate: true` or `Negate: false`, without quotes".to_owned()),
+            );
+        }
+    }
+
     fn doc(&mut self, doc: &FunctionDoc) {
         match doc.version.as_ref().map(|node| (node, node.as_str())) {
             None => self.error(
@@ -161,7 +174,7 @@ impl Checker<'_> {
                     "the top `Operator` must be AND or OR, but it is {}",
                     shown(node)
                 ),
-                None,
+                Some("use AND (every condition must hold) or OR (any one is enough)".to_owned()),
             ),
             Some((node, _)) => self.unknown(
                 node.pos,
@@ -172,25 +185,28 @@ impl Checker<'_> {
                 Some("groups normally use AND or OR".to_owned()),
             ),
         }
-        if compound.operands.is_empty() {
-            self.error(
+        match &compound.operands_other {
+            Some(other) => self.error(
+                other.pos,
+                format!(
+                    "{what}'s `Operands` must be a list of conditions, but it is {}",
+                    other.value.kind()
+                ),
+                Some("write `Operands:` then one `- Operator: ...` item per condition".to_owned()),
+            ),
+            None if !compound.operands_written => self.error(
+                pos,
+                format!("{what} has no `Operands`"),
+                Some("add `Operands:` with at least one condition".to_owned()),
+            ),
+            None if compound.operands.is_empty() => self.error(
                 pos,
                 format!("{what} has an empty `Operands` list"),
                 Some("add at least one condition".to_owned()),
-            );
+            ),
+            None => {}
         }
-        if let Some(negate) = &compound.negate {
-            if !matches!(negate.value, Value::Bool(_)) {
-                self.error(
-                    negate.pos,
-                    format!(
-                        "`Negate` must be true or false, but it is {}",
-                        shown(negate)
-                    ),
-                    None,
-                );
-            }
-        }
+        self.negate_type(compound.negate.as_ref());
         self.unknown_members(what, &compound.rest, &["Operator", "Operands", "Negate"]);
         for operand in &compound.operands {
             self.expr(operand, top);
@@ -214,14 +230,7 @@ impl Checker<'_> {
                 _ => None,
             })
             .collect();
-        let in_compound = |path: &&str| {
-            catalog.compounds.iter().any(|compound| {
-                compound.parts.iter().any(|part| {
-                    part.iter()
-                        .any(|pattern| path::bindings(pattern, path).is_some())
-                })
-            })
-        };
+        let in_compound = |path: &&str| compound_for(catalog, path).is_some();
         if !paths.iter().any(in_compound) {
             return;
         }
@@ -299,18 +308,7 @@ impl Checker<'_> {
                 "Negate",
             ],
         );
-        if let Some(negate) = &condition.negate {
-            if !matches!(negate.value, Value::Bool(_)) {
-                self.error(
-                    negate.pos,
-                    format!(
-                        "`Negate` must be true or false, but it is {}",
-                        shown(negate)
-                    ),
-                    None,
-                );
-            }
-        }
+        self.negate_type(condition.negate.as_ref());
         let Some(node) = &condition.comparison_value else {
             return;
         };
@@ -546,7 +544,10 @@ impl Checker<'_> {
                     "`FilterClause` must be a mapping, but it is {}",
                     clause.value.kind()
                 ),
-                None,
+                Some(
+                    "write `FilterClause: {LogicOperator: AND, Filters: [{Type: ..., Data: ...}]}`"
+                        .to_owned(),
+                ),
             );
             return;
         };
@@ -584,7 +585,19 @@ impl Checker<'_> {
             );
             return;
         };
+        let mut seen: Vec<&str> = Vec::new();
         for filter in filters {
+            if !matches!(filter.value, Value::Map(_)) {
+                self.error(
+                    filter.pos,
+                    format!(
+                        "each filter must be a mapping with `Type` and `Data`, but this one is {}",
+                        filter.value.kind()
+                    ),
+                    Some(format!("`{path}` takes filters: {}", allowed())),
+                );
+                continue;
+            }
             let Some(kind) = filter.get("Type") else {
                 self.error(
                     filter.pos,
@@ -593,6 +606,16 @@ impl Checker<'_> {
                 );
                 continue;
             };
+            if let Some(name) = kind.as_str() {
+                if seen.contains(&name) {
+                    self.error(
+                        kind.pos,
+                        format!("the {name} filter appears twice in this condition"),
+                        Some("keep one: a condition takes each filter at most once".to_owned()),
+                    );
+                }
+                seen.push(name);
+            }
             let Some(spec) = kind
                 .as_str()
                 .and_then(|name| spec.filters.iter().find(|filter| filter.kind == name))
@@ -850,6 +873,12 @@ fn operand_problem(spec: &OperandSpec, item: &Node) -> Option<(String, Option<St
         OperandSpec::Numbers { min, max, .. } => {
             let number = match &item.value {
                 Value::Int(int) => *int as f64,
+                Value::Float(float) if !float.is_finite() => {
+                    return Some((
+                        "is not a finite number (it would be sent as null)".to_owned(),
+                        Some("write a number the service can hold, such as 60".to_owned()),
+                    ));
+                }
                 Value::Float(float) => *float,
                 Value::Str(text) if text.trim().parse::<f64>().is_ok() => {
                     return Some((
@@ -884,12 +913,17 @@ fn operand_problem(spec: &OperandSpec, item: &Node) -> Option<(String, Option<St
         }),
         OperandSpec::Integers { min, max, .. } => {
             let Value::Int(int) = item.value else {
-                let hint = matches!(item.value, Value::Str(_))
-                    .then(|| "write it without quotes".to_owned());
-                return Some((
-                    format!("must be a whole number, but it is {}", shown(item)),
-                    hint,
-                ));
+                let numeric_text = item
+                    .as_str()
+                    .is_some_and(|text| text.trim().parse::<i64>().is_ok());
+                let problem = match &item.value {
+                    Value::Float(float) if float.fract() == 0.0 && float.is_finite() => {
+                        format!("is {}, too large for a whole number", shown(item))
+                    }
+                    _ => format!("must be a whole number, but it is {}", shown(item)),
+                };
+                let hint = numeric_text.then(|| "write it without quotes".to_owned());
+                return Some((problem, hint));
             };
             let below = min.is_some_and(|min| int < min);
             let above = max.is_some_and(|max| int > max);
@@ -956,6 +990,7 @@ pub fn describe_operands(spec: &OperandSpec) -> String {
         (min, Some(max)) if min == max => format!("exactly {min}"),
         (0, Some(max)) => format!("at most {max}"),
         (min, Some(max)) => format!("{min} to {max}"),
+        (1, None) => "one or more".to_owned(),
         (min, None) => format!("at least {min}"),
     };
     let s = if max == Some(1) { "" } else { "s" };
@@ -1002,6 +1037,7 @@ fn plural(count: usize, word: &str) -> String {
 fn shown(node: &Node) -> String {
     match &node.value {
         Value::Str(text) => format!("\"{text}\""),
+        Value::Float(float) if !float.is_finite() => "a number too large to hold".to_owned(),
         Value::Map(_) | Value::Seq(_) => node.value.kind().to_owned(),
         _ => node.to_json().to_string(),
     }

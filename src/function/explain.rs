@@ -29,7 +29,11 @@ pub fn explain_with(rule: &Rule, variables: &BTreeMap<String, String>) -> String
         },
         None => "(the function is not valid JSON)".to_owned(),
     };
-    let actions: Vec<String> = rule.actions.iter().map(action).collect();
+    let actions: Vec<String> = rule
+        .actions
+        .iter()
+        .map(|one| action(one, &rule.name))
+        .collect();
     let mut text = format!(
         "When {when} and {conditions}, then: {}.",
         actions.join("; ")
@@ -68,6 +72,7 @@ fn group(compound: &Compound, reading: &Reading, top: bool) -> String {
         .collect();
     let text = match (compound.operator_name(), parts.len()) {
         (Some("OR"), n) if n > 1 && top => format!("any of: {}", parts.join("; or ")),
+        (Some("AND"), n) if n > 2 && top => format!("all of: {}", parts.join("; and ")),
         _ => parts.join(&joiner),
     };
     if compound.negated() {
@@ -154,8 +159,8 @@ fn filter(kind: &str, data: &Node, spoken: bool) -> String {
     }
 }
 
-/// One action in a few words.
-pub fn action(action: &RuleAction) -> String {
+/// One action in a few words; `rule_name` names the contact category a rule assigns.
+pub fn action(action: &RuleAction, rule_name: &str) -> String {
     let quoted = |text: &str| format!("\"{text}\"");
     match action.action_type.as_str() {
         "CREATE_TASK" => action.task_action.as_ref().map_or_else(
@@ -166,7 +171,7 @@ pub fn action(action: &RuleAction) -> String {
             || "send an EventBridge event".to_owned(),
             |event| format!("send EventBridge event {}", quoted(&event.name)),
         ),
-        "ASSIGN_CONTACT_CATEGORY" => "assign contact category".to_owned(),
+        "ASSIGN_CONTACT_CATEGORY" => format!("assign contact category {}", quoted(rule_name)),
         "SEND_NOTIFICATION" => action.send_notification_action.as_ref().map_or_else(
             || "send a notification".to_owned(),
             |notification| match &notification.subject {

@@ -96,6 +96,22 @@ fn valid_filter_data(data: &FilterData) -> Json {
     }
 }
 
+/// An operand of the wrong type, out of range or not in the set, with the words its error
+/// must use; `None` for specs whose operands cannot be wrong that way.
+fn wrong_operand(spec: &OperandSpec) -> Option<(Json, &'static str)> {
+    match spec {
+        OperandSpec::Strings { .. } => Some((json!(5), "must be a string")),
+        OperandSpec::OneOf { .. } => Some((json!("NOT_A_VALUE"), "which is not one of")),
+        OperandSpec::Numbers { min, .. } if min.is_finite() => Some((json!(min - 1.0), "outside")),
+        OperandSpec::Numbers { .. } => Some((json!("seven"), "must be a number")),
+        OperandSpec::Integers { min: Some(min), .. } => Some((json!(min - 1), "outside")),
+        OperandSpec::Integers { .. } => Some((json!(2.5), "must be a whole number")),
+        OperandSpec::Objects { .. } => Some((json!("plain"), "must be a mapping")),
+        OperandSpec::DateTimes { .. } => Some((json!("yesterday"), "must be a date-time")),
+        OperandSpec::Empty => None,
+    }
+}
+
 /// A condition that `spec` accepts: its first operator, valid operands, every filter.
 fn valid_condition(spec: &ConditionSpec) -> Json {
     let mut condition = json!({
@@ -224,16 +240,31 @@ fn every_catalog_entry_rejects_each_kind_of_violation() {
             );
 
             let (min, max) = spec.operands.count();
-            let mut bad = valid_condition(spec);
             let wrong_count = match max {
-                Some(max) => max + 1,
-                None if min > 0 => 0,
-                None => continue,
+                Some(max) => Some(max + 1),
+                None if min > 0 => Some(0),
+                None => None,
             };
-            let first = bad["Operands"].get(0).cloned().unwrap_or(json!("extra"));
-            bad["Operands"] = Json::Array(vec![first; wrong_count]);
+            if let Some(wrong_count) = wrong_count {
+                let mut bad = valid_condition(spec);
+                let first = bad["Operands"].get(0).cloned().unwrap_or(json!("extra"));
+                bad["Operands"] = Json::Array(vec![first; wrong_count]);
+                let found = errors(catalog.source, &wrap(bad));
+                assert!(
+                    found.iter().any(|m| m.contains("but `Operands` has")),
+                    "{label}: {wrong_count} operands: {found:?}"
+                );
+            }
+
+            let mut bad = valid_condition(spec);
+            bad["Operands"] = json!("not a list");
             let found = errors(catalog.source, &wrap(bad));
-            assert!(!found.is_empty(), "{label}: {wrong_count} operands passed");
+            assert!(
+                found
+                    .iter()
+                    .any(|m| m.contains("`Operands` must be a list")),
+                "{label}: {found:?}"
+            );
 
             if !spec.negatable {
                 let mut bad = valid_condition(spec);
@@ -249,7 +280,25 @@ fn every_catalog_entry_rejects_each_kind_of_violation() {
             bad["FilterClause"] =
                 json!({"LogicOperator": "AND", "Filters": [{"Type": "NotAFilter", "Data": "X"}]});
             let found = errors(catalog.source, &wrap(bad));
-            assert!(!found.is_empty(), "{label}: a made-up filter passed");
+            let expected = if spec.filters.is_empty() {
+                "takes no `FilterClause`"
+            } else {
+                "filter type \"NotAFilter\" is not allowed"
+            };
+            assert!(
+                found.iter().any(|m| m.contains(expected)),
+                "{label}: {found:?}"
+            );
+
+            if let Some((operand, expected)) = wrong_operand(&spec.operands) {
+                let mut bad = valid_condition(spec);
+                bad["Operands"][0] = operand;
+                let found = errors(catalog.source, &wrap(bad));
+                assert!(
+                    found.iter().any(|m| m.contains(expected)),
+                    "{label}: {found:?}"
+                );
+            }
         }
     }
 }

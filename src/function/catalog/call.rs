@@ -32,7 +32,10 @@ pub static REAL_TIME_CALL: SourceCatalog = SourceCatalog {
             CONTAINS_ANY,
             SOME_STRINGS,
             &[PARTICIPANT_ROLE],
-            false,
+            // The page's parameter list says false, but its own example rule function
+            // (example-rule-function.html) uses this path and explains `Negate: true` as "the
+            // word was NOT mentioned"; the post-call and chat pages allow it too.
+            true,
             "the transcript (exact match)",
         ),
         filtered(
