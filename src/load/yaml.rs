@@ -30,7 +30,10 @@ pub struct SyntaxError {
 
 /// Parses `text` (one YAML document) into a tree. An empty document is `Null`.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        end: end_of_text(text),
+        ..Builder::default()
+    };
     let mut parser = Parser::new_from_str(text);
     let loaded = parser.load(&mut builder, true);
     // The builder's own limits (depth, size) explain more than the parser's late failure.
@@ -78,6 +81,24 @@ fn clamp_to_text(pos: Pos, text: &str) -> Pos {
     }
 }
 
+/// Where the last character of `text` ends, counting lines as YAML does (LF, CRLF or a lone CR).
+fn end_of_text(text: &str) -> Pos {
+    let mut end = Pos { line: 1, col: 1 };
+    let mut chars = text.chars().peekable();
+    while let Some(character) = chars.next() {
+        let crlf = character == '\r' && chars.peek() == Some(&'\n');
+        if character == '\n' || (character == '\r' && !crlf) {
+            end = Pos {
+                line: end.line + 1,
+                col: 1,
+            };
+        } else if !crlf {
+            end.col += 1;
+        }
+    }
+    end
+}
+
 fn to_pos(marker: Marker) -> Pos {
     // yaml-rust2 counts lines from 1 and columns from 0.
     Pos {
@@ -102,6 +123,9 @@ struct Builder {
     documents: usize,
     nodes: usize,
     error: Option<SyntaxError>,
+    /// The end of the text: a value the input ends before (`- ` as the last bytes) is placed
+    /// by the parser on the line after the last; it is shown here instead.
+    end: Pos,
 }
 
 impl Builder {
@@ -316,7 +340,7 @@ impl MarkedEventReceiver for Builder {
         if self.error.is_some() {
             return;
         }
-        let pos = to_pos(marker);
+        let pos = to_pos(marker).min(self.end);
         let is_sequence = matches!(event, Event::SequenceStart(..));
         match event {
             Event::DocumentStart => {
@@ -507,6 +531,18 @@ mod tests {
             .unwrap_err()
             .message
             .contains("second"));
+    }
+
+    #[test]
+    fn a_value_missing_at_the_end_of_the_text_points_into_the_text() {
+        // Found by fuzzing (load_and_validate): the null item was placed on line 3, past the end.
+        let node = parse("Actions:\n  - ").unwrap();
+        let Value::Seq(items) = &node.get("Actions").unwrap().value else {
+            panic!("not a list")
+        };
+        assert_eq!(items[0].pos, Pos { line: 2, col: 5 });
+        let node = parse("a:\r\nb:").unwrap();
+        assert_eq!(node.get("b").unwrap().pos, Pos { line: 2, col: 3 });
     }
 
     #[test]
