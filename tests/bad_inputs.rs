@@ -34,14 +34,6 @@ const TEST_CREDENTIALS: &[(&str, &str)] = &[
     ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
 ];
 
-/// Files the tool still accepts though the service would refuse them: known bugs, reported,
-/// with the reason. The test checks they are still accepted, so a fix fails it here and the
-/// entry must move back into the corpus proper (delete it from this list).
-const KNOWN_ACCEPTED: &[(&str, &str)] = &[(
-    "action-update-case-value-sets-two-members.yaml",
-    "FieldValueUnion is a plain structure in the bundled service model, so setting two of its \
-     members passes; the Connect API reference calls it a UNION (exactly one member)",
-)];
 
 /// Files whose finding has no line: the check runs before the text is read as lines.
 const WITHOUT_POSITION: &[(&str, &str)] = &[(
@@ -115,10 +107,6 @@ fn generated_inputs() -> Vec<Input> {
             bytes: huge_name.into_bytes(),
         },
     ]
-}
-
-fn is_known_accepted(name: &str) -> bool {
-    KNOWN_ACCEPTED.iter().any(|(known, _)| *known == name)
 }
 
 /// A temporary project whose `rules/` holds `inputs`.
@@ -213,9 +201,6 @@ async fn every_bad_input_fails_plan_with_its_position_and_sends_nothing() {
     let mut failures = String::new();
     let mut checked = 0;
     for input in committed.iter().chain(&generated_inputs()) {
-        if is_known_accepted(&input.name) {
-            continue;
-        }
         let dir = project(&[input]);
         let outcome = run(dir.path(), &["plan"], Some(&running)).await;
         let problems = plan_problems(input, &outcome, emulator.requests().len());
@@ -234,25 +219,8 @@ async fn every_bad_input_fails_plan_with_its_position_and_sends_nothing() {
     assert!(failures.is_empty(), "bad inputs not refused:\n{failures}");
     assert_eq!(
         checked,
-        committed.len() + generated_inputs().len() - KNOWN_ACCEPTED.len()
+        committed.len() + generated_inputs().len()
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn known_accepted_inputs_are_still_accepted() {
-    for (name, reason) in KNOWN_ACCEPTED {
-        let input = committed_inputs()
-            .into_iter()
-            .find(|input| input.name == *name)
-            .unwrap_or_else(|| panic!("{name} is listed in KNOWN_ACCEPTED but not in the corpus"));
-        let dir = project(&[&input]);
-        let outcome = run(dir.path(), &["validate"], None).await;
-        assert_eq!(
-            outcome.code, 0,
-            "{name} is now refused (the bug was fixed: {reason}); delete it from KNOWN_ACCEPTED\n{}",
-            outcome.stderr
-        );
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -264,11 +232,7 @@ async fn validate_reports_the_whole_corpus() {
     let outcome = run(dir.path(), &["validate"], None).await;
     assert_eq!(outcome.code, 1, "{}", outcome.stderr);
     assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
-    let summary = format!(
-        "{} files checked: {} valid rule",
-        all.len(),
-        KNOWN_ACCEPTED.len()
-    );
+    let summary = format!("{} files checked: 0 valid rules", all.len());
     assert!(outcome.stderr.contains(&summary), "{}", outcome.stderr);
     let mut settings = insta::Settings::clone_current();
     settings.set_omit_expression(true);

@@ -84,15 +84,21 @@ impl EmulatorArgs {
     }
 }
 
+/// The warning for an address beyond loopback: the emulator has no authentication.
+fn exposure_warning(listen: std::net::SocketAddr) -> Option<String> {
+    (!listen.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {listen}, which is not a loopback address; anyone who can reach it can change the emulator's rules"
+        )
+    })
+}
+
 /// Runs the emulator until Ctrl-C (or SIGTERM), announcing its address on stderr.
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<()> {
     let emulator = Emulator::new(args.config())?;
     args.apply_faults(emulator.faults());
-    if !args.listen.ip().is_loopback() {
-        eprintln!(
-            "warning: listening on {}, which is not a loopback address; anyone who can reach it can change the emulator's rules",
-            args.listen
-        );
+    if let Some(warning) = exposure_warning(args.listen) {
+        eprintln!("{warning}");
     }
     let running = emulator.serve(args.listen).await?;
     eprintln!(
@@ -137,6 +143,17 @@ mod tests {
     fn parse(args: &[&str]) -> Result<EmulatorArgs, clap::Error> {
         Command::try_parse_from(std::iter::once("emulator").chain(args.iter().copied()))
             .map(|command| command.args)
+    }
+
+    #[test]
+    fn only_addresses_beyond_loopback_warn() {
+        for quiet in ["127.0.0.1:8787", "[::1]:8787", "127.0.0.2:1"] {
+            assert_eq!(exposure_warning(quiet.parse().unwrap()), None, "{quiet}");
+        }
+        for exposed in ["0.0.0.0:8787", "[::]:8787", "10.1.2.3:80"] {
+            let warning = exposure_warning(exposed.parse().unwrap()).expect(exposed);
+            assert!(warning.contains("not a loopback address"), "{warning}");
+        }
     }
 
     #[test]

@@ -111,12 +111,17 @@ fn parse_model(json: &Value) -> ServiceModel {
         .as_object()
         .expect("the service model has shapes")
         .iter()
-        .map(|(name, shape)| (name.clone(), parse_shape(shape)))
+        .map(|(name, shape)| (name.clone(), parse_shape(name, shape)))
         .collect();
     ServiceModel { shapes }
 }
 
-fn parse_shape(json: &Value) -> Shape {
+/// Structures the model declares plainly but the API Reference documents as unions ("exactly
+/// one member"): a `FieldValueUnion` with both `StringValue` and `DoubleValue` is refused by
+/// the service.
+const DOCUMENTED_UNIONS: &[&str] = &["FieldValueUnion"];
+
+fn parse_shape(name: &str, json: &Value) -> Shape {
     let text = |key: &str| json[key].as_str().map(str::to_owned);
     let kind = match json["type"].as_str().unwrap_or_default() {
         "structure" => ShapeKind::Structure {
@@ -143,7 +148,7 @@ fn parse_shape(json: &Value) -> Shape {
                         .collect()
                 })
                 .unwrap_or_default(),
-            union: json["union"].as_bool().unwrap_or(false),
+            union: json["union"].as_bool().unwrap_or(false) || DOCUMENTED_UNIONS.contains(&name),
         },
         "list" => ShapeKind::List {
             member: json["member"]["shape"]
