@@ -9,7 +9,7 @@ use crate::function::{self, FunctionDoc, Level};
 use crate::glob::glob_match;
 use crate::load::SourceRule;
 use crate::model::{enums, Rule};
-use crate::node::{Node, Pos, Value};
+use crate::node::{Entry, Node, Pos, Value};
 use crate::service::{self, Problem, UnknownMembers, Violation};
 
 /// Total UTF-8 bytes a task's references may take (keys plus values).
@@ -225,8 +225,13 @@ fn check_function(path: &Path, node: &Node, policy: &FunctionPolicy, found: &mut
     let Some(function) = node.get("Function") else {
         return;
     };
+    // A JSON string has no file positions inside it: its nodes are numbered instead, so each
+    // finding can say where in the JSON it is.
+    let mut json_paths = Vec::new();
     let parsed = match &function.value {
-        Value::Str(text) => FunctionDoc::from_text(text),
+        Value::Str(text) => serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|json| FunctionDoc::parse(&numbered(&json, "", &mut json_paths))),
         _ => FunctionDoc::parse(function),
     };
     let Some(doc) = parsed else {
@@ -242,13 +247,17 @@ fn check_function(path: &Path, node: &Node, policy: &FunctionPolicy, found: &mut
         if allowed {
             continue;
         }
-        let (pos, message) = if finding.pos.line == 0 {
+        let (pos, message) = if json_paths.is_empty() {
+            (finding.pos, finding.message)
+        } else {
+            let at = json_paths
+                .get(finding.pos.line.wrapping_sub(1))
+                .filter(|at| !at.is_empty())
+                .map_or_else(String::new, |at| format!("at `{at}` "));
             (
                 function.pos,
-                format!("{} (inside the `Function` string)", finding.message),
+                format!("{} ({at}inside the `Function` string)", finding.message),
             )
-        } else {
-            (finding.pos, finding.message)
         };
         let mut hint = finding.hint.unwrap_or_default();
         if finding.path.is_some() {
@@ -277,6 +286,45 @@ fn check_function(path: &Path, node: &Node, policy: &FunctionPolicy, found: &mut
             diagnostic.with_hint(hint)
         });
     }
+}
+
+/// `json` as a tree whose positions number its nodes (line N is `paths[N - 1]`, a JSON path
+/// such as `RuleFunction.Operands[1].Operator`), for findings inside a JSON string.
+fn numbered(json: &serde_json::Value, at: &str, paths: &mut Vec<String>) -> Node {
+    paths.push(at.to_owned());
+    let pos = Pos {
+        line: paths.len(),
+        col: 1,
+    };
+    let value = match json {
+        serde_json::Value::Array(items) => Value::Seq(
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| numbered(item, &format!("{at}[{index}]"), paths))
+                .collect(),
+        ),
+        serde_json::Value::Object(members) => Value::Map(
+            members
+                .iter()
+                .map(|(key, member)| {
+                    let child = if at.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{at}.{key}")
+                    };
+                    let value = numbered(member, &child, paths);
+                    Entry {
+                        key: key.clone(),
+                        key_pos: value.pos,
+                        value,
+                    }
+                })
+                .collect(),
+        ),
+        scalar => Node::from_json(scalar).value,
+    };
+    Node { value, pos }
 }
 
 /// Turns a mapping-form `Function` into its JSON string and checks a string-form one is JSON.

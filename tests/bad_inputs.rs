@@ -34,7 +34,6 @@ const TEST_CREDENTIALS: &[(&str, &str)] = &[
     ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
 ];
 
-
 /// Files whose finding has no line: the check runs before the text is read as lines.
 const WITHOUT_POSITION: &[(&str, &str)] = &[(
     "oversize-2-mib.yaml",
@@ -217,10 +216,7 @@ async fn every_bad_input_fails_plan_with_its_position_and_sends_nothing() {
         checked += 1;
     }
     assert!(failures.is_empty(), "bad inputs not refused:\n{failures}");
-    assert_eq!(
-        checked,
-        committed.len() + generated_inputs().len()
-    );
+    assert_eq!(checked, committed.len() + generated_inputs().len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

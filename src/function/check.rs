@@ -146,11 +146,14 @@ impl Checker<'_> {
             ),
             ExprKind::Other(node) => self.error(
                 node.pos,
-                format!(
-                    "`RuleFunction` must be a mapping with `Operator` AND or OR and a list of `Operands`, but it is {}",
-                    node.value.kind()
-                ),
-                None,
+                match &node.value {
+                    Value::Map(_) => "`RuleFunction` has neither `Operator` AND or OR nor `Operands`".to_owned(),
+                    other => format!(
+                        "`RuleFunction` must be a mapping with `Operator` AND or OR and a list of `Operands`, but it is {}",
+                        other.kind()
+                    ),
+                },
+                Some("write `RuleFunction: {Operator: AND, Operands: [<conditions>]}`".to_owned()),
             ),
         }
     }
