@@ -178,7 +178,7 @@ pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
 
 /// What `configured` pins: its `account_id` (twelve digits, agreeing with `instance_arn`) and,
 /// only when it pins an account, its instance (a target without `account_id` pins nothing).
-fn pins(name: &str, configured: &TargetConfig) -> anyhow::Result<Pins> {
+fn pins(name: &str, configured: &TargetConfig, arn: Option<&InstanceArn>) -> anyhow::Result<Pins> {
     let Some(account) = &configured.account_id else {
         return Ok(Pins::default());
     };
@@ -192,33 +192,39 @@ fn pins(name: &str, configured: &TargetConfig) -> anyhow::Result<Pins> {
             "target `{name}`: `account_id` pins an AWS account, but this target is the embedded local instance (`local_state`)\n  hint: remove `account_id` from this target"
         );
     }
-    let arn = configured.instance_arn.as_deref();
-    if let Some(arn_account) = arn.and_then(|arn| arn.split(':').nth(4)) {
-        if arn_account != account {
-            anyhow::bail!(
-                "target `{name}`: `instance_arn` is in account {arn_account}, but `account_id` pins {account}\n  hint: fix whichever is wrong"
-            );
-        }
+    if let Some(arn) = arn.filter(|arn| arn.account != *account) {
+        anyhow::bail!(
+            "target `{name}`: `instance_arn` is in account {}, but `account_id` pins {account}\n  hint: fix whichever is wrong",
+            arn.account
+        );
     }
     let instance = configured
         .instance_id
         .clone()
-        .or_else(|| arn.and_then(parse_instance_arn).map(|(_, id)| id));
+        .or_else(|| arn.map(|arn| arn.id.clone()));
     Ok(Pins {
         account_id: Some(account.clone()),
         instance_id: instance,
     })
 }
 
-/// Splits `arn:aws:connect:REGION:ACCOUNT:instance/ID` into `(region, id)`.
-pub fn parse_instance_arn(arn: &str) -> Option<(String, String)> {
+/// The parts of an instance ARN, `arn:aws:connect:REGION:ACCOUNT:instance/ID`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceArn {
+    pub region: String,
+    pub account: String,
+    pub id: String,
+}
+
+/// Splits `arn:aws:connect:REGION:ACCOUNT:instance/ID` into its parts.
+pub fn parse_instance_arn(arn: &str) -> Option<InstanceArn> {
     let mut parts = arn.splitn(6, ':');
     let (
         Some("arn"),
         Some(_partition),
         Some("connect"),
         Some(region),
-        Some(_account),
+        Some(account),
         Some(resource),
     ) = (
         parts.next(),
@@ -232,7 +238,11 @@ pub fn parse_instance_arn(arn: &str) -> Option<(String, String)> {
         return None;
     };
     let id = resource.strip_prefix("instance/")?;
-    (!id.is_empty() && !id.contains('/')).then(|| (region.to_owned(), id.to_owned()))
+    (!id.is_empty() && !id.contains('/')).then(|| InstanceArn {
+        region: region.to_owned(),
+        account: account.to_owned(),
+        id: id.to_owned(),
+    })
 }
 
 /// Default DescribeRule concurrency: the service's default quota is 2 requests/second with a
@@ -269,16 +279,17 @@ impl Config {
         variables.extend(overrides.variables.iter().cloned());
         let concurrency = configured.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1);
 
-        let pins = pins(&name, &configured)?;
-        let (arn_region, arn_id) = match &configured.instance_arn {
-            Some(arn) => {
-                let (region, id) = parse_instance_arn(arn).ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "target `{name}`: `instance_arn` `{arn}` is not an instance ARN\n  hint: it looks like arn:aws:connect:us-east-1:123456789012:instance/INSTANCE_ID"
-                    )
-                })?;
-                (Some(region), Some(id))
-            }
+        let arn = match &configured.instance_arn {
+            Some(arn) => Some(parse_instance_arn(arn).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "target `{name}`: `instance_arn` `{arn}` is not an instance ARN\n  hint: it looks like arn:aws:connect:us-east-1:123456789012:instance/INSTANCE_ID"
+                )
+            })?),
+            None => None,
+        };
+        let pins = pins(&name, &configured, arn.as_ref())?;
+        let (arn_region, arn_id) = match arn {
+            Some(arn) => (Some(arn.region), Some(arn.id)),
             None => (None, None),
         };
         let instance_id = overrides
@@ -452,7 +463,11 @@ mod tests {
     fn instance_arns_are_checked() {
         assert_eq!(
             parse_instance_arn("arn:aws:connect:us-east-1:123456789012:instance/i-1"),
-            Some(("us-east-1".into(), "i-1".into()))
+            Some(InstanceArn {
+                region: "us-east-1".into(),
+                account: "123456789012".into(),
+                id: "i-1".into(),
+            })
         );
         assert_eq!(parse_instance_arn("arn:aws:s3:::bucket"), None);
         assert_eq!(
