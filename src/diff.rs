@@ -46,20 +46,26 @@ pub fn diff(
         if ignored(&wanted.rule.name) {
             continue;
         }
-        let source = wanted.path.display().to_string();
         let current = live_by_name
             .get(wanted.rule.name.as_str())
             .or_else(|| renamed.get(wanted.rule.name.as_str()));
         match current {
-            None => changes.push(Change::Create {
-                after: with_source(&with_ownership(&wanted.rule), &source),
-                source,
-            }),
+            None => {
+                let source = wanted.path.display().to_string();
+                changes.push(Change::Create {
+                    after: with_source(&with_ownership(&wanted.rule), &source),
+                    source,
+                });
+            }
             Some(current) => {
                 // Ownership is given by creating or by `adopt`, never as a side effect of an
                 // update: a rule in git that the tool does not own keeps its tags as they are,
                 // so an export is followed by a plan with no changes.
-                let after = if is_owned(current) {
+                let owned = is_owned(current);
+                if plainly_equal(&current.rule, &wanted.rule, owned) {
+                    continue;
+                }
+                let after = if owned {
                     with_ownership(&wanted.rule)
                 } else {
                     wanted.rule.clone()
@@ -68,6 +74,7 @@ pub fn diff(
                 if fields.is_empty() {
                     continue;
                 }
+                let source = wanted.path.display().to_string();
                 let before = (*current).clone();
                 if let Some(reason) = replace_reason(&current.rule, &after) {
                     // The replacement is a new rule: it carries its file, as a create does, so
@@ -204,6 +211,9 @@ fn replace_reason(live: &Rule, desired: &Rule) -> Option<String> {
 
 /// The fields that differ, each as pretty text for the line diff.
 pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
+    if plainly_equal(live, desired, false) {
+        return Vec::new();
+    }
     let live = normalized(live);
     let desired = normalized(desired);
     let mut fields = Vec::new();
@@ -256,6 +266,58 @@ pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
         without_source(&desired.tags),
     );
     fields
+}
+
+/// Whether `live` equals `desired` as written, the source tag aside and with the ownership
+/// tag added to `desired` when `owned`: then no field can differ, and the comparison through
+/// JSON in [`changed_fields`] is not needed. That is the common case (a plan with nothing to
+/// do compares every rule), and equal values always serialize equally, so this never hides a
+/// change; whatever it cannot tell takes the slow path.
+fn plainly_equal(live: &Rule, desired: &Rule, owned: bool) -> bool {
+    // Destructured so that a new field of `Rule` cannot be forgotten here.
+    let Rule {
+        name,
+        trigger_event_source,
+        function,
+        actions,
+        publish_status,
+        pre_evaluation_filters,
+        tags,
+    } = live;
+    *name == desired.name
+        && *function == desired.function
+        && *publish_status == desired.publish_status
+        && *trigger_event_source == desired.trigger_event_source
+        && *actions == desired.actions
+        && *pre_evaluation_filters == desired.pre_evaluation_filters
+        && tags_match(tags, &desired.tags, owned)
+}
+
+/// Whether the live tags are the desired ones (plus the ownership tag when `owned`), the
+/// source tag aside.
+fn tags_match(
+    live: &BTreeMap<String, String>,
+    desired: &BTreeMap<String, String>,
+    owned: bool,
+) -> bool {
+    let wanted = |key: &str| {
+        if owned && key == OWNERSHIP_TAG_KEY {
+            Some(OWNERSHIP_TAG_VALUE)
+        } else {
+            desired.get(key).map(String::as_str)
+        }
+    };
+    let counted = |tags: &BTreeMap<String, String>| {
+        tags.keys()
+            .filter(|key| key.as_str() != SOURCE_TAG_KEY)
+            .count()
+    };
+    let added = usize::from(owned && !desired.contains_key(OWNERSHIP_TAG_KEY));
+    counted(live) == counted(desired) + added
+        && live
+            .iter()
+            .filter(|(key, _)| key.as_str() != SOURCE_TAG_KEY)
+            .all(|(key, value)| wanted(key) == Some(value.as_str()))
 }
 
 /// Fills in the empty definitions that some clients drop (aws-sdk-connect cannot read
@@ -366,6 +428,60 @@ mod tests {
         let live = [owned(Rule::test("a")).live("r1")];
         let plan = plan(&[Rule::test("a")], &live, &DiffOptions::default());
         assert!(!plan.has_changes(), "{:?}", plan.changes);
+    }
+
+    /// The shortcut for equal rules must agree with the full comparison: whenever it says
+    /// "equal", the fields compared through JSON show no change either, and a difference it
+    /// misses would be a change never applied.
+    #[test]
+    fn the_shortcut_for_equal_rules_agrees_with_the_full_comparison() {
+        let base = Rule::test("a").tag("team", "x");
+        let mut reformatted = base.clone();
+        reformatted.function =
+            serde_json::to_string_pretty(&serde_json::from_str::<Value>(&base.function).unwrap())
+                .unwrap();
+        let mut no_definition = base.clone();
+        no_definition.actions[0].assign_contact_category_action = None;
+        let mut draft = base.clone();
+        draft.publish_status = "DRAFT".to_owned();
+        let variants = [
+            ("same", base.clone(), false),
+            ("source tag only", with_source(&base, "rules/a.yaml"), false),
+            ("function reformatted", reformatted, false),
+            ("empty definition dropped", no_definition, false),
+            ("other tag value", base.clone().tag("team", "y"), true),
+            ("extra tag", base.clone().tag("cost", "1"), true),
+            ("draft", draft, true),
+        ];
+        for owned_live in [false, true] {
+            for (label, live, differs) in &variants {
+                let live = if owned_live {
+                    owned(live.clone())
+                } else {
+                    live.clone()
+                };
+                let after = if owned_live {
+                    with_ownership(&base)
+                } else {
+                    base.clone()
+                };
+                let changed = changed_fields(&live, &after);
+                assert_eq!(!changed.is_empty(), *differs, "{label}: {changed:?}");
+                if plainly_equal(&live, &base, owned_live) {
+                    assert!(changed.is_empty(), "{label}: the shortcut hid {changed:?}");
+                }
+            }
+        }
+        // Equal as written, with the ownership tag the update would keep: no change.
+        assert!(plainly_equal(&owned(base.clone()), &base, true));
+        // The desired file naming the ownership tag itself changes nothing either.
+        assert!(plainly_equal(
+            &owned(base.clone()),
+            &owned(base.clone()),
+            true
+        ));
+        // A live rule that is not owned, compared as owned, lacks the tag: not equal.
+        assert!(!plainly_equal(&base, &base, true));
     }
 
     #[test]

@@ -26,18 +26,27 @@ pub struct FetchStats {
 /// Every rule summary, across all pages.
 pub async fn list_all(client: &ConnectClient) -> Result<(Vec<RuleSummary>, usize), ApiError> {
     let mut summaries = Vec::new();
+    let pages = for_each_page(client, |page| summaries.extend(page)).await?;
+    Ok((summaries, pages))
+}
+
+/// Reads the ListRules pages one after another, handing each to `on_page` as it arrives;
+/// returns how many pages there were.
+async fn for_each_page(
+    client: &ConnectClient,
+    mut on_page: impl FnMut(Vec<RuleSummary>),
+) -> Result<usize, ApiError> {
     let mut token = None;
     let mut pages = 0;
     loop {
         let (page, next) = client.list_rules_page(token).await?;
         pages += 1;
-        summaries.extend(page);
+        on_page(page);
         match next {
             Some(next) if !next.is_empty() => token = Some(next),
-            _ => break,
+            _ => return Ok(pages),
         }
     }
-    Ok((summaries, pages))
 }
 
 /// Every live rule, described, sorted by name. A rule deleted between List and Describe is
@@ -49,50 +58,55 @@ pub async fn fetch_live(
     fetch_live_cached(client, concurrency, None).await
 }
 
-/// Each summary with its cached description, if any. Reading thousands of small files is
-/// disk and parse work, so it runs off the async threads, spread over the cores.
-async fn cached_entries(
+/// A page's summaries, each with its cached description if any, read on a blocking thread
+/// so that the disk and parse work happens while the next page is on its way.
+fn look_up_page(
     cache: Option<&DescribeCache>,
-    summaries: Vec<RuleSummary>,
-) -> Vec<(RuleSummary, Option<LiveRule>)> {
-    let Some(cache) = cache.cloned() else {
-        return summaries
-            .into_iter()
-            .map(|summary| (summary, None))
-            .collect();
-    };
-    let lookup = move || {
-        crate::parallel::map(summaries, |summary| {
-            let cached = cache.get(&summary.rule_id, summary.last_updated_time);
-            (summary, cached)
-        })
-    };
-    match tokio::task::spawn_blocking(lookup).await {
-        Ok(found) => found,
-        Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
-    }
+    page: Vec<RuleSummary>,
+) -> tokio::task::JoinHandle<Vec<(RuleSummary, Option<LiveRule>)>> {
+    let cache = cache.cloned();
+    tokio::task::spawn_blocking(move || {
+        page.into_iter()
+            .map(|summary| {
+                let cached = cache
+                    .as_ref()
+                    .and_then(|cache| cache.get(&summary.rule_id, summary.last_updated_time));
+                (summary, cached)
+            })
+            .collect()
+    })
 }
 
 /// [`fetch_live`], describing only rules whose LastUpdatedTime is not in `cache`.
+///
+/// A warm plan spends most of its time waiting for ListRules pages (one after another, and
+/// paced by the rate limit); the cache entries of each page are read during that wait.
 pub async fn fetch_live_cached(
     client: &ConnectClient,
     concurrency: usize,
     cache: Option<&DescribeCache>,
 ) -> Result<(Vec<LiveRule>, FetchStats), ApiError> {
-    let (summaries, list_calls) = list_all(client).await?;
+    let mut lookups = Vec::new();
+    let list_calls = for_each_page(client, |page| lookups.push(look_up_page(cache, page))).await?;
     let mut stats = FetchStats {
         list_calls,
         ..FetchStats::default()
     };
     let mut rules = Vec::new();
     let mut to_describe = Vec::new();
-    for (summary, cached) in cached_entries(cache, summaries).await {
-        match cached {
-            Some(rule) => {
-                stats.cache_hits += 1;
-                rules.push(rule);
+    for lookup in lookups {
+        let looked_up = match lookup.await {
+            Ok(looked_up) => looked_up,
+            Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
+        };
+        for (summary, cached) in looked_up {
+            match cached {
+                Some(rule) => {
+                    stats.cache_hits += 1;
+                    rules.push(rule);
+                }
+                None => to_describe.push(summary),
             }
-            None => to_describe.push(summary),
         }
     }
     if let Some(cache) = cache {

@@ -3,3 +3,6 @@
 fn main() -> std::process::ExitCode {
     connect_rules::commands::main()
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -69,12 +69,27 @@ pub fn validate(sources: Vec<SourceRule>) -> Validated {
 
 /// Validates every source; rules with errors are left out of `rules`.
 pub fn validate_with(sources: Vec<SourceRule>, policy: &FunctionPolicy) -> Validated {
+    collect(crate::parallel::map(sources, |source| {
+        validate_source(source, policy)
+    }))
+}
+
+/// One file's findings and, when none of them is an error, its rule. Files are independent
+/// until [`collect`] compares their names, so callers may check them in any order or at once.
+pub fn validate_source(
+    source: SourceRule,
+    policy: &FunctionPolicy,
+) -> (Option<DesiredRule>, Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    let rule = validate_one(source, policy, &mut found);
+    (rule, found)
+}
+
+/// Puts per-file outcomes together: names that clash across files, then everything sorted.
+pub fn collect(
+    checked: impl IntoIterator<Item = (Option<DesiredRule>, Vec<Diagnostic>)>,
+) -> Validated {
     let mut validated = Validated::default();
-    let checked = crate::parallel::map(sources, |source| {
-        let mut found = Vec::new();
-        let rule = validate_one(source, policy, &mut found);
-        (rule, found)
-    });
     for (rule, found) in checked {
         validated.rules.extend(rule);
         validated.diagnostics.extend(found);

@@ -8,7 +8,6 @@ pub mod safety;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::client::{ApiErrorKind, ConnectClient};
@@ -27,21 +26,28 @@ pub fn client_token(plan_id: &str, name: &str) -> String {
 pub type Progress = Arc<dyn Fn(&RuleOutcome) + Send + Sync>;
 
 /// Applies every change of `plan`; never stops at the first failure.
+///
+/// At most `parallelism` changes are in flight, each task holding its own copy of its change;
+/// a task is started only when one finishes, so a plan of thousands of changes is not copied
+/// into thousands of waiting tasks.
 pub async fn apply(
     client: &ConnectClient,
     plan: &Plan,
     parallelism: usize,
     progress: Progress,
 ) -> ApplyReport {
-    let permits = Arc::new(Semaphore::new(parallelism.max(1)));
+    let parallelism = parallelism.max(1);
     let mut tasks = JoinSet::new();
-    for change in plan.changes.clone() {
+    let mut outcomes = Vec::with_capacity(plan.changes.len());
+    for change in &plan.changes {
+        if tasks.len() >= parallelism {
+            outcomes.extend(next_outcome(&mut tasks).await);
+        }
+        let change = change.clone();
         let client = client.clone();
-        let permits = Arc::clone(&permits);
         let token = client_token(&plan.plan_id, change.name());
         let progress = Arc::clone(&progress);
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
             let outcome = apply_change(&client, &change, &token).await;
             let row = RuleOutcome {
                 name: change.name().to_owned(),
@@ -52,15 +58,19 @@ pub async fn apply(
             row
         });
     }
-    let mut outcomes = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(row) => outcomes.push(row),
-            Err(err) => std::panic::resume_unwind(err.into_panic()),
-        }
+    while let Some(row) = next_outcome(&mut tasks).await {
+        outcomes.push(row);
     }
     outcomes.sort_by(|a, b| a.name.cmp(&b.name));
     ApplyReport { outcomes }
+}
+
+/// The next change to finish, or `None` when none is in flight; a panic in one is re-raised.
+async fn next_outcome(tasks: &mut JoinSet<RuleOutcome>) -> Option<RuleOutcome> {
+    match tasks.join_next().await? {
+        Ok(row) => Some(row),
+        Err(err) => std::panic::resume_unwind(err.into_panic()),
+    }
 }
 
 /// The operation and the service's message, noting when the SDK had already retried.

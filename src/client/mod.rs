@@ -84,6 +84,30 @@ fn is_local_endpoint(url: &str) -> bool {
     host == "localhost" || host.starts_with("127.")
 }
 
+/// Whether `url` is a local instance reached without TLS (`http://127.0.0.1:…`), as the
+/// embedded emulator is.
+fn is_plain_local(url: &str) -> bool {
+    url.starts_with("http://") && is_local_endpoint(url)
+}
+
+/// An HTTP client that skips loading the system's root certificates: for a plain-HTTP local
+/// endpoint they are never used, and reading them (hundreds of files) is most of the start-up
+/// time of a small plan against the local instance. The credential providers share it, and
+/// with a local endpoint every call they make (STS included) goes there too.
+fn plain_local_http_client() -> aws_sdk_connect::config::SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    let no_roots = tls::TlsContext::builder()
+        .with_trust_store(tls::TrustStore::empty())
+        .build()
+        .unwrap_or_default();
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(no_roots)
+        .build_https()
+}
+
 impl ConnectClient {
     /// Builds the SDK client: credentials from aws-config's default chain (env, profiles, SSO,
     /// IMDS) unless the endpoint is the local instance.
@@ -108,6 +132,9 @@ impl ConnectClient {
         }
         if let Some(url) = &endpoint.endpoint_url {
             loader = loader.endpoint_url(url);
+            if is_plain_local(url) {
+                loader = loader.http_client(plain_local_http_client());
+            }
         }
         if endpoint.static_credentials {
             loader = loader.credentials_provider(Credentials::new(

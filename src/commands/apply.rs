@@ -125,6 +125,9 @@ async fn run_with_session(
         .iter()
         .filter(|rule| options.manage_all || is_owned(rule))
         .count();
+    // What is live was needed for the plan and its checks; the re-plan reads it afresh, so
+    // holding this copy through the apply would only double the memory of a large run.
+    drop(live);
     let refusals = safety::check(&plan, permissions, managed);
     if !from_file {
         print!("{}", render::text::render(&plan, streams.stdout));
@@ -170,6 +173,7 @@ async fn run_with_session(
     forget_cached(session, &plan);
     let report = apply(&session.client, &plan, args.parallelism, progress).await;
     forget_cached(session, &plan);
+    drop(plan);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{parse_rule_file, read_rule_files};
+use crate::load::{list_rule_files, parse_rule_file, read_rule_file};
 use crate::style::Style;
-use crate::validate::{validate_with, DesiredRule, FunctionPolicy, Validated};
+use crate::validate::{collect, validate_source, DesiredRule, FunctionPolicy, Validated};
 
 /// The rules of a folder with what was found in them.
 #[derive(Debug)]
@@ -34,13 +34,17 @@ impl LoadedRules {
 }
 
 /// Reads, parses and validates every rule file under `dir`.
+///
+/// Each file goes from disk to a checked rule on one thread, with the files spread over the
+/// cores: reading overlaps parsing, and nothing waits for the slowest half. Only the check
+/// that names are unique looks across files, once all are done.
 pub fn load_rules(
     dir: &Path,
     variables: &BTreeMap<String, String>,
     policy: &FunctionPolicy,
 ) -> LoadedRules {
-    let (files, mut diagnostics) = match read_rule_files(dir) {
-        Ok(read) => read,
+    let paths = match list_rule_files(dir) {
+        Ok(paths) => paths,
         Err(diagnostic) => {
             return LoadedRules {
                 rules: Vec::new(),
@@ -49,31 +53,31 @@ pub fn load_rules(
             }
         }
     };
-    if files.is_empty() && diagnostics.is_empty() {
+    let files = paths.len();
+    let checked = crate::parallel::map(paths, |path| {
+        let file = match read_rule_file(path) {
+            Ok(file) => file,
+            Err(unreadable) => return (None, vec![unreadable]),
+        };
+        match parse_rule_file(&file, variables) {
+            Ok(source) => validate_source(source, policy),
+            Err(found) => (None, found),
+        }
+    });
+    let Validated {
+        rules,
+        mut diagnostics,
+    } = collect(checked);
+    if files == 0 {
         diagnostics.push(
             Diagnostic::warning(dir, None, "no rule files (`*.yaml`, `*.yml`) found")
                 .with_hint("add rule files, or pass their folder with `--rules DIR`"),
         );
     }
-    let mut sources = Vec::with_capacity(files.len());
-    for parsed in crate::parallel::map(files.iter().collect(), |file| {
-        parse_rule_file(file, variables)
-    }) {
-        match parsed {
-            Ok(source) => sources.push(source),
-            Err(found) => diagnostics.extend(found),
-        }
-    }
-    let Validated {
-        rules,
-        diagnostics: found,
-    } = validate_with(sources, policy);
-    diagnostics.extend(found);
-    crate::diagnostic::sort(&mut diagnostics);
     LoadedRules {
         rules,
         diagnostics,
-        files: files.len(),
+        files,
     }
 }
 

@@ -30,17 +30,27 @@ pub(crate) enum Answer {
 }
 
 /// Answers one request. Never fails: every problem becomes an AWS-style error response.
+///
+/// With a latency set, the answer leaves that long after the request arrived: the latency is
+/// the service's whole time to answer, so the emulator's own work is inside it rather than
+/// added on top (benchmarks compare runs with pages × latency).
 pub(crate) async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
+    let arrived = tokio::time::Instant::now();
+    let latency = shared.faults.latency();
+    let response = answer_request(&shared, request).await;
+    if !latency.is_zero() {
+        tokio::time::sleep_until(arrived + latency).await;
+    }
+    Ok(response)
+}
+
+async fn answer_request(shared: &Shared, request: Request<Incoming>) -> Response<Full<Bytes>> {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
     let query = parse_query(request.uri().query().unwrap_or_default());
-    let latency = shared.faults.latency();
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
     if sts::is_sts(&method, &path) {
         let body = read_body(request).await.unwrap_or_default();
         let (status, content_type, text) = sts::answer(&shared.store.config().account_id, &body);
@@ -58,7 +68,7 @@ pub(crate) async fn handle(
             status,
             error_type: None,
         });
-        return Ok(response);
+        return response;
     }
     let route = route(&method, &path);
     let outcome = match &route {
@@ -66,7 +76,7 @@ pub(crate) async fn handle(
         Some(route) => match shared.faults.inject(route.operation()) {
             Some(fault) => Err(fault),
             None => match read_body(request).await {
-                Ok(body) => call(&shared, route, &query, &body),
+                Ok(body) => call(shared, route, &query, &body),
                 Err(error) => Err(error),
             },
         },
@@ -82,7 +92,7 @@ pub(crate) async fn handle(
         status: response.status().as_u16(),
         error_type: outcome.err().map(|error| error.kind.name().to_owned()),
     });
-    Ok(response)
+    response
 }
 
 /// The answer to a request whose body is already read, without faults, latency or the request

@@ -44,23 +44,27 @@ pub fn find<'a>(
 /// A placeholder matches one segment; a placeholder at the end matches the rest of the path,
 /// because keys such as contact attribute names may themselves contain dots.
 pub fn bindings<'a>(pattern: &'a str, path: &'a str) -> Option<Vec<(&'a str, &'a str)>> {
+    // Most catalog paths have no placeholder; every condition is matched against every path
+    // of its source, so this case must not allocate.
+    if !pattern.contains('{') {
+        return (pattern == path).then(Vec::new);
+    }
     let mut found = Vec::new();
     let mut rest = path;
-    let segments: Vec<&str> = pattern.split('.').collect();
-    for (index, segment) in segments.iter().enumerate() {
-        let last = index + 1 == segments.len();
+    let mut segments = pattern.split('.').peekable();
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
         let (head, tail) = if last {
             (rest, "")
         } else {
-            let (head, tail) = rest.split_once('.')?;
-            (head, tail)
+            rest.split_once('.')?
         };
         match segment
             .strip_prefix('{')
             .and_then(|inner| inner.strip_suffix('}'))
         {
             Some(name) if !head.is_empty() => found.push((name, head)),
-            None if *segment == head => {}
+            None if segment == head => {}
             _ => return None,
         }
         rest = tail;

@@ -62,27 +62,31 @@ pub fn find_rule_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Reads every rule file under `dir`. A file that cannot be read becomes a diagnostic.
-pub fn read_rule_files(dir: &Path) -> Result<(Vec<RuleFile>, Vec<Diagnostic>), Diagnostic> {
-    let paths = find_rule_files(dir).map_err(|err| {
+/// The rule files under `dir`, sorted; a folder that cannot be listed is a diagnostic.
+pub fn list_rule_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    find_rule_files(dir).map_err(|err| {
         Diagnostic::error(dir, None, format!("cannot read the rules folder: {err}"))
             .with_hint("pass the folder that holds your rule files with `--rules DIR`")
-    })?;
-    let mut files = Vec::with_capacity(paths.len());
-    let mut problems = Vec::new();
-    for path in paths {
-        match read_limited(&path) {
-            Ok(bytes) => files.push(RuleFile { path, bytes }),
-            Err(message) => problems.push(Diagnostic::error(&path, None, message)),
-        }
+    })
+}
+
+/// Reads one rule file; a file that cannot be read becomes a diagnostic.
+pub fn read_rule_file(path: PathBuf) -> Result<RuleFile, Diagnostic> {
+    match read_limited(&path) {
+        Ok(bytes) => Ok(RuleFile { path, bytes }),
+        Err(message) => Err(Diagnostic::error(&path, None, message)),
     }
-    Ok((files, problems))
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|err| format!("cannot read the file: {err}"))?;
-    let mut bytes = Vec::new();
+    // Sized from the file's length, so a small file is one read instead of a growing buffer.
+    let expected = file
+        .metadata()
+        .map_or(0, |meta| meta.len())
+        .min(MAX_FILE_BYTES as u64 + 1);
+    let mut bytes = Vec::with_capacity(expected as usize + 1);
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|err| format!("cannot read the file: {err}"))?;
