@@ -207,8 +207,9 @@ pub struct TargetArgs {
     /// Requests that may go at once [default: the target's `burst`, or 5].
     #[arg(long, value_name = "N")]
     pub burst: Option<u32>,
-    /// Describe every rule instead of reusing `.connect-rules/cache/` for rules whose
-    /// LastUpdatedTime has not moved.
+    /// Describe every rule and check every rule file afresh, instead of reusing
+    /// `.connect-rules/cache/` for rules whose LastUpdatedTime has not moved and for files
+    /// unchanged since they passed clean.
     #[arg(long)]
     pub no_cache: bool,
 }

@@ -1,4 +1,4 @@
-//! SHA-256 as lowercase hex, for plan checksums and client tokens.
+//! SHA-256 as lowercase hex, for plan checksums, client tokens and cache keys.
 
 use std::fmt::Write as _;
 
@@ -6,9 +6,14 @@ use sha2::{Digest, Sha256};
 
 /// The SHA-256 of `bytes` as 64 lowercase hex digits.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
+    hex(&Sha256::digest(bytes))
+}
+
+/// `bytes` as lowercase hex digits.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
         .iter()
-        .fold(String::with_capacity(64), |mut out, byte| {
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
             let _ = write!(out, "{byte:02x}");
             out
         })

@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod cache;
+pub mod checked_cache;
 pub mod cli;
 pub mod client;
 pub mod commands;

@@ -26,7 +26,7 @@ const SERVER_FIELDS: &[&str] = &[
 ];
 
 /// A valid rule with where it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DesiredRule {
     /// The rule, ready for the API.
     pub rule: Rule,

@@ -1289,6 +1289,60 @@ fn the_quick_start_plans_and_applies_the_examples_on_the_local_instance() {
     assert!(again.stdout.starts_with("No changes."), "{}", again.stdout);
 }
 
+#[test]
+fn plan_reuses_files_checked_clean_and_still_stops_on_a_file_broken_since() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let checkout = tempfile::tempdir().expect("temp dir");
+    copy_dir(&repo.join("rules"), &checkout.path().join("rules"));
+    std::fs::copy(
+        repo.join("connect-rules.yaml"),
+        checkout.path().join("connect-rules.yaml"),
+    )
+    .expect("config copied");
+    let checked = checkout
+        .path()
+        .join(".connect-rules/cache/local/checked-rules");
+
+    let first = run_in(checkout.path(), &["plan", "--detailed-exitcode"]);
+    first.expect(2);
+    assert!(checked.is_file(), "the clean files are stored");
+    let second = run_in(checkout.path(), &["plan", "--detailed-exitcode"]);
+    second.expect(2);
+    let summary = |run: &Run| {
+        run.stdout
+            .lines()
+            .find(|line| line.starts_with("Plan:"))
+            .map(str::to_owned)
+    };
+    assert_eq!(summary(&second), summary(&first));
+    assert!(summary(&first).is_some(), "{}", first.stdout);
+
+    let file = checkout.path().join("rules/chat/refund-request.yaml");
+    let text = std::fs::read_to_string(&file).expect("example read");
+    std::fs::write(
+        &file,
+        text.replace("PublishStatus: PUBLISHED", "PublishStatus: LIVE"),
+    )
+    .expect("example edited");
+    let broken = run_in(checkout.path(), &["plan"]);
+    broken.expect(1);
+    assert!(
+        broken.stderr.contains("refund-request.yaml") && broken.stderr.contains("not read"),
+        "{}",
+        broken.stderr
+    );
+
+    // --no-cache checks every file and leaves the cache alone.
+    std::fs::write(&file, text).expect("example restored");
+    std::fs::remove_file(&checked).expect("cache removed");
+    run_in(
+        checkout.path(),
+        &["plan", "--detailed-exitcode", "--no-cache"],
+    )
+    .expect(2);
+    assert!(!checked.exists(), "--no-cache wrote the check cache");
+}
+
 // 12. Several targets in one run ---------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread")]

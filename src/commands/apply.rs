@@ -15,8 +15,8 @@ use crate::render;
 
 use super::confirm::confirm;
 use super::project::Project;
-use super::session::Session;
-use super::{load_rules, new_plan_id, ExitStatus, LoadedRules, Streams};
+use super::session::{checked_cache, Session};
+use super::{load_rules_cached, new_plan_id, ExitStatus, LoadedRules, Streams};
 
 pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
     let project = Project::open(&args.project)?;
@@ -51,10 +51,11 @@ pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<Ex
             return Ok(ExitStatus::Failure);
         }
     }
-    let loaded = load_rules(
+    let loaded = load_rules_cached(
         &project.rules_dir,
         &target.variables,
         &project.function_policy,
+        checked_cache(&project, &target).as_ref(),
     );
     if saved.is_none() || !loaded.has_errors() {
         loaded.print_diagnostics(streams.stderr);

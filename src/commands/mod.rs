@@ -22,7 +22,7 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::style::Style;
 
-pub use rules::{load_rules, LoadedRules};
+pub use rules::{load_rules, load_rules_cached, LoadedRules};
 
 /// How a command ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use crate::plan::Plan;
 use crate::render;
 
 use super::project::Project;
-use super::session::Session;
-use super::{load_rules, ExitStatus, Streams};
+use super::session::{checked_cache, Session};
+use super::{load_rules_cached, ExitStatus, Streams};
 use crate::redact::redact_plan;
 
 pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
@@ -98,10 +98,11 @@ async fn plan_one(
     options: &DiffOptions,
     streams: Streams,
 ) -> anyhow::Result<Option<Planned>> {
-    let loaded = load_rules(
+    let loaded = load_rules_cached(
         &project.rules_dir,
         &target.variables,
         &project.function_policy,
+        checked_cache(project, &target).as_ref(),
     );
     loaded.print_diagnostics(streams.stderr);
     if loaded.has_errors() {

@@ -1,8 +1,9 @@
 //! Loading and validating the rule files, shared by every command that reads them.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
+use crate::checked_cache::{CheckedCache, Key};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{list_rule_files, parse_rule_file, read_rule_file};
 use crate::style::Style;
@@ -17,6 +18,8 @@ pub struct LoadedRules {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+    /// How many of them were taken from the check cache, unchanged since they passed clean.
+    pub from_cache: usize,
 }
 
 impl LoadedRules {
@@ -34,14 +37,25 @@ impl LoadedRules {
 }
 
 /// Reads, parses and validates every rule file under `dir`.
-///
-/// Each file goes from disk to a checked rule on one thread, with the files spread over the
-/// cores: reading overlaps parsing, and nothing waits for the slowest half. Only the check
-/// that names are unique looks across files, once all are done.
 pub fn load_rules(
     dir: &Path,
     variables: &BTreeMap<String, String>,
     policy: &FunctionPolicy,
+) -> LoadedRules {
+    load_rules_cached(dir, variables, policy, None)
+}
+
+/// [`load_rules`], taking the rule of each file that passed clean before from `cache`, and
+/// storing the files that pass clean now.
+///
+/// Each file goes from disk to a checked rule on one thread, with the files spread over the
+/// cores: reading overlaps parsing, and nothing waits for the slowest half. Only the check
+/// that names are unique looks across files, once all are done; it runs on cached rules too.
+pub fn load_rules_cached(
+    dir: &Path,
+    variables: &BTreeMap<String, String>,
+    policy: &FunctionPolicy,
+    cache: Option<&CheckedCache>,
 ) -> LoadedRules {
     let paths = match list_rule_files(dir) {
         Ok(paths) => paths,
@@ -50,6 +64,7 @@ pub fn load_rules(
                 rules: Vec::new(),
                 diagnostics: vec![diagnostic],
                 files: 0,
+                from_cache: 0,
             }
         }
     };
@@ -57,17 +72,42 @@ pub fn load_rules(
     let checked = crate::parallel::map(paths, |path| {
         let file = match read_rule_file(path) {
             Ok(file) => file,
-            Err(unreadable) => return (None, vec![unreadable]),
+            Err(unreadable) => return (None, vec![unreadable], None, false),
         };
-        match parse_rule_file(&file, variables) {
+        let key = cache.map(|cache| cache.key(&file));
+        if let Some(rule) = cache
+            .zip(key.as_ref())
+            .and_then(|(cache, key)| cache.get(key))
+        {
+            return (Some(rule), Vec::new(), key, true);
+        }
+        let (rule, found) = match parse_rule_file(&file, variables) {
             Ok(source) => validate_source(source, policy),
             Err(found) => (None, found),
-        }
+        };
+        (rule, found, key, false)
     });
+    let mut from_cache = 0;
+    let mut clean_keys: HashMap<PathBuf, Key> = HashMap::new();
+    let mut outcomes = Vec::with_capacity(checked.len());
+    for (rule, found, key, hit) in checked {
+        from_cache += usize::from(hit);
+        if let (Some(rule), Some(key), true) = (&rule, key, found.is_empty()) {
+            clean_keys.insert(rule.path.clone(), key);
+        }
+        outcomes.push((rule, found));
+    }
     let Validated {
         rules,
         mut diagnostics,
-    } = collect(checked);
+    } = collect(outcomes);
+    if let Some(cache) = cache {
+        let clean: Vec<(Key, &DesiredRule)> = rules
+            .iter()
+            .filter_map(|rule| Some((*clean_keys.get(&rule.path)?, rule)))
+            .collect();
+        cache.save(&clean, from_cache);
+    }
     if files == 0 {
         diagnostics.push(
             Diagnostic::warning(dir, None, "no rule files (`*.yaml`, `*.yml`) found")
@@ -78,6 +118,7 @@ pub fn load_rules(
         rules,
         diagnostics,
         files,
+        from_cache,
     }
 }
 

@@ -6,6 +6,7 @@ use anyhow::Context;
 use std::path::Path;
 
 use crate::cache::DescribeCache;
+use crate::checked_cache::CheckedCache;
 use crate::client::{ConnectClient, Endpoint};
 use crate::config::{Target, TargetKind};
 use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
@@ -15,6 +16,19 @@ pub const MAX_ATTEMPTS: u32 = 8;
 
 /// Where describe caches live, per target and instance.
 pub const CACHE_ROOT: &str = ".connect-rules/cache";
+
+/// The check cache of `target`'s rule files, unless the target's cache is off (`--no-cache`).
+pub fn checked_cache(project: &super::project::Project, target: &Target) -> Option<CheckedCache> {
+    if !target.cache {
+        return None;
+    }
+    CheckedCache::open(
+        Path::new(CACHE_ROOT),
+        &target.name,
+        &target.variables,
+        &project.function_policy,
+    )
+}
 
 /// A client for one target, keeping the embedded instance alive while it is used.
 pub struct Session {

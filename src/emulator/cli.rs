@@ -29,7 +29,8 @@ pub struct EmulatorArgs {
     /// Rules per instance before `CreateRule` answers `ServiceQuotaExceededException`.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_RULE_QUOTA)]
     pub rule_quota: usize,
-    /// Delay every response by this many milliseconds.
+    /// Answer each request this many milliseconds after it arrived (the emulator's own work
+    /// included, as a service's latency would be).
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency_ms: u64,
     /// Allow this many requests a second on average; the rest get `ThrottlingException`.

@@ -60,12 +60,12 @@ impl Faults {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Delays every response by `latency`.
+    /// Answers every request `latency` after it arrived, the emulator's own work included.
     pub fn set_latency(&self, latency: Duration) {
         self.lock().latency = latency;
     }
 
-    /// The current added latency.
+    /// The current latency.
     pub fn latency(&self) -> Duration {
         self.lock().latency
     }
