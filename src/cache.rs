@@ -32,7 +32,7 @@ pub struct DescribeCache {
 }
 
 /// A file-name-safe form of any text.
-fn safe(text: &str) -> String {
+pub(crate) fn safe(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') {
@@ -42,6 +42,21 @@ fn safe(text: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader
+/// sees the old contents or the new, never half. The temporary name is unique to this write,
+/// so concurrent writers (two targets, two processes) never share one. Failures are ignored:
+/// a cache that cannot be written only costs work next time.
+pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) {
+    let temporary = path.with_extension(format!(
+        "tmp-{}-{:016x}",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, path).is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
 }
 
 impl DescribeCache {
@@ -82,12 +97,7 @@ impl DescribeCache {
         if std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        let path = self.path(&rule.rule_id);
-        let temporary = path.with_extension(format!("tmp-{}", std::process::id()));
-        if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, &path).is_err()
-        {
-            let _ = std::fs::remove_file(&temporary);
-        }
+        write_replacing(&self.path(&rule.rule_id), &bytes);
     }
 
     /// Forgets a rule (after apply or adopt changed it).

@@ -8,8 +8,9 @@
 //! and the file is checked as if there were no cache. Files with any finding, warnings
 //! included, are never stored: every finding is printed on every run.
 //!
-//! One file per target (`.connect-rules/cache/<target>/checked-rules`), written only when its
-//! contents change; a damaged file or entry is ignored and rewritten.
+//! One file per target (`.connect-rules/cache/<target>/checked-rules-<digest of the name>`),
+//! written only when what it should hold changes; a damaged entry is ignored (its file is
+//! checked in full) and the file rewritten.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -21,9 +22,10 @@ use crate::load::RuleFile;
 use crate::validate::{DesiredRule, FunctionPolicy};
 
 /// The first line of the file; a file that does not start with it is ignored. The rest is one
-/// line per file, `<digest in hex> <rule as JSON>`, so an entry is parsed only when a file
-/// asks for it, on whichever thread checks that file.
-const HEADER: &[u8] = b"connect-rules checked-cache 1\n";
+/// line per file, `<key in hex> <SHA-256 of the JSON in hex> <rule as JSON>`, so an entry is
+/// parsed only when a file asks for it, on whichever thread checks that file, and an entry
+/// damaged on disk is noticed instead of trusted.
+const HEADER: &[u8] = b"connect-rules checked-cache 2\n";
 
 /// A file's digest in its context.
 pub type Key = [u8; 32];
@@ -37,11 +39,44 @@ pub struct CheckedCache {
     context: Key,
     /// The cache file as read.
     stored: Vec<u8>,
-    /// Where each entry's JSON is in `stored`.
-    entries: HashMap<Key, Range<usize>>,
+    /// Where each entry is in `stored`: the digest of its JSON, then the JSON.
+    entries: HashMap<Key, (Key, Range<usize>)>,
 }
 
-/// Identifies the running build: version, and the executable's size and modification time.
+/// Where each entry is. Lines that do not have the shape of an entry are skipped.
+fn index(stored: &[u8]) -> HashMap<Key, (Key, Range<usize>)> {
+    let mut entries = HashMap::new();
+    let Some(body) = stored.strip_prefix(HEADER) else {
+        return entries;
+    };
+    let mut start = HEADER.len();
+    for line in body.split(|byte| *byte == b'\n') {
+        let end = start + line.len();
+        let key = line.get(..64).and_then(parse_hex);
+        let digest = line.get(65..129).and_then(parse_hex);
+        let spaced = line.get(64) == Some(&b' ') && line.get(129) == Some(&b' ');
+        if let (Some(key), Some(digest), true) = (key, digest, spaced) {
+            entries.insert(key, (digest, start + 130..end));
+        }
+        start = end + 1;
+    }
+    entries
+}
+
+fn parse_hex(text: &[u8]) -> Option<Key> {
+    if text.len() != 64 || !text.iter().all(u8::is_ascii_hexdigit) {
+        return None;
+    }
+    let mut key = [0; 32];
+    for (byte, pair) in key.iter_mut().zip(text.chunks_exact(2)) {
+        let digits = std::str::from_utf8(pair).ok()?;
+        *byte = u8::from_str_radix(digits, 16).ok()?;
+    }
+    Some(key)
+}
+
+/// Identifies the running build: version, and the executable's size, modification time and,
+/// on Unix, its change time, inode and device, which no copy that keeps times can preserve.
 /// `None` when the executable cannot be inspected; then nothing is cached.
 fn build_identity() -> Option<String> {
     let exe = std::env::current_exe().ok()?;
@@ -51,52 +86,26 @@ fn build_identity() -> Option<String> {
         .ok()?
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
-    Some(format!(
+    let mut identity = format!(
         "{} {} {}",
         env!("CARGO_PKG_VERSION"),
         meta.len(),
         modified.as_nanos()
-    ))
-}
-
-/// A file-name-safe form of a target name.
-fn safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// Where each entry is: `<64 hex digits> <json>` per line after the header. Lines that do not
-/// have that shape are skipped; an entry whose JSON is damaged is found out when it is read.
-fn index(stored: &[u8]) -> HashMap<Key, Range<usize>> {
-    let mut entries = HashMap::new();
-    let Some(body) = stored.strip_prefix(HEADER) else {
-        return entries;
-    };
-    let mut start = HEADER.len();
-    for line in body.split(|byte| *byte == b'\n') {
-        let end = start + line.len();
-        if let (Some(key), Some(b' ')) = (line.get(..64).and_then(parse_hex), line.get(64)) {
-            entries.insert(key, start + 65..end);
-        }
-        start = end + 1;
+    );
+    #[cfg(unix)]
+    {
+        use std::fmt::Write as _;
+        use std::os::unix::fs::MetadataExt;
+        let _ = write!(
+            identity,
+            " {}.{} {} {}",
+            meta.ctime(),
+            meta.ctime_nsec(),
+            meta.ino(),
+            meta.dev()
+        );
     }
-    entries
-}
-
-fn parse_hex(text: &[u8]) -> Option<Key> {
-    let mut key = [0; 32];
-    for (byte, pair) in key.iter_mut().zip(text.chunks_exact(2)) {
-        let digits = std::str::from_utf8(pair).ok()?;
-        *byte = u8::from_str_radix(digits, 16).ok()?;
-    }
-    Some(key)
+    Some(identity)
 }
 
 impl CheckedCache {
@@ -136,7 +145,12 @@ impl CheckedCache {
             context.update((glob.len() as u64).to_le_bytes());
             context.update(glob.as_bytes());
         }
-        let file = root.join(safe(target)).join("checked-rules");
+        // The exact target name is in the file name: targets whose names differ only in
+        // characters a file name cannot hold share a folder but not a file.
+        let name_digest = crate::digest::sha256_hex(target.as_bytes());
+        let file = root
+            .join(crate::cache::safe(target))
+            .join(format!("checked-rules-{}", &name_digest[..16]));
         let stored = std::fs::read(&file).unwrap_or_default();
         let entries = index(&stored);
         CheckedCache {
@@ -158,10 +172,14 @@ impl CheckedCache {
         key.finalize().into()
     }
 
-    /// The rule stored for `key`, if its file passed clean before (and the entry is intact).
+    /// The rule stored for `key`, if its file passed clean before and the entry is intact.
     pub fn get(&self, key: &Key) -> Option<DesiredRule> {
-        let range = self.entries.get(key)?;
-        serde_json::from_slice(self.stored.get(range.clone())?).ok()
+        let (digest, range) = self.entries.get(key)?;
+        let json = self.stored.get(range.clone())?;
+        if Sha256::digest(json).as_slice() != digest {
+            return None;
+        }
+        serde_json::from_slice(json).ok()
     }
 
     /// Stores the rules of the files that passed clean this run, by digest, in place of the
@@ -174,27 +192,24 @@ impl CheckedCache {
         }
         let mut bytes = HEADER.to_vec();
         for (key, rule) in clean {
+            // A rule that cannot be written as JSON (a path that is not UTF-8) is left out,
+            // and its file is checked in full next time.
+            let Ok(json) = serde_json::to_vec(rule) else {
+                continue;
+            };
+            // JSON text never holds a raw line break, so one entry stays one line.
             bytes.extend_from_slice(crate::digest::hex(key).as_bytes());
             bytes.push(b' ');
-            // JSON text never holds a raw line break, so one entry stays one line.
-            if serde_json::to_writer(&mut bytes, rule).is_err() {
-                return;
-            }
+            bytes.extend_from_slice(crate::digest::hex(&Sha256::digest(&json)).as_bytes());
+            bytes.push(b' ');
+            bytes.extend_from_slice(&json);
             bytes.push(b'\n');
         }
         let Some(dir) = self.file.parent() else {
             return;
         };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let temporary = self
-            .file
-            .with_extension(format!("tmp-{}", std::process::id()));
-        if std::fs::write(&temporary, bytes).is_ok()
-            && std::fs::rename(&temporary, &self.file).is_err()
-        {
-            let _ = std::fs::remove_file(&temporary);
+        if std::fs::create_dir_all(dir).is_ok() {
+            crate::cache::write_replacing(&self.file, &bytes);
         }
     }
 }
@@ -286,19 +301,32 @@ mod tests {
     #[test]
     fn damaged_files_and_entries_are_ignored_and_rewritten() {
         let root = tempfile::tempdir().unwrap();
-        let path = root.path().join("prod").join("checked-rules");
+        let path = cache(root.path(), "b", &[], false).file;
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let good = serde_json::to_vec(&desired("a")).unwrap();
+        let digest = crate::digest::hex(&Sha256::digest(&good));
         let k1 = crate::digest::hex(&K1);
-        let damaged: [Vec<u8>; 4] = [
-            b"{not the format".to_vec(),
-            format!("connect-rules checked-cache 0\n{k1} {{}}\n").into_bytes(),
-            format!("connect-rules checked-cache 1\n{k1} {{\"rule\": tru\n").into_bytes(),
-            format!("connect-rules checked-cache 1\n{} {{}}\nxyz\n", &k1[..60]).into_bytes(),
+        let good = String::from_utf8(good).unwrap();
+        let header = "connect-rules checked-cache 2";
+        let damaged = [
+            "{not the format".to_owned(),
+            // Another version of the format.
+            format!("connect-rules checked-cache 1\n{k1} {digest} {good}\n"),
+            // Valid JSON, but not what was written: a flipped character in a value.
+            format!(
+                "{header}\n{k1} {digest} {}\n",
+                good.replace("rules/a", "rules/b")
+            ),
+            // Cut short.
+            format!("{header}\n{k1} {digest} {}\n", &good[..good.len() / 2]),
+            // A key that is not 64 hex digits.
+            format!("{header}\n{} {digest} {good}\n", &k1[..60]),
+            format!("{header}\n+{} {digest} {good}\n", &k1[1..]),
         ];
         for junk in damaged {
             std::fs::write(&path, &junk).unwrap();
             let opened = cache(root.path(), "b", &[], false);
-            assert_eq!(opened.get(&K1), None, "{}", String::from_utf8_lossy(&junk));
+            assert_eq!(opened.get(&K1), None, "{junk}");
             // The file's one clean rule was checked afresh, not read: it is written back.
             opened.save(&[(K1, &desired("a"))], 0);
             assert_eq!(
@@ -307,13 +335,19 @@ mod tests {
             );
             std::fs::remove_file(&path).unwrap();
         }
+        // The intact entry reads back, so the cases above fail for the reason they name.
+        std::fs::write(&path, format!("{header}\n{k1} {digest} {good}\n")).unwrap();
+        assert_eq!(
+            cache(root.path(), "b", &[], false).get(&K1),
+            Some(desired("a"))
+        );
     }
 
     #[test]
     fn an_unchanged_cache_is_not_rewritten() {
         let root = tempfile::tempdir().unwrap();
         cache(root.path(), "b", &[], false).save(&[(K1, &desired("a"))], 0);
-        let path = root.path().join("prod").join("checked-rules");
+        let path = cache(root.path(), "b", &[], false).file;
         // Mark the file; a rewrite would replace the mark.
         let mut bytes = std::fs::read(&path).unwrap();
         bytes.extend_from_slice(b"# mark\n");
@@ -322,5 +356,17 @@ mod tests {
         assert_eq!(again.get(&K1), Some(desired("a")));
         again.save(&[(K1, &desired("a"))], 1);
         assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
+
+    #[test]
+    fn targets_whose_folder_names_clash_keep_separate_files() {
+        let root = tempfile::tempdir().unwrap();
+        let policy = FunctionPolicy::default();
+        let variables = BTreeMap::new();
+        let dotted = CheckedCache::with_build(root.path(), "prod.eu", "b", &variables, &policy);
+        let underscored =
+            CheckedCache::with_build(root.path(), "prod_eu", "b", &variables, &policy);
+        assert_eq!(dotted.file.parent(), underscored.file.parent());
+        assert_ne!(dotted.file, underscored.file);
     }
 }

@@ -61,16 +61,14 @@ pub async fn fetch_live(
 /// A page's summaries, each with its cached description if any, read on a blocking thread
 /// so that the disk and parse work happens while the next page is on its way.
 fn look_up_page(
-    cache: Option<&DescribeCache>,
+    cache: &DescribeCache,
     page: Vec<RuleSummary>,
 ) -> tokio::task::JoinHandle<Vec<(RuleSummary, Option<LiveRule>)>> {
-    let cache = cache.cloned();
+    let cache = cache.clone();
     tokio::task::spawn_blocking(move || {
         page.into_iter()
             .map(|summary| {
-                let cached = cache
-                    .as_ref()
-                    .and_then(|cache| cache.get(&summary.rule_id, summary.last_updated_time));
+                let cached = cache.get(&summary.rule_id, summary.last_updated_time);
                 (summary, cached)
             })
             .collect()
@@ -87,13 +85,17 @@ pub async fn fetch_live_cached(
     cache: Option<&DescribeCache>,
 ) -> Result<(Vec<LiveRule>, FetchStats), ApiError> {
     let mut lookups = Vec::new();
-    let list_calls = for_each_page(client, |page| lookups.push(look_up_page(cache, page))).await?;
+    let mut to_describe = Vec::new();
+    let list_calls = for_each_page(client, |page| match cache {
+        Some(cache) => lookups.push(look_up_page(cache, page)),
+        None => to_describe.extend(page),
+    })
+    .await?;
     let mut stats = FetchStats {
         list_calls,
         ..FetchStats::default()
     };
     let mut rules = Vec::new();
-    let mut to_describe = Vec::new();
     for lookup in lookups {
         let looked_up = match lookup.await {
             Ok(looked_up) => looked_up,

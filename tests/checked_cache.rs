@@ -4,6 +4,7 @@
 //! policy checked afresh.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use connect_rules::checked_cache::CheckedCache;
@@ -176,4 +177,32 @@ fn files_with_warnings_are_never_cached_so_their_warnings_repeat() {
     assert!(!second.has_errors());
     assert_eq!(findings(&second, &project), findings(&first, &project));
     assert_eq!(second.from_cache, second.files - 1);
+}
+
+#[test]
+fn numbers_come_back_from_the_cache_to_the_last_bit() {
+    // Found in review: JSON read without exact float parsing turned 1e-30 into
+    // 9.999999999999999e-31, so a warm plan would have sent another value than a full check.
+    let project = Project::examples();
+    let values = ["1e-30", "123456789.12345679", "0.1", "-2.5e300", "3"];
+    let mut fields = String::new();
+    for (i, value) in values.iter().enumerate() {
+        writeln!(fields, "        - Id: f{i}\n          Value:").unwrap();
+        writeln!(fields, "            DoubleValue: {value}").unwrap();
+    }
+    std::fs::write(
+        project.rules().join("numbers.yaml"),
+        format!(
+            "Name: numbers\nTriggerEventSource:\n  EventSourceName: OnPostCallAnalysisAvailable\nFunction: '{{\"Version\":\"2022-11-25\",\"RuleFunction\":{{\"Operator\":\"AND\",\"Operands\":[{{\"Operator\":\"CONTAINS_ANY\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\",\"Negate\":false}}]}}}}'\nPublishStatus: PUBLISHED\nActions:\n  - ActionType: UPDATE_CASE\n    UpdateCaseAction:\n      Fields:\n{fields}"
+        ),
+    )
+    .unwrap();
+    let variables = example_variables();
+    let policy = FunctionPolicy::default();
+    let full = load_rules(&project.rules(), &variables, &policy);
+    assert!(!full.has_errors(), "{:?}", full.diagnostics);
+    project.load(&variables, &policy);
+    let warm = project.load(&variables, &policy);
+    assert_eq!(warm.from_cache, full.files);
+    assert_eq!(warm.rules, full.rules);
 }

@@ -90,10 +90,19 @@ fn is_plain_local(url: &str) -> bool {
     url.starts_with("http://") && is_local_endpoint(url)
 }
 
+/// Whether the environment holds a key pair (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`),
+/// which the default credential chain would use before anything else.
+fn has_environment_credentials() -> bool {
+    ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+        .iter()
+        .all(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+}
+
 /// An HTTP client that skips loading the system's root certificates: for a plain-HTTP local
 /// endpoint they are never used, and reading them (hundreds of files) is most of the start-up
-/// time of a small plan against the local instance. The credential providers share it, and
-/// with a local endpoint every call they make (STS included) goes there too.
+/// time of a small plan against the local instance. It is given to the loader, so the
+/// credential providers would share it; it is used only when the credentials are static or
+/// from the environment, since other providers (SSO, assumed roles) call AWS over HTTPS.
 fn plain_local_http_client() -> aws_sdk_connect::config::SharedHttpClient {
     use aws_smithy_http_client::tls;
     let no_roots = tls::TlsContext::builder()
@@ -132,9 +141,6 @@ impl ConnectClient {
         }
         if let Some(url) = &endpoint.endpoint_url {
             loader = loader.endpoint_url(url);
-            if is_plain_local(url) {
-                loader = loader.http_client(plain_local_http_client());
-            }
         }
         if endpoint.static_credentials {
             loader = loader.credentials_provider(Credentials::new(
@@ -144,6 +150,21 @@ impl ConnectClient {
                 None,
                 "connect-rules-local",
             ));
+        }
+        if endpoint.endpoint_url.as_deref().is_some_and(is_plain_local) {
+            if !endpoint.static_credentials
+                && endpoint.profile.is_none()
+                && has_environment_credentials()
+            {
+                // The default chain would take these first anyway; naming them skips building
+                // the rest of the chain (SSO, web identity), which calls AWS over HTTPS.
+                loader = loader.credentials_provider(
+                    aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+                );
+            }
+            if endpoint.static_credentials || has_environment_credentials() {
+                loader = loader.http_client(plain_local_http_client());
+            }
         }
         let shared = loader.load().await;
         if shared.region().is_none() {

@@ -42,7 +42,7 @@ pub(crate) async fn handle(
     let latency = shared.faults.latency();
     let response = answer_request(&shared, request).await;
     if !latency.is_zero() {
-        tokio::time::sleep_until(arrived + latency).await;
+        tokio::time::sleep(latency.saturating_sub(arrived.elapsed())).await;
     }
     Ok(response)
 }
