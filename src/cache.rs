@@ -59,6 +59,23 @@ pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) {
     }
 }
 
+/// The entries of a describe cache, read at once ([`DescribeCache::load_all`]).
+#[derive(Debug, Default)]
+pub struct CachedRules {
+    by_id: std::collections::HashMap<String, (i64, LiveRule)>,
+}
+
+impl CachedRules {
+    /// The cached rule for `rule_id` if it was stored for exactly this LastUpdatedTime.
+    pub fn take(&mut self, rule_id: &str, last_updated_time: f64) -> Option<LiveRule> {
+        let (stored_millis, _) = self.by_id.get(rule_id)?;
+        if *stored_millis != millis(last_updated_time) {
+            return None;
+        }
+        self.by_id.remove(rule_id).map(|(_, rule)| rule)
+    }
+}
+
 impl DescribeCache {
     /// The cache for `instance_id` of target `target` under `root` (`.connect-rules/cache`).
     pub fn new(root: &Path, target: &str, instance_id: &str) -> Self {
@@ -81,6 +98,36 @@ impl DescribeCache {
             && entry.rule.rule_id == rule_id
             && entry.last_updated_millis == millis(last_updated_time))
         .then_some(entry.rule)
+    }
+
+    /// Every usable entry of this cache, by RuleId: what [`DescribeCache::get`] would return
+    /// for each, before knowing which LastUpdatedTime to ask for. Reading them all while the
+    /// ListRules pages are on their way leaves nothing to read once the last page is in.
+    pub fn load_all(&self) -> CachedRules {
+        let Ok(listing) = std::fs::read_dir(&self.dir) else {
+            return CachedRules::default();
+        };
+        let paths: Vec<PathBuf> = listing
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        let entries = crate::parallel::map(paths, |path| {
+            let bytes = std::fs::read(&path).ok()?;
+            let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+            let usable = entry.version == CACHE_VERSION
+                && entry.instance_id == self.instance_id
+                && path == self.path(&entry.rule.rule_id);
+            usable.then(|| {
+                (
+                    entry.rule.rule_id.clone(),
+                    (entry.last_updated_millis, entry.rule),
+                )
+            })
+        });
+        CachedRules {
+            by_id: entries.into_iter().flatten().collect(),
+        }
     }
 
     /// Stores a described rule; a failure to write only costs a describe next time.
@@ -141,6 +188,31 @@ mod tests {
         assert_eq!(other_instance.get("r1", rule.last_updated_time), None);
         cache.forget("r1");
         assert_eq!(cache.get("r1", rule.last_updated_time), None);
+    }
+
+    #[test]
+    fn all_entries_read_at_once_match_what_get_returns() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = DescribeCache::new(root.path(), "prod", "inst-1");
+        let a = Rule::test("a").live("r1");
+        let b = Rule::test("b").live("r2");
+        cache.put(&a);
+        cache.put(&b);
+        // A corrupt entry, and one of another instance written into this folder.
+        std::fs::write(cache.path("r3"), b"{not json").unwrap();
+        let other = DescribeCache::new(root.path(), "prod", "inst-2");
+        other.put(&Rule::test("c").live("r4"));
+        std::fs::copy(other.path("r4"), cache.path("r4")).unwrap();
+
+        let mut all = cache.load_all();
+        assert_eq!(all.take("r1", a.last_updated_time), Some(a.clone()));
+        assert_eq!(all.take("r1", a.last_updated_time), None, "taken once");
+        assert_eq!(all.take("r2", b.last_updated_time + 0.001), None);
+        assert_eq!(all.take("r2", b.last_updated_time), Some(b));
+        assert_eq!(all.take("r3", a.last_updated_time), None);
+        assert_eq!(all.take("r4", a.last_updated_time), None);
+        let missing = DescribeCache::new(root.path(), "prod", "no-such-instance");
+        assert_eq!(missing.load_all().take("r1", a.last_updated_time), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::cache::DescribeCache;
+use crate::cache::{CachedRules, DescribeCache};
 use crate::client::{ApiError, ConnectClient};
 use crate::model::{LiveRule, RuleSummary};
 
@@ -26,27 +26,18 @@ pub struct FetchStats {
 /// Every rule summary, across all pages.
 pub async fn list_all(client: &ConnectClient) -> Result<(Vec<RuleSummary>, usize), ApiError> {
     let mut summaries = Vec::new();
-    let pages = for_each_page(client, |page| summaries.extend(page)).await?;
-    Ok((summaries, pages))
-}
-
-/// Reads the ListRules pages one after another, handing each to `on_page` as it arrives;
-/// returns how many pages there were.
-async fn for_each_page(
-    client: &ConnectClient,
-    mut on_page: impl FnMut(Vec<RuleSummary>),
-) -> Result<usize, ApiError> {
     let mut token = None;
     let mut pages = 0;
     loop {
         let (page, next) = client.list_rules_page(token).await?;
         pages += 1;
-        on_page(page);
+        summaries.extend(page);
         match next {
             Some(next) if !next.is_empty() => token = Some(next),
-            _ => return Ok(pages),
+            _ => break,
         }
     }
+    Ok((summaries, pages))
 }
 
 /// Every live rule, described, sorted by name. A rule deleted between List and Describe is
@@ -58,57 +49,40 @@ pub async fn fetch_live(
     fetch_live_cached(client, concurrency, None).await
 }
 
-/// A page's summaries, each with its cached description if any, read on a blocking thread
-/// so that the disk and parse work happens while the next page is on its way.
-fn look_up_page(
-    cache: &DescribeCache,
-    page: Vec<RuleSummary>,
-) -> tokio::task::JoinHandle<Vec<(RuleSummary, Option<LiveRule>)>> {
-    let cache = cache.clone();
-    tokio::task::spawn_blocking(move || {
-        page.into_iter()
-            .map(|summary| {
-                let cached = cache.get(&summary.rule_id, summary.last_updated_time);
-                (summary, cached)
-            })
-            .collect()
-    })
-}
-
 /// [`fetch_live`], describing only rules whose LastUpdatedTime is not in `cache`.
 ///
 /// A warm plan spends most of its time waiting for ListRules pages (one after another, and
-/// paced by the rate limit); the cache entries of each page are read during that wait.
+/// paced by the rate limit); the cache is read during that wait, so matching the listed rules
+/// with it afterwards costs next to nothing.
 pub async fn fetch_live_cached(
     client: &ConnectClient,
     concurrency: usize,
     cache: Option<&DescribeCache>,
 ) -> Result<(Vec<LiveRule>, FetchStats), ApiError> {
-    let mut lookups = Vec::new();
-    let mut to_describe = Vec::new();
-    let list_calls = for_each_page(client, |page| match cache {
-        Some(cache) => lookups.push(look_up_page(cache, page)),
-        None => to_describe.extend(page),
-    })
-    .await?;
+    let reading = cache
+        .cloned()
+        .map(|cache| tokio::task::spawn_blocking(move || cache.load_all()));
+    let (summaries, list_calls) = list_all(client).await?;
     let mut stats = FetchStats {
         list_calls,
         ..FetchStats::default()
     };
-    let mut rules = Vec::new();
-    for lookup in lookups {
-        let looked_up = match lookup.await {
-            Ok(looked_up) => looked_up,
+    let mut cached = match reading {
+        Some(reading) => match reading.await {
+            Ok(cached) => cached,
             Err(join_error) => std::panic::resume_unwind(join_error.into_panic()),
-        };
-        for (summary, cached) in looked_up {
-            match cached {
-                Some(rule) => {
-                    stats.cache_hits += 1;
-                    rules.push(rule);
-                }
-                None => to_describe.push(summary),
+        },
+        None => CachedRules::default(),
+    };
+    let mut rules = Vec::new();
+    let mut to_describe = Vec::new();
+    for summary in summaries {
+        match cached.take(&summary.rule_id, summary.last_updated_time) {
+            Some(rule) => {
+                stats.cache_hits += 1;
+                rules.push(rule);
             }
+            None => to_describe.push(summary),
         }
     }
     if let Some(cache) = cache {
