@@ -457,7 +457,7 @@ fn main() {
         .position(|a| a == "--repeats")
         .and_then(|i| args.get(i + 1))
         .and_then(|n| n.parse().ok())
-        .unwrap_or(5)
+        .unwrap_or(WARM_REPEATS)
         .max(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -126,7 +126,7 @@ pub struct Target {
     pub concurrency: usize,
     /// Client-side pacing (`None` for the local instance unless configured).
     pub rate: Option<crate::client::Rate>,
-    /// Use the describe cache.
+    /// Use the describe cache and the check cache (off with `--no-cache`).
     pub cache: bool,
     /// What the config pins, checked before anything is changed.
     pub pins: Pins,

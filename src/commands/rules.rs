@@ -75,10 +75,11 @@ pub fn load_rules_cached(
             Err(unreadable) => return (None, vec![unreadable], None, false),
         };
         let key = cache.map(|cache| cache.key(&file));
-        if let Some(rule) = cache
+        let cached = cache
             .zip(key.as_ref())
-            .and_then(|(cache, key)| cache.get(key))
-        {
+            .and_then(|(cache, key)| cache.get(key));
+        // The path is part of the key; checking it again costs nothing.
+        if let Some(rule) = cached.filter(|rule| rule.path == file.path) {
             return (Some(rule), Vec::new(), key, true);
         }
         let (rule, found) = match parse_rule_file(&file, variables) {
