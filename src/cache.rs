@@ -89,20 +89,10 @@ impl DescribeCache {
         self.dir.join(format!("{}.json", safe(rule_id)))
     }
 
-    /// The cached rule, if it is for this instance and exactly this LastUpdatedTime.
-    pub fn get(&self, rule_id: &str, last_updated_time: f64) -> Option<LiveRule> {
-        let bytes = std::fs::read(self.path(rule_id)).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        (entry.version == CACHE_VERSION
-            && entry.instance_id == self.instance_id
-            && entry.rule.rule_id == rule_id
-            && entry.last_updated_millis == millis(last_updated_time))
-        .then_some(entry.rule)
-    }
-
-    /// Every usable entry of this cache, by RuleId: what [`DescribeCache::get`] would return
-    /// for each, before knowing which LastUpdatedTime to ask for. Reading them all while the
-    /// ListRules pages are on their way leaves nothing to read once the last page is in.
+    /// Every usable entry of this cache (this format, this instance, a file named for its rule),
+    /// by RuleId; [`CachedRules::take`] then hands out those whose LastUpdatedTime still holds.
+    /// Reading them all while the ListRules pages are on their way leaves nothing to read once
+    /// the last page is in.
     pub fn load_all(&self) -> CachedRules {
         let Ok(listing) = std::fs::read_dir(&self.dir) else {
             return CachedRules::default();
@@ -175,19 +165,27 @@ mod tests {
     use super::*;
     use crate::model::Rule;
 
+    /// The entry for `rule_id` if it was stored for exactly this LastUpdatedTime.
+    fn get(cache: &DescribeCache, rule_id: &str, last_updated_time: f64) -> Option<LiveRule> {
+        cache.load_all().take(rule_id, last_updated_time)
+    }
+
     #[test]
     fn an_entry_is_used_only_for_the_same_last_updated_time() {
         let root = tempfile::tempdir().unwrap();
         let cache = DescribeCache::new(root.path(), "prod", "inst-1");
         let rule = Rule::test("a").live("r1");
-        assert_eq!(cache.get("r1", rule.last_updated_time), None);
+        assert_eq!(get(&cache, "r1", rule.last_updated_time), None);
         cache.put(&rule);
-        assert_eq!(cache.get("r1", rule.last_updated_time), Some(rule.clone()));
-        assert_eq!(cache.get("r1", rule.last_updated_time + 0.001), None);
+        assert_eq!(
+            get(&cache, "r1", rule.last_updated_time),
+            Some(rule.clone())
+        );
+        assert_eq!(get(&cache, "r1", rule.last_updated_time + 0.001), None);
         let other_instance = DescribeCache::new(root.path(), "prod", "inst-2");
-        assert_eq!(other_instance.get("r1", rule.last_updated_time), None);
+        assert_eq!(get(&other_instance, "r1", rule.last_updated_time), None);
         cache.forget("r1");
-        assert_eq!(cache.get("r1", rule.last_updated_time), None);
+        assert_eq!(get(&cache, "r1", rule.last_updated_time), None);
     }
 
     #[test]
@@ -222,9 +220,9 @@ mod tests {
         let rule = Rule::test("a").live("r1");
         std::fs::create_dir_all(&cache.dir).unwrap();
         std::fs::write(cache.path("r1"), b"{not json").unwrap();
-        assert_eq!(cache.get("r1", rule.last_updated_time), None);
+        assert_eq!(get(&cache, "r1", rule.last_updated_time), None);
         cache.put(&rule);
-        assert_eq!(cache.get("r1", rule.last_updated_time), Some(rule));
+        assert_eq!(get(&cache, "r1", rule.last_updated_time), Some(rule));
     }
 
     #[test]
