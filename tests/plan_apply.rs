@@ -1256,8 +1256,8 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-#[test]
-fn the_quick_start_plans_and_applies_the_examples_on_the_local_instance() {
+/// A fresh checkout of the example project: the rules and the config, nothing else.
+fn example_checkout() -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let checkout = tempfile::tempdir().expect("temp dir");
     copy_dir(&repo.join("rules"), &checkout.path().join("rules"));
@@ -1266,6 +1266,13 @@ fn the_quick_start_plans_and_applies_the_examples_on_the_local_instance() {
         checkout.path().join("connect-rules.yaml"),
     )
     .expect("config copied");
+    checkout
+}
+
+#[test]
+fn the_quick_start_plans_and_applies_the_examples_on_the_local_instance() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let checkout = example_checkout();
     let examples = connect_rules::load::find_rule_files(&repo.join("rules"))
         .expect("examples listed")
         .len();
@@ -1291,14 +1298,7 @@ fn the_quick_start_plans_and_applies_the_examples_on_the_local_instance() {
 
 #[test]
 fn plan_reuses_files_checked_clean_and_still_stops_on_a_file_broken_since() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let checkout = tempfile::tempdir().expect("temp dir");
-    copy_dir(&repo.join("rules"), &checkout.path().join("rules"));
-    std::fs::copy(
-        repo.join("connect-rules.yaml"),
-        checkout.path().join("connect-rules.yaml"),
-    )
-    .expect("config copied");
+    let checkout = example_checkout();
     let cache_dir = checkout.path().join(".connect-rules/cache/local");
     let checked = || {
         std::fs::read_dir(&cache_dir).ok().and_then(|entries| {

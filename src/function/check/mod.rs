@@ -59,18 +59,16 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error(&mut self, pos: Pos, message: String, hint: Option<String>) {
-        self.found.push(Finding {
-            level: Level::Error,
-            pos,
-            message,
-            hint,
-            path: None,
-        });
+        self.push(Level::Error, pos, message, hint);
     }
 
     fn unknown(&mut self, pos: Pos, message: String, hint: Option<String>) {
+        self.push(Level::NotInCatalog, pos, message, hint);
+    }
+
+    fn push(&mut self, level: Level, pos: Pos, message: String, hint: Option<String>) {
         self.found.push(Finding {
-            level: Level::NotInCatalog,
+            level,
             pos,
             message,
             hint,
