@@ -27,6 +27,7 @@ struct Entry {
 /// One target's cache folder.
 #[derive(Debug, Clone)]
 pub struct DescribeCache {
+    root: PathBuf,
     dir: PathBuf,
     instance_id: String,
 }
@@ -44,19 +45,31 @@ pub(crate) fn safe(text: &str) -> String {
         .collect()
 }
 
-/// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader
-/// sees the old contents or the new, never half. The temporary name is unique to this write,
-/// so concurrent writers (two targets, two processes) never share one. Failures are ignored:
-/// a cache that cannot be written only costs work next time.
+/// Writes `bytes` to `path` through [`crate::safe_write`]: a reader sees the old contents or
+/// the new, never half; a link at `path` is refused. Failures are ignored: a cache that cannot
+/// be written only costs work next time.
 pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) {
-    let temporary = path.with_extension(format!(
-        "tmp-{}-{:016x}",
-        std::process::id(),
-        rand::random::<u64>()
-    ));
-    if std::fs::write(&temporary, bytes).is_ok() && std::fs::rename(&temporary, path).is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
+    let _ = crate::safe_write::write_file(path, bytes, crate::safe_write::Durability::Buffered);
+}
+
+/// Whether any of `paths` is a symbolic link: a cache folder someone replaced with a link
+/// is neither written into nor pruned, as pruning it would delete files wherever it points.
+pub(crate) fn any_linked<'a>(paths: impl IntoIterator<Item = &'a Path>) -> bool {
+    paths.into_iter().any(|path| {
+        std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+    })
+}
+
+/// Whether `name` is a describe-cache entry's file name (`SAFE_ID.json`) or a temporary file
+/// made while writing one: the only names pruning may remove.
+fn is_entry_name(name: &str) -> bool {
+    let name = crate::safe_write::temporary_target(name).unwrap_or(name);
+    name.strip_suffix(".json").is_some_and(|id| {
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    })
 }
 
 /// The entries of a describe cache, read at once ([`DescribeCache::load_all`]).
@@ -80,6 +93,7 @@ impl DescribeCache {
     /// The cache for `instance_id` of target `target` under `root` (`.connect-rules/cache`).
     pub fn new(root: &Path, target: &str, instance_id: &str) -> Self {
         DescribeCache {
+            root: root.to_path_buf(),
             dir: root.join(safe(target)).join(safe(instance_id)),
             instance_id: instance_id.to_owned(),
         }
@@ -131,7 +145,7 @@ impl DescribeCache {
         let Ok(bytes) = serde_json::to_vec(&entry) else {
             return;
         };
-        if std::fs::create_dir_all(&self.dir).is_err() {
+        if std::fs::create_dir_all(&self.dir).is_err() || self.linked() {
             return;
         }
         write_replacing(&self.path(&rule.rule_id), &bytes);
@@ -142,8 +156,18 @@ impl DescribeCache {
         let _ = std::fs::remove_file(self.path(rule_id));
     }
 
-    /// Removes entries of rules that are no longer listed.
+    /// Whether the cache folder, or the target folder holding it, or the root is a link.
+    fn linked(&self) -> bool {
+        any_linked([self.dir.as_path(), self.dir.parent().unwrap_or(&self.dir), &self.root])
+    }
+
+    /// Removes entries of rules that are no longer listed, and temporary files of entries a
+    /// killed run left. Only regular files with an entry's name are removed: anything else in
+    /// the folder was not written by this cache and stays; links are never followed.
     pub fn prune(&self, listed: &[&str]) {
+        if self.linked() {
+            return;
+        }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
@@ -153,7 +177,9 @@ impl DescribeCache {
             .collect();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !keep.contains(&name) {
+            // `DirEntry::file_type` does not follow links: a link is not a file here.
+            let regular = entry.file_type().is_ok_and(|kind| kind.is_file());
+            if regular && is_entry_name(&name) && !keep.contains(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -236,5 +262,43 @@ mod tests {
         assert!(!cache.path("r1").exists());
         assert!(cache.path("r2").exists());
         assert!(cache.path("../../x").starts_with(&cache.dir));
+    }
+
+    #[test]
+    fn prune_removes_only_what_the_cache_wrote_and_never_follows_links() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = DescribeCache::new(root.path(), "t", "inst-1");
+        cache.put(&Rule::test("a").live("r1"));
+        cache.put(&Rule::test("b").live("r2"));
+        let left = cache.dir.join(format!(".r9.json.{:032x}.tmp", 7));
+        std::fs::write(&left, b"half").unwrap();
+        std::fs::write(cache.dir.join("notes.txt"), b"mine").unwrap();
+        std::fs::write(cache.dir.join("other.yaml.json.bak"), b"mine").unwrap();
+        cache.prune(&["r2"]);
+        assert!(!cache.path("r1").exists());
+        assert!(!left.exists());
+        assert!(cache.path("r2").exists());
+        assert!(cache.dir.join("notes.txt").exists());
+        assert!(cache.dir.join("other.yaml.json.bak").exists());
+
+        #[cfg(unix)]
+        {
+            // A cache folder replaced by a link to somewhere else is left alone.
+            let elsewhere = tempfile::tempdir().unwrap();
+            let victim = elsewhere.path().join("r5.json");
+            std::fs::write(&victim, b"precious").unwrap();
+            let linked = DescribeCache::new(root.path(), "t", "inst-2");
+            std::os::unix::fs::symlink(elsewhere.path(), &linked.dir).unwrap();
+            linked.prune(&[]);
+            linked.put(&Rule::test("c").live("r6"));
+            assert!(victim.exists());
+            assert!(!elsewhere.path().join("r6.json").exists());
+            // A link inside the folder is not a file of the cache.
+            let entry_link = cache.path("r7");
+            std::os::unix::fs::symlink(&victim, &entry_link).unwrap();
+            cache.prune(&["r2"]);
+            assert!(victim.exists());
+            assert!(std::fs::symlink_metadata(&entry_link).is_ok());
+        }
     }
 }

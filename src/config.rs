@@ -15,6 +15,8 @@ pub const DEFAULT_LOCAL_STATE: &str = ".connect-rules/local-instance.json";
 pub const LOCAL_INSTANCE_ID: &str = "local";
 /// The target name used when there is no config file.
 pub const DEFAULT_TARGET: &str = "local";
+/// Where describe and check caches live, relative to the config file's folder.
+pub const CACHE_ROOT: &str = ".connect-rules/cache";
 
 /// The whole config file.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -70,7 +72,8 @@ pub struct TargetConfig {
     /// Endpoint override.
     #[serde(default)]
     pub endpoint_url: Option<String>,
-    /// Serve this state file with the embedded emulator instead of calling AWS.
+    /// Serve this state file with the embedded emulator instead of calling AWS (relative to
+    /// the config file).
     #[serde(default)]
     pub local_state: Option<PathBuf>,
     /// The AWS account the instance is in. `apply` and `adopt` check it with STS
@@ -130,6 +133,8 @@ pub struct Target {
     pub cache: bool,
     /// What the config pins, checked before anything is changed.
     pub pins: Pins,
+    /// The folder of the describe and check caches.
+    pub cache_root: PathBuf,
 }
 
 /// The account and instance a target's config pins (`account_id`).
@@ -158,12 +163,40 @@ pub struct TargetOverrides {
     pub variables: Vec<(String, String)>,
 }
 
-/// Parses the config file's text; `origin` names it in errors.
+/// The largest config file read; real ones are a few kilobytes.
+pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
+
+/// Parses the config file's text; `origin` names it in errors. The text gets the rule loader's
+/// bounds first (size, nesting depth, alias expansion), so a hostile file is refused at once;
+/// then every target's variable values are checked.
 pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    serde_yaml::from_str(text).map_err(|err| {
+    if text.len() > MAX_CONFIG_BYTES {
+        anyhow::bail!(
+            "{}: error: the config file is larger than {} KiB\n  hint: a config file is a few kilobytes; is this the right file?",
+            origin.display(),
+            MAX_CONFIG_BYTES / 1024
+        );
+    }
+    if let Err(err) = crate::load::yaml::parse(text) {
+        anyhow::bail!(
+            "{}:{}:{}: error: {}\n  hint: {}",
+            origin.display(),
+            err.pos.line,
+            err.pos.col,
+            err.message,
+            if err.message.contains("nests deeper") || err.message.contains("expands to more") {
+                "a config file needs a few levels (targets, a target, its variables); is this the right file?"
+            } else {
+                err.hint.as_deref().unwrap_or(
+                    "see the README's `connect-rules.yaml` section for the keys a config file takes",
+                )
+            }
+        );
+    }
+    let config: Config = serde_yaml::from_str(text).map_err(|err| {
         let place = err
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
@@ -173,7 +206,68 @@ pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
             origin.display(),
             err
         )
-    })
+    })?;
+    for (name, target) in &config.targets {
+        check_variables(&target.variables, |variable| {
+            format!(
+                "{}: error: target `{name}`, variable `{variable}`",
+                origin.display()
+            )
+        })?;
+    }
+    Ok(config)
+}
+
+/// Checks variable names and values. Values are inserted into rule files as written, never
+/// expanded again, so a value holding `${` (a reference to another variable, which could form
+/// a cycle, or a `$${` escape) would reach the rule as those very characters: that is refused,
+/// as are control characters, which would reach the rule and the terminal showing the plan.
+/// `place` names a variable in an error.
+pub fn check_variables(
+    variables: &BTreeMap<String, String>,
+    place: impl Fn(&str) -> String,
+) -> anyhow::Result<()> {
+    for (name, value) in variables {
+        if !crate::load::is_variable_name(name) {
+            anyhow::bail!(
+                "{}: the name is not a variable name\n  hint: use letters, digits, `_` and `-`, starting with a letter or `_`, as `${{var.NAME}}` in rule files",
+                place(name)
+            );
+        }
+        if let Some(at) = value.find("${") {
+            let escaped = value[..at].ends_with('$');
+            let referenced = value[at + 2..]
+                .strip_prefix("var.")
+                .and_then(|tail| tail.split_once('}'))
+                .map(|(other, _)| other)
+                .filter(|other| crate::load::is_variable_name(other));
+            let what = match referenced {
+                _ if escaped => "holds the escape `$${`".to_owned(),
+                Some(other) if other == name => {
+                    format!("refers to itself (`${{var.{other}}}`), a cycle")
+                }
+                Some(other) => match variables.get(other) {
+                    Some(value) if value.contains(&format!("${{var.{name}}}")) => format!(
+                        "refers to `{other}`, which refers back to `{name}` (a cycle)"
+                    ),
+                    _ => format!("refers to another variable (`${{var.{other}}}`)"),
+                },
+                None => "holds `${`".to_owned(),
+            };
+            anyhow::bail!(
+                "{}: the value {what}; values are inserted as written and never expanded, so it would reach the rule as those characters\n  hint: write the value itself (copy the other variable's value); `$${{` escapes `${{` only in rule files",
+                place(name)
+            );
+        }
+        if let Some(control) = value.chars().find(|c| c.is_control()) {
+            anyhow::bail!(
+                "{}: the value holds the control character U+{:04X}\n  hint: delete it; a value is one line of text (an id, a name, an ARN)",
+                place(name),
+                u32::from(control)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// What `configured` pins: its `account_id` (twelve digits, agreeing with `instance_arn`) and,
@@ -277,6 +371,13 @@ impl Config {
             };
         let mut variables = configured.variables.clone();
         variables.extend(overrides.variables.iter().cloned());
+        check_variables(&variables, |variable| {
+            if overrides.variables.iter().any(|(name, _)| name == variable) {
+                format!("`--var {variable}`")
+            } else {
+                format!("target `{name}`, variable `{variable}`")
+            }
+        })?;
         let concurrency = configured.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1);
 
         let arn = match &configured.instance_arn {
@@ -360,6 +461,7 @@ impl Config {
             rate,
             cache: true,
             pins,
+            cache_root: PathBuf::from(CACHE_ROOT),
         })
     }
 

@@ -25,6 +25,7 @@ pub mod node;
 pub mod parallel;
 pub mod plan;
 pub mod redact;
+pub mod safe_write;
 pub mod render;
 pub mod schema;
 pub mod service;

@@ -787,6 +787,9 @@ async fn state_survives_a_restart_and_a_corrupt_file_is_an_error() {
         .unwrap();
     assert_eq!(rule.rule().unwrap().name(), "durable");
     assert_eq!(rule.rule().unwrap().function(), FUNCTION);
+    // The running emulator holds the state file's lock; it is released when it is gone.
+    h.running.shutdown().await;
+    drop(h.emulator);
 
     std::fs::write(&path, "{\"format_version\":1,\"instances\":{").unwrap();
     let error = Emulator::new(config).unwrap_err();

@@ -65,6 +65,21 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
             problem.rule_name, problem.message
         );
     }
+    // A link where a rule file goes is refused whatever the flags: writing through it (or
+    // replacing it) would put the rule wherever the link points, outside `--out-dir`.
+    let linked: Vec<PathBuf> = files
+        .iter()
+        .map(|file| out_dir.join(&file.file_name))
+        .filter(|path| crate::safe_write::refuse_link(path).is_err())
+        .collect();
+    if !linked.is_empty() {
+        eprintln!("error: these paths are symbolic links or not regular files; nothing was written:");
+        for path in &linked {
+            eprintln!("  {}", path.display());
+        }
+        eprintln!("  hint: remove them (a rule file is a plain file), or pass `--out-dir` to write elsewhere");
+        return Ok(ExitStatus::Failure);
+    }
     let existing: Vec<PathBuf> = files
         .iter()
         .map(|file| out_dir.join(&file.file_name))
@@ -82,10 +97,14 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
         .with_context(|| format!("failed to create `{}`", out_dir.display()))?;
     for file in &files {
         let path = out_dir.join(&file.file_name);
-        let temporary = out_dir.join(format!(".{}.tmp", file.file_name));
-        std::fs::write(&temporary, &file.text)
-            .and_then(|()| std::fs::rename(&temporary, &path))
-            .with_context(|| format!("failed to write `{}`", path.display()))?;
+        // A temporary file created exclusively under a random name, renamed over the rule
+        // file: never through a link, never half-written.
+        crate::safe_write::write_file(
+            &path,
+            file.text.as_bytes(),
+            crate::safe_write::Durability::Synced,
+        )
+        .with_context(|| format!("failed to write `{}`", path.display()))?;
         println!("wrote `{}` (rule `{}`)", path.display(), file.rule_name);
     }
     eprintln!(

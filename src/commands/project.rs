@@ -17,6 +17,9 @@ pub struct Project {
     pub config: Config,
     /// The rules folder.
     pub rules_dir: PathBuf,
+    /// The folder the config's paths (`rules`, `local_state`, the caches) are relative to:
+    /// the config file's folder (empty for the current folder).
+    pub base: PathBuf,
     /// `--var` values.
     pub vars: Vec<(String, String)>,
     /// How `Function` findings are treated: `--strict` or the config's `strict`, and its
@@ -27,12 +30,23 @@ pub struct Project {
 impl Project {
     /// Reads `--config` (which must exist) or `connect-rules.yaml` (if it exists).
     pub fn open(args: &ProjectArgs) -> anyhow::Result<Self> {
-        let config = match &args.config {
-            Some(path) => read_config(path)?,
-            None if Path::new(CONFIG_FILE).exists() => read_config(Path::new(CONFIG_FILE))?,
-            None => Config::default(),
+        let (config, base) = match &args.config {
+            // Paths in a config file are relative to it, wherever the command runs: a config
+            // of another folder must never pick up this folder's rules or local state.
+            Some(path) => (
+                read_config(path)?,
+                path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ),
+            None if Path::new(CONFIG_FILE).exists() => {
+                (read_config(Path::new(CONFIG_FILE))?, PathBuf::new())
+            }
+            None => (Config::default(), PathBuf::new()),
         };
-        let rules_dir = args.rules.clone().unwrap_or_else(|| config.rules_dir());
+        // `--rules` is a path on the command line: relative to the current folder.
+        let rules_dir = args
+            .rules
+            .clone()
+            .unwrap_or_else(|| base.join(config.rules_dir()));
         let function_policy = FunctionPolicy {
             strict: args.strict || config.strict,
             allowed_conditions: config.allowed_conditions.clone(),
@@ -40,6 +54,7 @@ impl Project {
         Ok(Project {
             config,
             rules_dir,
+            base,
             vars: args.vars.clone(),
             function_policy,
         })
@@ -66,6 +81,13 @@ impl Project {
             None => BTreeMap::new(),
         };
         variables.extend(self.vars.iter().cloned());
+        config::check_variables(&variables, |variable| {
+            if self.vars.iter().any(|(name, _)| name == variable) {
+                format!("`--var {variable}`")
+            } else {
+                format!("variable `{variable}`")
+            }
+        })?;
         Ok(variables)
     }
 
@@ -121,6 +143,10 @@ impl Project {
             variables: self.vars.clone(),
         })?;
         target.cache = !args.no_cache;
+        if let config::TargetKind::Local { state } = &mut target.kind {
+            *state = self.base.join(&*state);
+        }
+        target.cache_root = self.base.join(config::CACHE_ROOT);
         if let Some(concurrency) = args.concurrency {
             target.concurrency = concurrency.max(1);
         }

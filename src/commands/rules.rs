@@ -57,8 +57,8 @@ pub fn load_rules_cached(
     policy: &FunctionPolicy,
     cache: Option<&CheckedCache>,
 ) -> LoadedRules {
-    let paths = match list_rule_files(dir) {
-        Ok(paths) => paths,
+    let (paths, skipped) = match list_rule_files(dir) {
+        Ok(listed) => listed,
         Err(diagnostic) => {
             return LoadedRules {
                 rules: Vec::new(),
@@ -102,6 +102,7 @@ pub fn load_rules_cached(
         rules,
         mut diagnostics,
     } = collect(outcomes);
+    diagnostics.extend(skipped);
     if let Some(cache) = cache {
         let clean: Vec<(Key, &DesiredRule)> = rules
             .iter()

@@ -3,7 +3,6 @@
 
 use anyhow::Context;
 
-use std::path::Path;
 
 use crate::cache::DescribeCache;
 use crate::checked_cache::CheckedCache;
@@ -14,8 +13,6 @@ use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
 /// Attempts per API call (first try included) before a throttle or 5xx is reported.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-/// Where describe caches live, per target and instance.
-pub const CACHE_ROOT: &str = ".connect-rules/cache";
 
 /// The check cache of `target`'s rule files, unless the target's cache is off (`--no-cache`).
 pub fn checked_cache(project: &super::project::Project, target: &Target) -> Option<CheckedCache> {
@@ -23,7 +20,7 @@ pub fn checked_cache(project: &super::project::Project, target: &Target) -> Opti
         return None;
     }
     CheckedCache::open(
-        Path::new(CACHE_ROOT),
+        &target.cache_root,
         &target.name,
         &target.variables,
         &project.function_policy,
@@ -38,7 +35,25 @@ pub struct Session {
     pub client: ConnectClient,
     /// The describe cache, unless disabled.
     pub cache: Option<DescribeCache>,
-    local: Option<RunningEmulator>,
+    local: Option<(RunningEmulator, Emulator)>,
+}
+
+/// The environment variable that sets how long to wait for another run's local instance.
+pub const LOCK_TIMEOUT_VAR: &str = "CONNECT_RULES_LOCK_TIMEOUT";
+
+/// How long to wait for the local instance's lock: `CONNECT_RULES_LOCK_TIMEOUT` seconds, or
+/// the default.
+fn lock_timeout() -> anyhow::Result<std::time::Duration> {
+    match std::env::var(LOCK_TIMEOUT_VAR) {
+        Err(_) => Ok(crate::emulator::DEFAULT_LOCK_TIMEOUT),
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(seconds) if seconds <= 24 * 60 * 60 => Ok(std::time::Duration::from_secs(seconds)),
+            _ => anyhow::bail!(
+                "{LOCK_TIMEOUT_VAR}=`{text}` is not a number of seconds from 0 to 86400\n  hint: for example {LOCK_TIMEOUT_VAR}=300, or unset it for the default of {} s",
+                crate::emulator::DEFAULT_LOCK_TIMEOUT.as_secs()
+            ),
+        },
+    }
 }
 
 impl Session {
@@ -71,7 +86,15 @@ impl Session {
                         )
                     })?;
                 }
-                let emulator = Emulator::new(EmulatorConfig::default().with_state_file(state))
+                // The state file is locked for as long as this session runs: a second run
+                // waits for it (saying so), so each one reads the state the last one left.
+                let config = EmulatorConfig::default()
+                    .with_state_file(state)
+                    .with_lock_timeout(lock_timeout()?);
+                // Waiting for the lock blocks: off the async workers.
+                let emulator = tokio::task::spawn_blocking(move || Emulator::new(config))
+                    .await
+                    .context("the local instance's opening task failed")?
                     .with_context(|| {
                         format!("failed to open the local instance `{}`", state.display())
                     })?;
@@ -90,7 +113,7 @@ impl Session {
                         rate: target.rate,
                         attempt_timeout: crate::client::ATTEMPT_TIMEOUT,
                     },
-                    Some(running),
+                    Some((running, emulator)),
                 )
             }
         };
@@ -99,7 +122,7 @@ impl Session {
             .map_err(|err| anyhow::anyhow!("{}", err.message))?;
         let cache = target
             .cache
-            .then(|| DescribeCache::new(Path::new(CACHE_ROOT), &target.name, &target.instance_id));
+            .then(|| DescribeCache::new(&target.cache_root, &target.name, &target.instance_id));
         Ok(Session {
             target,
             client,
@@ -176,10 +199,15 @@ impl Session {
         }
     }
 
-    /// Stops the embedded instance, if any.
+    /// Stops the embedded instance, if any, and folds its journal into the state file (the
+    /// lock is released once the last handle on the instance is gone).
     pub async fn close(self) {
-        if let Some(local) = self.local {
-            local.shutdown().await;
+        if let Some((running, emulator)) = self.local {
+            running.shutdown().await;
+            if let Err(err) = emulator.store().flush() {
+                // Nothing is lost: the journal stays and the next run replays it.
+                eprintln!("warning: {err:#}");
+            }
         }
     }
 }

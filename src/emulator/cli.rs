@@ -67,6 +67,7 @@ impl EmulatorArgs {
             account_id: self.account_id.clone(),
             state_file: self.state.clone(),
             rule_quota: self.rule_quota,
+            ..EmulatorConfig::default()
         }
     }
 

@@ -1,6 +1,7 @@
 //! How an emulator is set up: its identity, its quota and where it keeps its state.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The default region in ARNs.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -20,7 +21,12 @@ pub struct EmulatorConfig {
     pub state_file: Option<PathBuf>,
     /// Rules per instance before `CreateRule` answers `ServiceQuotaExceededException`.
     pub rule_quota: usize,
+    /// How long to wait for another process that holds the state file's lock.
+    pub lock_timeout: Duration,
 }
+
+/// How long a second process waits for the state file's lock by default.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
@@ -29,6 +35,7 @@ impl Default for EmulatorConfig {
             account_id: DEFAULT_ACCOUNT_ID.to_owned(),
             state_file: None,
             rule_quota: DEFAULT_RULE_QUOTA,
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
         }
     }
 }
@@ -38,6 +45,13 @@ impl EmulatorConfig {
     #[must_use]
     pub fn with_state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
+        self
+    }
+
+    /// The same settings, waiting up to `timeout` for the state file's lock.
+    #[must_use]
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
         self
     }
 

@@ -11,6 +11,7 @@ mod config;
 mod faults;
 mod http;
 mod ids;
+mod journal;
 mod operation;
 mod pagination;
 mod persist;
@@ -19,6 +20,7 @@ mod request_log;
 mod router;
 mod server;
 mod state;
+mod state_lock;
 mod store;
 mod sts;
 mod tags;
@@ -29,7 +31,9 @@ use std::sync::Arc;
 
 pub use api_error::{ApiError, ErrorKind};
 pub use cli::{run, EmulatorArgs};
-pub use config::{EmulatorConfig, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DEFAULT_RULE_QUOTA};
+pub use config::{
+    EmulatorConfig, DEFAULT_ACCOUNT_ID, DEFAULT_LOCK_TIMEOUT, DEFAULT_REGION, DEFAULT_RULE_QUOTA,
+};
 pub use faults::{FailSpec, Faults};
 pub use operation::Operation;
 pub use query::ListRulesQuery;

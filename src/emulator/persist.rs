@@ -1,12 +1,106 @@
-//! Loads and saves the state file; saves are atomic so a kill leaves the old or the new state.
+//! The files of a persisted state: the state file (`STATE`, JSON), its journal of changes since
+//! (`STATE.journal`) and its lock (`STATE.lock`).
+//!
+//! A store opens its state under the cross-process lock and keeps the lock until it closes, so
+//! the state it reads is the latest and nobody else writes meanwhile. Each change is appended
+//! to the journal and flushed before it is answered: its cost does not grow with the number of
+//! rules. Once the journal holds more changes than the state has rules (and at close), the
+//! state file is rewritten whole (a temporary file renamed over it) and the journal emptied.
+//! A kill at any moment leaves the old or the new state, never a torn one.
 
-use std::fs::{self, File};
-use std::io::{self, Write};
-use std::path::Path;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{bail, Context};
 
-use super::state::{State, FORMAT_VERSION};
+use super::journal::{self, Journal};
+use super::state::{Change, State, FORMAT_VERSION};
+use super::state_lock::StateLock;
+use crate::safe_write::{write_file, Durability};
+
+/// Journal entries below which the state file is not rewritten mid-run.
+const MIN_COMPACTION: usize = 1024;
+
+/// An open state file: its journal, and the lock held while it is open.
+#[derive(Debug)]
+pub struct Persisted {
+    path: PathBuf,
+    journal: Journal,
+    _lock: StateLock,
+}
+
+/// Opens the state at `path` for one process: takes its lock (waiting up to `lock_timeout`,
+/// calling `on_wait` with who holds it when a wait begins), reads the state file and replays
+/// its journal. A journal left by a run that did not close is folded into the state file now.
+pub fn open(
+    path: &Path,
+    lock_timeout: Duration,
+    on_wait: impl FnOnce(&str),
+) -> anyhow::Result<(State, Persisted)> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir)
+        .with_context(|| format!("failed to create `{}` for the state file", dir.display()))?;
+    let lock = StateLock::acquire(path, lock_timeout, on_wait)?;
+    let mut state = load(path)?;
+    let journal_path = journal::journal_path(path);
+    let read = journal::read(&journal_path)?;
+    let replayed = read.changes.len();
+    for change in read.changes {
+        state.apply(change);
+    }
+    let journal = Journal::open(journal_path.clone(), read.valid_len, replayed).with_context(|| {
+        format!("failed to open the journal `{}`", journal_path.display())
+    })?;
+    let mut persisted = Persisted {
+        path: path.to_path_buf(),
+        journal,
+        _lock: lock,
+    };
+    if replayed > 0 {
+        persisted
+            .compact(&state)
+            .with_context(|| format!("failed to write the state file `{}`", path.display()))?;
+    }
+    Ok((state, persisted))
+}
+
+impl Persisted {
+    /// Records `changes` (already checked against `state`, not yet made) durably; `state`
+    /// is rewritten whole now and then, so the journal stays shorter than the state.
+    pub fn record(&mut self, state: &State, changes: &[Change]) -> io::Result<()> {
+        self.journal.append(changes)?;
+        if self.journal.entries() > MIN_COMPACTION.max(state.rule_count()) {
+            let mut next = state.clone();
+            for change in changes {
+                next.apply(change.clone());
+            }
+            // The changes are durable in the journal already; a failed rewrite only means a
+            // longer journal until the next one.
+            let _ = self.compact(&next);
+        }
+        Ok(())
+    }
+
+    /// Writes `state` (which holds every journalled change) to the state file, then empties
+    /// the journal. A kill between the two leaves changes that replay onto themselves.
+    pub fn compact(&mut self, state: &State) -> io::Result<()> {
+        save(&self.path, state)?;
+        self.journal.clear()
+    }
+
+    /// Folds the journal into the state file and removes the journal, at a clean close.
+    pub fn close(&mut self, state: &State) -> io::Result<()> {
+        if self.journal.entries() > 0 {
+            self.compact(state)?;
+        }
+        self.journal.remove()
+    }
+}
 
 /// The state in `path`; a missing file is an empty state, anything unreadable is an error that
 /// names the file (never a silent reset, which would lose the user's rules).
@@ -49,48 +143,17 @@ pub fn load(path: &Path) -> anyhow::Result<State> {
     })
 }
 
-/// Writes `state` to `path` atomically: a temporary file in the same folder, flushed to disk,
-/// renamed over `path`, and the folder flushed so the rename itself survives a crash.
+/// Writes `state` to `path` atomically and durably (see [`crate::safe_write`]): a kill leaves
+/// the old or the new file; a link in place of the state file is refused.
 pub fn save(path: &Path, state: &State) -> io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
-    let file_name = path.file_name().map_or_else(
-        || "state".into(),
-        |name| name.to_string_lossy().into_owned(),
-    );
-    let temp = dir.join(format!(
-        ".{file_name}.{}.{:016x}.tmp",
-        std::process::id(),
-        rand::random::<u64>()
-    ));
-    let written = write_synced(&temp, state).and_then(|()| fs::rename(&temp, path));
-    if let Err(err) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(err);
-    }
-    sync_dir(dir)
-}
-
-fn write_synced(path: &Path, state: &State) -> io::Result<()> {
-    let mut file = File::create(path)?;
-    let bytes = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
-    file.write_all(&bytes)?;
-    file.write_all(b"\n")?;
-    file.sync_all()
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    // Directories cannot be opened for syncing here; the rename is as durable as the OS makes it.
-    Ok(())
+    let mut bytes = serde_json::to_vec_pretty(state).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    write_file(path, &bytes, Durability::Synced)
 }
 
 #[cfg(test)]

@@ -97,4 +97,7 @@ async fn accept_loop(
             },
         }
     }
+    // Wait until every connection is gone (and with it its handle on the store), so that once
+    // `shutdown` returns, dropping the last `Emulator` closes the store and frees its state file.
+    connections.shutdown().await;
 }

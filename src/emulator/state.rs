@@ -173,3 +173,91 @@ impl StoredRule {
 pub fn epoch_seconds(ms: i64) -> Json {
     json!(ms as f64 / 1000.0)
 }
+
+/// One change to the state, as the journal records it. Each sets one thing to a value (or
+/// removes it), so replaying changes that the state file already holds changes nothing: a
+/// crash between writing the state file and emptying the journal loses and doubles nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    /// A rule created or changed: stored whole, in its place by `seq`.
+    PutRule {
+        /// The instance.
+        instance: String,
+        /// The rule as it is now.
+        rule: StoredRule,
+    },
+    /// A rule deleted (nothing if it is not there).
+    DeleteRule {
+        /// The instance.
+        instance: String,
+        /// The rule's id.
+        rule_id: String,
+    },
+    /// A client token remembered.
+    PutToken {
+        /// The instance.
+        instance: String,
+        /// The token.
+        token: String,
+        /// What its create produced.
+        record: ClientTokenRecord,
+    },
+    /// Expired client tokens forgotten.
+    DropTokens {
+        /// The instance.
+        instance: String,
+        /// The tokens.
+        tokens: Vec<String>,
+    },
+}
+
+impl State {
+    /// Makes `change`; the journal replays changes through this very function.
+    pub fn apply(&mut self, change: Change) {
+        match change {
+            Change::PutRule { instance, rule } => {
+                let instance = self.instances.entry(instance).or_default();
+                instance.next_seq = instance.next_seq.max(rule.seq + 1);
+                match instance.rule_mut(&rule.rule_id) {
+                    Some(stored) => *stored = rule,
+                    None => {
+                        let at = instance.rules.partition_point(|other| other.seq < rule.seq);
+                        instance.rules.insert(at, rule);
+                    }
+                }
+            }
+            Change::DeleteRule { instance, rule_id } => {
+                if let Some(instance) = self.instances.get_mut(&instance) {
+                    instance.rules.retain(|rule| rule.rule_id != rule_id);
+                }
+            }
+            Change::PutToken {
+                instance,
+                token,
+                record,
+            } => {
+                self.instances
+                    .entry(instance)
+                    .or_default()
+                    .client_tokens
+                    .insert(token, record);
+            }
+            Change::DropTokens { instance, tokens } => {
+                if let Some(instance) = self.instances.get_mut(&instance) {
+                    for token in tokens {
+                        instance.client_tokens.remove(&token);
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many rules all instances hold.
+    pub fn rule_count(&self) -> usize {
+        self.instances
+            .values()
+            .map(|instance| instance.rules.len())
+            .sum()
+    }
+}

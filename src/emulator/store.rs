@@ -2,7 +2,8 @@
 //!
 //! Every operation takes the decoded labels, body and query, validates them as the service does
 //! and answers with the response members or an [`ApiError`]. Mutations run under one lock and,
-//! with a state file, are written before the lock is released, so no update is lost or reordered.
+//! with a state file, are journalled before the lock is released, so no update is lost or
+//! reordered; the state file itself is held by one process at a time (see [`persist`]).
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -14,9 +15,11 @@ use super::api_error::{ApiError, ErrorKind};
 use super::config::EmulatorConfig;
 use super::ids::{fingerprint, new_uuid, now_ms};
 use super::pagination::{Cursor, TokenCodec};
-use super::persist;
+use super::persist::{self, Persisted};
 use super::query::ListRulesQuery;
-use super::state::{ClientTokenRecord, InstanceState, State, StoredRule, CLIENT_TOKEN_LIFETIME_MS};
+use super::state::{
+    Change, ClientTokenRecord, InstanceState, State, StoredRule, CLIENT_TOKEN_LIFETIME_MS,
+};
 use super::tags::tag_map;
 use super::validation::{check_body, check_value, into_result};
 
@@ -44,20 +47,45 @@ pub struct Store {
     pub(super) state: Mutex<State>,
     pub(super) config: EmulatorConfig,
     tokens: TokenCodec,
+    /// The state file's journal and lock; always locked after `state`, never before.
+    persisted: Option<Mutex<Persisted>>,
 }
 
 impl Store {
-    /// A store set up by `config`, loading its state file when it has one.
+    /// A store set up by `config`, loading its state file when it has one. The state file is
+    /// locked against other processes until the store is dropped: when another process holds
+    /// it, this waits (saying so on stderr) up to `config.lock_timeout`, then fails naming it.
     pub fn new(config: EmulatorConfig) -> anyhow::Result<Self> {
-        let state = match &config.state_file {
-            Some(path) => persist::load(path)?,
-            None => State::default(),
+        let (state, persisted) = match &config.state_file {
+            Some(path) => {
+                let (state, persisted) = persist::open(path, config.lock_timeout, |holder| {
+                    eprintln!(
+                        "waiting for the local instance `{}`: it is in use by {holder}",
+                        path.display()
+                    );
+                })?;
+                (state, Some(Mutex::new(persisted)))
+            }
+            None => (State::default(), None),
         };
         Ok(Store {
             state: Mutex::new(state),
             config,
             tokens: TokenCodec::random(),
+            persisted,
         })
+    }
+
+    /// Folds the journal into the state file, so the file alone holds the whole state (as
+    /// after a clean close). The store stays open and keeps its lock.
+    pub fn flush(&self) -> anyhow::Result<()> {
+        let state = self.lock();
+        if let (Some(persisted), Some(path)) = (&self.persisted, &self.config.state_file) {
+            lock_persisted(persisted)
+                .close(&state)
+                .map_err(|err| anyhow::anyhow!("failed to write the state file `{}`: {err}", path.display()))?;
+        }
+        Ok(())
     }
 
     /// The settings the store was made with.
@@ -76,26 +104,30 @@ impl Store {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs `change` on the state; with a state file, on a copy that replaces the state only
-    /// once it is on disk, so a failed write changes nothing.
+    /// Runs `change`, which reads the state and says what to change; with a state file the
+    /// changes are journalled before they are made, so a failed write changes nothing. The
+    /// cost does not grow with the number of rules (no copy, no rewrite of the whole state).
     pub(super) fn mutate<T>(
         &self,
-        change: impl FnOnce(&mut State) -> Result<T, ApiError>,
+        change: impl FnOnce(&State) -> Result<(T, Vec<Change>), ApiError>,
     ) -> Result<T, ApiError> {
         let mut state = self.lock();
-        let Some(path) = &self.config.state_file else {
-            return change(&mut state);
-        };
-        let mut next = state.clone();
-        let answer = change(&mut next)?;
-        if next != *state {
-            persist::save(path, &next).map_err(|err| {
-                ApiError::internal(format!(
-                    "failed to write the state file `{}`: {err}",
-                    path.display()
-                ))
-            })?;
-            *state = next;
+        let (answer, changes) = change(&state)?;
+        if changes.is_empty() {
+            return Ok(answer);
+        }
+        if let (Some(persisted), Some(path)) = (&self.persisted, &self.config.state_file) {
+            lock_persisted(persisted)
+                .record(&state, &changes)
+                .map_err(|err| {
+                    ApiError::internal(format!(
+                        "failed to write the state file `{}`: {err}",
+                        path.display()
+                    ))
+                })?;
+        }
+        for change in changes {
+            state.apply(change);
         }
         Ok(answer)
     }
@@ -113,19 +145,35 @@ impl Store {
         );
         let name = str_member(body, "Name");
         self.mutate(|state| {
-            let instance = state.instances.entry(instance_id.to_owned()).or_default();
+            let empty = InstanceState::default();
+            let instance = state.instances.get(instance_id).unwrap_or(&empty);
             let now = now_ms();
-            instance
+            let live = |record: &ClientTokenRecord| now - record.used_ms < CLIENT_TOKEN_LIFETIME_MS;
+            let expired: Vec<String> = instance
                 .client_tokens
-                .retain(|_, record| now - record.used_ms < CLIENT_TOKEN_LIFETIME_MS);
+                .iter()
+                .filter(|(_, record)| !live(record))
+                .map(|(token, _)| token.clone())
+                .collect();
+            let mut changes = Vec::new();
+            if !expired.is_empty() {
+                changes.push(Change::DropTokens {
+                    instance: instance_id.to_owned(),
+                    tokens: expired,
+                });
+            }
             // A retry with the same token answers as the first call did, even if the rule's
             // name is now taken (by that very rule).
-            if let Some(record) = client_token.and_then(|token| instance.client_tokens.get(token)) {
+            let remembered = client_token
+                .and_then(|token| instance.client_tokens.get(token))
+                .filter(|record| live(record));
+            if let Some(record) = remembered {
                 if record.fingerprint == fingerprint {
-                    return Ok(CreatedRule {
+                    let created = CreatedRule {
                         rule_id: record.rule_id.clone(),
                         rule_arn: record.rule_arn.clone(),
-                    });
+                    };
+                    return Ok((created, changes));
                 }
                 return Err(ApiError::new(
                     ErrorKind::ResourceConflict,
@@ -147,38 +195,41 @@ impl Store {
                     ),
                 ));
             }
-            let seq = instance.next_seq;
-            instance.next_seq += 1;
-            instance.rules.push(StoredRule {
-                seq,
-                rule_id: rule_id.clone(),
-                rule_arn: rule_arn.clone(),
-                name: name.clone(),
-                trigger_event_source: body["TriggerEventSource"].clone(),
-                function: str_member(body, "Function"),
-                actions: body["Actions"].clone(),
-                publish_status: str_member(body, "PublishStatus"),
-                pre_evaluation_filters: present(body, "PreEvaluationFilters"),
-                tags: tag_map(body.get("Tags")),
-                created_ms: now,
-                last_updated_ms: now,
-                last_updated_by: self.last_updated_by(),
+            changes.push(Change::PutRule {
+                instance: instance_id.to_owned(),
+                rule: StoredRule {
+                    seq: instance.next_seq,
+                    rule_id: rule_id.clone(),
+                    rule_arn: rule_arn.clone(),
+                    name: name.clone(),
+                    trigger_event_source: body["TriggerEventSource"].clone(),
+                    function: str_member(body, "Function"),
+                    actions: body["Actions"].clone(),
+                    publish_status: str_member(body, "PublishStatus"),
+                    pre_evaluation_filters: present(body, "PreEvaluationFilters"),
+                    tags: tag_map(body.get("Tags")),
+                    created_ms: now,
+                    last_updated_ms: now,
+                    last_updated_by: self.last_updated_by(),
+                },
             });
             if let Some(token) = client_token {
-                instance.client_tokens.insert(
-                    token.to_owned(),
-                    ClientTokenRecord {
+                changes.push(Change::PutToken {
+                    instance: instance_id.to_owned(),
+                    token: token.to_owned(),
+                    record: ClientTokenRecord {
                         fingerprint: fingerprint.clone(),
                         rule_id: rule_id.clone(),
                         rule_arn: rule_arn.clone(),
                         used_ms: now,
                     },
-                );
+                });
             }
-            Ok(CreatedRule {
+            let created = CreatedRule {
                 rule_id: rule_id.clone(),
                 rule_arn: rule_arn.clone(),
-            })
+            };
+            Ok((created, changes))
         })
     }
 
@@ -196,7 +247,7 @@ impl Store {
         self.mutate(|state| {
             let instance = state
                 .instances
-                .get_mut(instance_id)
+                .get(instance_id)
                 .ok_or_else(|| ApiError::rule_not_found(instance_id, rule_id))?;
             let current = instance
                 .rule(rule_id)
@@ -214,7 +265,7 @@ impl Store {
                     return Err(name_taken(&name, instance_id));
                 }
             }
-            let rule = instance.rule_mut(rule_id).expect("the rule was found above");
+            let mut rule = current.clone();
             rule.name = name;
             rule.function = str_member(body, "Function");
             rule.actions = body["Actions"].clone();
@@ -224,7 +275,11 @@ impl Store {
             // a reader can always tell that an update happened.
             rule.last_updated_ms = now_ms().max(rule.last_updated_ms + 1);
             rule.last_updated_by = last_updated_by;
-            Ok(())
+            let change = Change::PutRule {
+                instance: instance_id.to_owned(),
+                rule,
+            };
+            Ok(((), vec![change]))
         })
     }
 
@@ -302,16 +357,16 @@ impl Store {
     pub fn delete_rule(&self, instance_id: &str, rule_id: &str) -> Result<(), ApiError> {
         check_labels(instance_id, Some(rule_id))?;
         self.mutate(|state| {
-            let instance = state
+            state
                 .instances
-                .get_mut(instance_id)
+                .get(instance_id)
+                .and_then(|instance| instance.rule(rule_id))
                 .ok_or_else(|| ApiError::rule_not_found(instance_id, rule_id))?;
-            let before = instance.rules.len();
-            instance.rules.retain(|rule| rule.rule_id != rule_id);
-            if instance.rules.len() == before {
-                return Err(ApiError::rule_not_found(instance_id, rule_id));
-            }
-            Ok(())
+            let change = Change::DeleteRule {
+                instance: instance_id.to_owned(),
+                rule_id: rule_id.to_owned(),
+            };
+            Ok(((), vec![change]))
         })
     }
 
@@ -321,6 +376,24 @@ impl Store {
             self.config.account_id
         )
     }
+}
+
+impl Drop for Store {
+    /// A clean close: the journal is folded into the state file, so the file alone holds the
+    /// whole state; if that fails, the journal stays and is replayed at the next open.
+    fn drop(&mut self) {
+        if let Some(persisted) = &mut self.persisted {
+            let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
+            let _ = persisted
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .close(state);
+        }
+    }
+}
+
+fn lock_persisted(persisted: &Mutex<Persisted>) -> MutexGuard<'_, Persisted> {
+    persisted.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn name_taken(name: &str, instance_id: &str) -> ApiError {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value as Json;
 
 use super::api_error::{ApiError, ErrorKind};
-use super::state::{State, StoredRule};
+use super::state::{Change, State, StoredRule};
 use super::store::Store;
 use super::validation::check_body;
 
@@ -19,7 +19,7 @@ impl Store {
         let (instance_id, rule_id) = self.parse_rule_arn(resource_arn)?;
         let added = tag_map(body.get("tags"));
         self.mutate(|state| {
-            let rule = find_rule_mut(state, &instance_id, &rule_id, resource_arn)?;
+            let mut rule = find_rule(state, &instance_id, &rule_id, resource_arn)?.clone();
             let mut tags = rule.tags.clone();
             tags.extend(added);
             if tags.len() > MAX_TAGS {
@@ -32,7 +32,11 @@ impl Store {
                 ));
             }
             rule.tags = tags;
-            Ok(())
+            let change = Change::PutRule {
+                instance: instance_id.clone(),
+                rule,
+            };
+            Ok(((), vec![change]))
         })
     }
 
@@ -40,11 +44,15 @@ impl Store {
     pub fn untag_resource(&self, resource_arn: &str, keys: &[String]) -> Result<(), ApiError> {
         let (instance_id, rule_id) = self.parse_rule_arn(resource_arn)?;
         self.mutate(|state| {
-            let rule = find_rule_mut(state, &instance_id, &rule_id, resource_arn)?;
+            let mut rule = find_rule(state, &instance_id, &rule_id, resource_arn)?.clone();
             for key in keys {
                 rule.tags.remove(key);
             }
-            Ok(())
+            let change = Change::PutRule {
+                instance: instance_id.clone(),
+                rule,
+            };
+            Ok(((), vec![change]))
         })
     }
 
@@ -90,16 +98,16 @@ impl Store {
     }
 }
 
-fn find_rule_mut<'a>(
-    state: &'a mut State,
+fn find_rule<'a>(
+    state: &'a State,
     instance_id: &str,
     rule_id: &str,
     arn: &str,
-) -> Result<&'a mut StoredRule, ApiError> {
+) -> Result<&'a StoredRule, ApiError> {
     state
         .instances
-        .get_mut(instance_id)
-        .and_then(|instance| instance.rule_mut(rule_id))
+        .get(instance_id)
+        .and_then(|instance| instance.rule(rule_id))
         .filter(|rule| rule.rule_arn == arn)
         .ok_or_else(|| resource_not_found(arn))
 }

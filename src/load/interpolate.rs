@@ -85,7 +85,8 @@ pub fn substitute(
     out
 }
 
-fn is_variable_name(name: &str) -> bool {
+/// Whether `name` can be written as `${var.NAME}`.
+pub fn is_variable_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

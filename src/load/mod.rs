@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::node::{Node, Pos, Value};
 
-pub use interpolate::{interpolate, substitute, UndefinedVariable};
+pub use interpolate::{interpolate, is_variable_name, substitute, UndefinedVariable};
 
 /// The largest rule file read; real rules are a few kilobytes.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -33,9 +33,24 @@ pub struct SourceRule {
     pub node: Node,
 }
 
+/// The rule files of a folder, and the entries named like rule files that are not files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Regular files (or links to them) named `*.yaml` / `*.yml`, sorted by path.
+    pub files: Vec<PathBuf>,
+    /// FIFOs, sockets, devices (or links to them, or dangling links) with those names: never
+    /// opened, as opening a FIFO waits forever for a writer.
+    pub skipped: Vec<PathBuf>,
+}
+
 /// Lists `*.yaml` / `*.yml` files under `dir`, recursively, sorted by path.
 pub fn find_rule_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
+    list_folder(dir).map(|listing| listing.files)
+}
+
+/// [`find_rule_files`], also naming the entries skipped because they are not regular files.
+pub fn list_folder(dir: &Path) -> std::io::Result<Listing> {
+    let mut listing = Listing::default();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
         for entry in std::fs::read_dir(&current)? {
@@ -54,20 +69,43 @@ pub fn find_rule_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
                 path.extension().and_then(|ext| ext.to_str()),
                 Some("yaml" | "yml")
             ) {
-                found.push(path);
+                // A link counts as what it points to (a rule file shared by link is fine).
+                let regular = file_type.is_file()
+                    || (file_type.is_symlink()
+                        && std::fs::metadata(&path).is_ok_and(|meta| meta.is_file()));
+                if regular {
+                    listing.files.push(path);
+                } else {
+                    listing.skipped.push(path);
+                }
             }
         }
     }
-    found.sort();
-    Ok(found)
+    listing.files.sort();
+    listing.skipped.sort();
+    Ok(listing)
 }
 
-/// The rule files under `dir`, sorted; a folder that cannot be listed is a diagnostic.
-pub fn list_rule_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    find_rule_files(dir).map_err(|err| {
+/// The rule files under `dir`, sorted, with a warning for each entry skipped because it is
+/// not a regular file; a folder that cannot be listed is a diagnostic.
+pub fn list_rule_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Diagnostic> {
+    let listing = list_folder(dir).map_err(|err| {
         Diagnostic::error(dir, None, format!("cannot read the rules folder: {err}"))
             .with_hint("pass the folder that holds your rule files with `--rules DIR`")
-    })
+    })?;
+    let warnings = listing
+        .skipped
+        .iter()
+        .map(|path| {
+            Diagnostic::warning(
+                path,
+                None,
+                "skipped: not a regular file (a FIFO, socket, device or dangling link)",
+            )
+            .with_hint("a rule file is a plain file; remove this entry or rename it to end in something other than `.yaml`")
+        })
+        .collect();
+    Ok((listing.files, warnings))
 }
 
 /// Reads one rule file; a file that cannot be read becomes a diagnostic.
@@ -80,7 +118,21 @@ pub fn read_rule_file(path: PathBuf) -> Result<RuleFile, Diagnostic> {
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|err| format!("cannot read the file: {err}"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Non-blocking open: a FIFO swapped in after the listing opens at once instead of
+    // waiting forever for a writer, and is refused below. No effect on a regular file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options
+        .open(path)
+        .map_err(|err| format!("cannot read the file: {err}"))?;
+    if !file.metadata().is_ok_and(|meta| meta.is_file()) {
+        return Err("cannot read the file: it is not a regular file".to_owned());
+    }
     // Sized from the file's length, so a small file is one read instead of a growing buffer.
     let expected = file
         .metadata()

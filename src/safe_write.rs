@@ -1,0 +1,182 @@
+//! Writing a file whole, so that neither a crash, a second process nor a planted link can make
+//! it half-written or redirect it.
+//!
+//! The bytes go to a temporary file created exclusively (`O_CREAT | O_EXCL`, which never
+//! follows a link) under an unpredictable name in the destination's folder, and that file is
+//! renamed over the destination: a reader sees the old contents or the new. A destination
+//! that is a symbolic link (or anything but a regular file) is refused, never written through
+//! or replaced: someone who could plant it could point it anywhere.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Whether a write must survive a power cut once it returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// The file and the folder entry are flushed to disk before returning (state, exports).
+    Synced,
+    /// Left to the OS (caches: a lost entry only costs work next time).
+    Buffered,
+}
+
+/// The suffix of every temporary file this module creates, so leftovers of a killed process
+/// can be recognised (and only those removed).
+pub const TEMP_SUFFIX: &str = ".tmp";
+
+/// Writes `bytes` to `path` as described in the module docs.
+pub fn write_file(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
+    refuse_link(path)?;
+    let dir = folder_of(path);
+    let (temporary, mut file) = create_temporary(&dir, path)?;
+    let written = file
+        .write_all(bytes)
+        .and_then(|()| match durability {
+            Durability::Synced => file.sync_all(),
+            Durability::Buffered => Ok(()),
+        })
+        .and_then(|()| {
+            drop(file);
+            fs::rename(&temporary, path)
+        });
+    if let Err(err) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(err);
+    }
+    match durability {
+        Durability::Synced => sync_dir(&dir),
+        Durability::Buffered => Ok(()),
+    }
+}
+
+/// An error when `path` exists and is not a regular file: a symbolic link (even a dangling
+/// one), a folder, a FIFO or a device.
+pub fn refuse_link(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "`{}` is a symbolic link; refusing to write through it (remove the link first)",
+                path.display()
+            ),
+        )),
+        Ok(meta) if !meta.is_file() => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "`{}` exists and is not a regular file; refusing to replace it",
+                path.display()
+            ),
+        )),
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// The file name a temporary file of [`write_file`] was made for, when `name` is one
+/// (`.TARGET.<32 hex digits>.tmp`).
+pub fn temporary_target(name: &str) -> Option<&str> {
+    let inner = name.strip_prefix('.')?.strip_suffix(TEMP_SUFFIX)?;
+    let (target, random) = inner.rsplit_once('.')?;
+    (!target.is_empty() && random.len() == 32 && random.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(target)
+}
+
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A new file beside `path`, created exclusively under a name nobody can guess beforehand.
+fn create_temporary(dir: &Path, path: &Path) -> io::Result<(PathBuf, File)> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |name| name.to_string_lossy().into_owned());
+    let mut last = None;
+    // A clash of 128 random bits means someone is guessing; a few tries and then an error.
+    for _ in 0..4 {
+        let temporary = dir.join(format!(
+            ".{name}.{:032x}{TEMP_SUFFIX}",
+            rand::random::<u128>()
+        ));
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+        {
+            Ok(file) => return Ok((temporary, file)),
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => last = Some(err),
+            Err(err) => return Err(err),
+        }
+    }
+    Err(last.unwrap_or_else(|| io::Error::other("no temporary file could be created")))
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    // Folders cannot be opened for syncing here; the rename is as durable as the OS makes it.
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn writes_and_replaces_without_leaving_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.yaml");
+        write_file(&path, b"one", Durability::Synced).unwrap();
+        write_file(&path, b"two", Durability::Buffered).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(names(dir.path()), ["a.yaml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_destination_is_refused_and_its_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim");
+        fs::write(&victim, b"precious").unwrap();
+        let path = dir.path().join("a.yaml");
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        let err = write_file(&path, b"evil", Durability::Synced).unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        assert!(fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
+        // A dangling link is refused too: writing through it would create its target.
+        let dangling = dir.path().join("b.yaml");
+        std::os::unix::fs::symlink(outside.path().join("new"), &dangling).unwrap();
+        assert!(write_file(&dangling, b"evil", Durability::Synced).is_err());
+        assert!(!outside.path().join("new").exists());
+    }
+
+    #[test]
+    fn temporary_names_are_recognised_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r1.json");
+        let (temporary, _file) = create_temporary(dir.path(), &path).unwrap();
+        let name = temporary.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(temporary_target(&name), Some("r1.json"), "{name}");
+        assert_eq!(temporary_target(".r1.json.tmp"), None);
+        assert_eq!(temporary_target("notes.txt"), None);
+        assert_eq!(temporary_target(".r1.json.0123.tmp"), None);
+    }
+}

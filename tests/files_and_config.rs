@@ -1,0 +1,295 @@
+//! Files and the config, through the CLI on the embedded local instance: paths in a config are
+//! relative to it; exports and caches are written without following planted links and prune
+//! only what they wrote; a FIFO in the rules folder is skipped; the config reader has the rule
+//! loader's bounds; variable values are checked when the config is read.
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+/// What one CLI run printed, and how it ended.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn expect(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::cargo_bin("connect-rules")
+        .expect("the binary is built")
+        .current_dir(dir)
+        .args(args)
+        .args(["--color", "never"])
+        .env_remove("NO_COLOR")
+        // Every run here ends in a second or two; a hang (a FIFO, a huge config) is a failure.
+        .timeout(Duration::from_secs(60))
+        .output()
+        .expect("the CLI runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn rule_yaml(name: &str) -> String {
+    format!(
+        r#"Name: {name}
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - {{Operator: CONTAINS_ANY, Operands: [refund], ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript}}
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: ASSIGN_CONTACT_CATEGORY
+    AssignContactCategoryAction: {{}}
+"#
+    )
+}
+
+/// A project with `rules/NAME.yaml` for each name and a config for the local instance.
+fn project(dir: &Path, names: &[&str]) {
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    for name in names {
+        std::fs::write(dir.join(format!("rules/{name}.yaml")), rule_yaml(name)).unwrap();
+    }
+    std::fs::write(
+        dir.join("connect-rules.yaml"),
+        "rules: rules\ntargets:\n  local:\n    local_state: .connect-rules/local-instance.json\n",
+    )
+    .unwrap();
+}
+
+fn rule_names(state: &Path) -> Vec<String> {
+    let state: connect_rules::emulator::State =
+        serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
+    let mut names: Vec<String> = state
+        .instances
+        .values()
+        .flat_map(|instance| instance.rules.iter().map(|rule| rule.name.clone()))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn paths_in_a_config_are_relative_to_the_config_file_not_the_current_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let proj = root.path().join("proj");
+    let other = root.path().join("other");
+    project(&proj, &["proj-rule"]);
+    project(&other, &["other-rule"]);
+    run_in(&proj, &["apply", "--auto-approve"]).expect(0);
+
+    // From the other folder, with proj's config: proj's rules, proj's state, proj's cache.
+    let config = "../proj/connect-rules.yaml";
+    run_in(&other, &["validate", "--config", config]).expect(0);
+    let plan = run_in(&other, &["plan", "--config", config, "--detailed-exitcode"]);
+    plan.expect(0);
+    assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
+    run_in(
+        &other,
+        &["apply", "--config", config, "--allow-delete", "--auto-approve"],
+    )
+    .expect(0);
+    assert_eq!(
+        rule_names(&proj.join(".connect-rules/local-instance.json")),
+        ["proj-rule"]
+    );
+    assert!(
+        !other.join(".connect-rules").exists(),
+        "nothing of proj's run lands in the current folder"
+    );
+}
+
+/// A local instance holding `refund-callback`, whose file is no longer in the rules folder
+/// (so `export` writes it).
+fn exported_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    run_in(dir.path(), &["apply", "--auto-approve"]).expect(0);
+    std::fs::remove_file(dir.path().join("rules/refund-callback.yaml")).unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn export_never_writes_through_a_link_planted_at_the_old_temporary_name() {
+    let dir = exported_project();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let file = connect_rules::export::file_name_for("refund-callback");
+    // The name export used for its temporary file, predictable from the rule's name.
+    std::os::unix::fs::symlink(&victim, dir.path().join(format!("out/.{file}.tmp"))).unwrap();
+    run_in(dir.path(), &["export", "--out-dir", "out"]).expect(0);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let written = dir.path().join("out").join(&file);
+    let meta = std::fs::symlink_metadata(&written).unwrap();
+    assert!(meta.is_file(), "the rule file is a plain file, not a link");
+    assert!(std::fs::read_to_string(&written)
+        .unwrap()
+        .contains("Name: refund-callback"));
+}
+
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_link_where_the_rule_file_goes_even_with_overwrite() {
+    let dir = exported_project();
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.yaml");
+    std::fs::write(&victim, "precious").unwrap();
+    let file = connect_rules::export::file_name_for("refund-callback");
+    let link = dir.path().join("out").join(&file);
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let run = run_in(dir.path(), &["export", "--out-dir", "out", "--overwrite"]);
+    run.expect(1);
+    assert!(run.stderr.contains("symbolic link"), "{}", run.stderr);
+    assert!(run.stderr.contains(&file), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn cache_pruning_removes_only_its_entries_and_never_through_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    run_in(dir.path(), &["apply", "--auto-approve"]).expect(0);
+    run_in(dir.path(), &["plan"]).expect(0);
+    let cache = dir.path().join(".connect-rules/cache/local/local");
+    let entries = std::fs::read_dir(&cache).unwrap().count();
+    assert_eq!(entries, 1, "one entry per described rule");
+
+    // Something of the user's in the cache folder stays.
+    std::fs::write(cache.join("notes.txt"), "mine").unwrap();
+    run_in(dir.path(), &["plan"]).expect(0);
+    assert!(cache.join("notes.txt").exists());
+
+    // A cache folder replaced by a link elsewhere: nothing there is deleted.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("precious.txt"), "mine").unwrap();
+    std::fs::write(outside.path().join("r-gone.json"), "{}").unwrap();
+    std::fs::remove_dir_all(&cache).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &cache).unwrap();
+    run_in(dir.path(), &["plan"]).expect(0);
+    assert!(outside.path().join("precious.txt").exists());
+    assert!(outside.path().join("r-gone.json").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_rule_file_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("rules/pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let run = run_in(dir.path(), &["validate"]);
+    run.expect(0);
+    assert!(
+        run.stderr.contains("pipe.yaml") && run.stderr.contains("not a regular file"),
+        "{}",
+        run.stderr
+    );
+    run_in(dir.path(), &["plan"]).expect(0);
+    run_in(dir.path(), &["apply", "--auto-approve"]).expect(0);
+}
+
+#[test]
+fn a_deeply_nested_config_is_refused_at_once_like_a_rule_file() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    let depth = 100_000;
+    let config = format!("rules: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    std::fs::write(dir.path().join("connect-rules.yaml"), config).unwrap();
+    let run = run_in(dir.path(), &["validate"]);
+    run.expect(1);
+    assert!(
+        run.stderr.contains("connect-rules.yaml:1:")
+            && run.stderr.contains("nests deeper than 64 levels")
+            && run.stderr.contains("hint: a config file needs a few levels"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Validates with `variables` (YAML, one per line) in the local target.
+fn validate_with_variables(variables: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    std::fs::write(
+        dir.path().join("connect-rules.yaml"),
+        format!("targets:\n  local:\n    variables:\n{variables}"),
+    )
+    .unwrap();
+    run_in(dir.path(), &["validate"])
+}
+
+#[test]
+fn variable_values_are_checked_when_the_config_is_read() {
+    let cases = [
+        (
+            "      a: \"${var.b}\"\n      b: x\n",
+            "variable `a`: the value refers to another variable (`${var.b}`)",
+        ),
+        (
+            "      a: \"${var.b}\"\n      b: \"${var.a}\"\n",
+            "variable `a`: the value refers to `b`, which refers back to `a` (a cycle)",
+        ),
+        (
+            "      a: \"x${var.a}\"\n",
+            "variable `a`: the value refers to itself (`${var.a}`), a cycle",
+        ),
+        (
+            "      a: \"$${var.b}\"\n",
+            "variable `a`: the value holds the escape `$${`",
+        ),
+        (
+            "      a: \"flow\\e[2J\"\n",
+            "variable `a`: the value holds the control character U+001B",
+        ),
+    ];
+    for (variables, message) in cases {
+        let run = validate_with_variables(variables);
+        run.expect(1);
+        assert!(
+            run.stderr.contains("connect-rules.yaml: error: target `local`, ")
+                && run.stderr.contains(message)
+                && run.stderr.contains("hint: "),
+            "{variables}\n{}",
+            run.stderr
+        );
+    }
+    // A plain value is fine, and `--var` values get the same check.
+    validate_with_variables("      a: flow-1\n").expect(0);
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    let run = run_in(dir.path(), &["validate", "--var", "a=${var.b}"]);
+    run.expect(1);
+    assert!(run.stderr.contains("`--var a`"), "{}", run.stderr);
+}
