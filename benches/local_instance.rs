@@ -82,7 +82,7 @@ fn run(count: usize, budget: Duration) -> Outcome {
 
 fn main() {
     let mut sizes = vec![1_000, 10_000];
-    let mut budget = Duration::from_secs(300);
+    let mut budget = Duration::from_mins(5);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {

@@ -55,9 +55,9 @@ pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) {
 /// Whether any of `paths` is a symbolic link: a cache folder someone replaced with a link
 /// is neither written into nor pruned, as pruning it would delete files wherever it points.
 pub(crate) fn any_linked<'a>(paths: impl IntoIterator<Item = &'a Path>) -> bool {
-    paths.into_iter().any(|path| {
-        std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
-    })
+    paths
+        .into_iter()
+        .any(|path| std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()))
 }
 
 /// Whether `name` is a describe-cache entry's file name (`SAFE_ID.json`) or a temporary file
@@ -158,7 +158,11 @@ impl DescribeCache {
 
     /// Whether the cache folder, or the target folder holding it, or the root is a link.
     fn linked(&self) -> bool {
-        any_linked([self.dir.as_path(), self.dir.parent().unwrap_or(&self.dir), &self.root])
+        any_linked([
+            self.dir.as_path(),
+            self.dir.parent().unwrap_or(&self.dir),
+            &self.root,
+        ])
     }
 
     /// Removes entries of rules that are no longer listed, and temporary files of entries a

@@ -247,9 +247,9 @@ pub fn check_variables(
                     format!("refers to itself (`${{var.{other}}}`), a cycle")
                 }
                 Some(other) => match variables.get(other) {
-                    Some(value) if value.contains(&format!("${{var.{name}}}")) => format!(
-                        "refers to `{other}`, which refers back to `{name}` (a cycle)"
-                    ),
+                    Some(value) if value.contains(&format!("${{var.{name}}}")) => {
+                        format!("refers to `{other}`, which refers back to `{name}` (a cycle)")
+                    }
                     _ => format!("refers to another variable (`${{var.{other}}}`)"),
                 },
                 None => "holds `${`".to_owned(),

@@ -160,7 +160,10 @@ mod tests {
         let err = write_file(&path, b"evil", Durability::Synced).unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert_eq!(fs::read(&victim).unwrap(), b"precious");
-        assert!(fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(&path)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         // A dangling link is refused too: writing through it would create its target.
         let dangling = dir.path().join("b.yaml");
         std::os::unix::fs::symlink(outside.path().join("new"), &dangling).unwrap();
@@ -173,7 +176,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r1.json");
         let (temporary, _file) = create_temporary(dir.path(), &path).unwrap();
-        let name = temporary.file_name().unwrap().to_string_lossy().into_owned();
+        let name = temporary
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert_eq!(temporary_target(&name), Some("r1.json"), "{name}");
         assert_eq!(temporary_target(".r1.json.tmp"), None);
         assert_eq!(temporary_target("notes.txt"), None);

@@ -35,7 +35,7 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
         .args(["--color", "never"])
         .env_remove("NO_COLOR")
         // Every run here ends in a second or two; a hang (a FIFO, a huge config) is a failure.
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_mins(1))
         .output()
         .expect("the CLI runs");
     Run {
@@ -106,7 +106,13 @@ fn paths_in_a_config_are_relative_to_the_config_file_not_the_current_folder() {
     assert!(plan.stdout.starts_with("No changes."), "{}", plan.stdout);
     run_in(
         &other,
-        &["apply", "--config", config, "--allow-delete", "--auto-approve"],
+        &[
+            "apply",
+            "--config",
+            config,
+            "--allow-delete",
+            "--auto-approve",
+        ],
     )
     .expect(0);
     assert_eq!(
@@ -232,7 +238,9 @@ fn a_deeply_nested_config_is_refused_at_once_like_a_rule_file() {
     assert!(
         run.stderr.contains("connect-rules.yaml:1:")
             && run.stderr.contains("nests deeper than 64 levels")
-            && run.stderr.contains("hint: a config file needs a few levels"),
+            && run
+                .stderr
+                .contains("hint: a config file needs a few levels"),
         "{}",
         run.stderr
     );
@@ -278,7 +286,8 @@ fn variable_values_are_checked_when_the_config_is_read() {
         let run = validate_with_variables(variables);
         run.expect(1);
         assert!(
-            run.stderr.contains("connect-rules.yaml: error: target `local`, ")
+            run.stderr
+                .contains("connect-rules.yaml: error: target `local`, ")
                 && run.stderr.contains(message)
                 && run.stderr.contains("hint: "),
             "{variables}\n{}",

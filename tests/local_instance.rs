@@ -141,8 +141,14 @@ fn a_second_run_gives_up_after_the_timeout_naming_who_holds_the_instance() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let holder = format!("is in use by pid {}", std::process::id());
-    assert!(stderr.contains("waiting for the local instance"), "{stderr}");
-    assert!(stderr.contains(&holder) && stderr.contains(" since "), "{stderr}");
+    assert!(
+        stderr.contains("waiting for the local instance"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&holder) && stderr.contains(" since "),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing was changed"), "{stderr}");
     assert!(stderr.contains("CONNECT_RULES_LOCK_TIMEOUT"), "{stderr}");
     drop(held);

@@ -73,7 +73,9 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
         .filter(|path| crate::safe_write::refuse_link(path).is_err())
         .collect();
     if !linked.is_empty() {
-        eprintln!("error: these paths are symbolic links or not regular files; nothing was written:");
+        eprintln!(
+            "error: these paths are symbolic links or not regular files; nothing was written:"
+        );
         for path in &linked {
             eprintln!("  {}", path.display());
         }

@@ -3,7 +3,6 @@
 
 use anyhow::Context;
 
-
 use crate::cache::DescribeCache;
 use crate::checked_cache::CheckedCache;
 use crate::client::{ConnectClient, Endpoint};
@@ -12,7 +11,6 @@ use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
 
 /// Attempts per API call (first try included) before a throttle or 5xx is reported.
 pub const MAX_ATTEMPTS: u32 = 8;
-
 
 /// The check cache of `target`'s rule files, unless the target's cache is off (`--no-cache`).
 pub fn checked_cache(project: &super::project::Project, target: &Target) -> Option<CheckedCache> {

@@ -26,7 +26,7 @@ pub struct EmulatorConfig {
 }
 
 /// How long a second process waits for the state file's lock by default.
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(120);
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_mins(2);
 
 impl Default for EmulatorConfig {
     fn default() -> Self {

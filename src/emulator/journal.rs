@@ -121,16 +121,16 @@ impl Journal {
             bytes.extend_from_slice(&json);
             bytes.push(b'\n');
         }
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => {
-                crate::safe_write::refuse_link(&self.path)?;
-                let file = OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&self.path)?;
-                self.file.insert(file)
-            }
+        if self.file.is_none() {
+            crate::safe_write::refuse_link(&self.path)?;
+            let opened = OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)?;
+            self.file = Some(opened);
+        }
+        let Some(file) = self.file.as_mut() else {
+            return Err(io::Error::other("the journal is not open"));
         };
         let before = file.metadata()?.len();
         let written = file.write_all(&bytes).and_then(|()| file.sync_data());

@@ -53,9 +53,8 @@ pub fn open(
     for change in read.changes {
         state.apply(change);
     }
-    let journal = Journal::open(journal_path.clone(), read.valid_len, replayed).with_context(|| {
-        format!("failed to open the journal `{}`", journal_path.display())
-    })?;
+    let journal = Journal::open(journal_path.clone(), read.valid_len, replayed)
+        .with_context(|| format!("failed to open the journal `{}`", journal_path.display()))?;
     let mut persisted = Persisted {
         path: path.to_path_buf(),
         journal,

@@ -185,7 +185,7 @@ pub enum Change {
         /// The instance.
         instance: String,
         /// The rule as it is now.
-        rule: StoredRule,
+        rule: Box<StoredRule>,
     },
     /// A rule deleted (nothing if it is not there).
     DeleteRule {
@@ -219,12 +219,11 @@ impl State {
             Change::PutRule { instance, rule } => {
                 let instance = self.instances.entry(instance).or_default();
                 instance.next_seq = instance.next_seq.max(rule.seq + 1);
-                match instance.rule_mut(&rule.rule_id) {
-                    Some(stored) => *stored = rule,
-                    None => {
-                        let at = instance.rules.partition_point(|other| other.seq < rule.seq);
-                        instance.rules.insert(at, rule);
-                    }
+                if let Some(stored) = instance.rule_mut(&rule.rule_id) {
+                    *stored = *rule;
+                } else {
+                    let at = instance.rules.partition_point(|other| other.seq < rule.seq);
+                    instance.rules.insert(at, *rule);
                 }
             }
             Change::DeleteRule { instance, rule_id } => {

@@ -55,9 +55,8 @@ impl StateLock {
                 Ok(()) => break,
                 Err(TryLockError::WouldBlock) => {}
                 Err(TryLockError::Error(err)) => {
-                    return Err(err).with_context(|| {
-                        format!("failed to lock `{}`", path.display())
-                    });
+                    return Err(err)
+                        .with_context(|| format!("failed to lock `{}`", path.display()));
                 }
             }
             let holder = holder(&mut file);
@@ -139,7 +138,7 @@ fn open_no_follow(path: &Path) -> std::io::Result<File> {
 
 /// `YYYY-MM-DD HH:MM:SS` for epoch seconds (civil-from-days, proleptic Gregorian).
 fn utc(epoch_seconds: u64) -> String {
-    let days = (epoch_seconds / 86_400) as i64;
+    let days = i64::try_from(epoch_seconds / 86_400).unwrap_or(0);
     let seconds = epoch_seconds % 86_400;
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -195,7 +194,10 @@ mod tests {
         std::fs::write(&victim, "precious").unwrap();
         let state = dir.path().join("state.json");
         std::os::unix::fs::symlink(&victim, lock_path(&state)).unwrap();
-        let err = format!("{:#}", StateLock::acquire(&state, Duration::ZERO, |_| {}).unwrap_err());
+        let err = format!(
+            "{:#}",
+            StateLock::acquire(&state, Duration::ZERO, |_| {}).unwrap_err()
+        );
         assert!(err.contains("symbolic link"), "{err}");
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
     }

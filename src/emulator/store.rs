@@ -81,9 +81,9 @@ impl Store {
     pub fn flush(&self) -> anyhow::Result<()> {
         let state = self.lock();
         if let (Some(persisted), Some(path)) = (&self.persisted, &self.config.state_file) {
-            lock_persisted(persisted)
-                .close(&state)
-                .map_err(|err| anyhow::anyhow!("failed to write the state file `{}`: {err}", path.display()))?;
+            lock_persisted(persisted).close(&state).map_err(|err| {
+                anyhow::anyhow!("failed to write the state file `{}`: {err}", path.display())
+            })?;
         }
         Ok(())
     }
@@ -197,7 +197,7 @@ impl Store {
             }
             changes.push(Change::PutRule {
                 instance: instance_id.to_owned(),
-                rule: StoredRule {
+                rule: Box::new(StoredRule {
                     seq: instance.next_seq,
                     rule_id: rule_id.clone(),
                     rule_arn: rule_arn.clone(),
@@ -211,7 +211,7 @@ impl Store {
                     created_ms: now,
                     last_updated_ms: now,
                     last_updated_by: self.last_updated_by(),
-                },
+                }),
             });
             if let Some(token) = client_token {
                 changes.push(Change::PutToken {
@@ -277,7 +277,7 @@ impl Store {
             rule.last_updated_by = last_updated_by;
             let change = Change::PutRule {
                 instance: instance_id.to_owned(),
-                rule,
+                rule: Box::new(rule),
             };
             Ok(((), vec![change]))
         })

@@ -274,8 +274,12 @@ fn changes_are_journalled_and_folded_into_the_state_file_at_close() {
     let store = Store::new(config.clone()).unwrap();
     let kept = store.create_rule(INSTANCE, &body("kept")).unwrap();
     let gone = store.create_rule(INSTANCE, &body("gone")).unwrap();
-    store.update_rule(INSTANCE, &kept.rule_id, &update("kept")).unwrap();
-    store.tag_resource(&kept.rule_arn, &json!({"tags": {"k": "v"}})).unwrap();
+    store
+        .update_rule(INSTANCE, &kept.rule_id, &update("kept"))
+        .unwrap();
+    store
+        .tag_resource(&kept.rule_arn, &json!({"tags": {"k": "v"}}))
+        .unwrap();
     store.delete_rule(INSTANCE, &gone.rule_id).unwrap();
     // Each change is one journal line; the state file is not rewritten for it.
     let lines = std::fs::read_to_string(&journal).unwrap().lines().count();
@@ -292,7 +296,10 @@ fn changes_are_journalled_and_folded_into_the_state_file_at_close() {
     store.create_rule(INSTANCE, &body("second")).unwrap();
     store.create_rule(INSTANCE, &body("torn")).unwrap();
     std::mem::forget(store);
-    assert_eq!(std::fs::read_to_string(&journal).unwrap().lines().count(), 2);
+    assert_eq!(
+        std::fs::read_to_string(&journal).unwrap().lines().count(),
+        2
+    );
     let reopened = Store::new(config.with_lock_timeout(std::time::Duration::ZERO));
     // The forgotten store still holds the lock (as a live process would).
     let err = reopened.unwrap_err().to_string();

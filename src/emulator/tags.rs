@@ -34,7 +34,7 @@ impl Store {
             rule.tags = tags;
             let change = Change::PutRule {
                 instance: instance_id.clone(),
-                rule,
+                rule: Box::new(rule),
             };
             Ok(((), vec![change]))
         })
@@ -50,7 +50,7 @@ impl Store {
             }
             let change = Change::PutRule {
                 instance: instance_id.clone(),
-                rule,
+                rule: Box::new(rule),
             };
             Ok(((), vec![change]))
         })
