@@ -33,7 +33,8 @@ pub struct Persisted {
 
 /// Opens the state at `path` for one process: takes its lock (waiting up to `lock_timeout`,
 /// calling `on_wait` with who holds it when a wait begins), reads the state file and replays
-/// its journal. A journal left by a run that did not close is folded into the state file now.
+/// its journal. A journal left by a run that did not close is folded into the state file now,
+/// and a missing state file is written (empty).
 pub fn open(
     path: &Path,
     lock_timeout: Duration,
@@ -60,7 +61,9 @@ pub fn open(
         journal,
         _lock: lock,
     };
-    if replayed > 0 {
+    // Written at once when missing too: from here on the state file always exists beside its
+    // journal, even if this process is killed before it writes anything else.
+    if replayed > 0 || fs::symlink_metadata(path).is_err() {
         persisted
             .compact(&state)
             .with_context(|| format!("failed to write the state file `{}`", path.display()))?;
