@@ -284,7 +284,12 @@ mod tests {
             .tag("team", "qa");
         rule.function = rule.function.replace("refund", "costs ${0}");
         let live = [rule.clone().live("r1")];
-        let (files, problems) = export(&live, &BTreeMap::new(), "../schema/rule.schema.json", &FunctionPolicy::default());
+        let (files, problems) = export(
+            &live,
+            &BTreeMap::new(),
+            "../schema/rule.schema.json",
+            &FunctionPolicy::default(),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         let text = &files[0].text;
         assert!(text.starts_with("# yaml-language-server: $schema=../schema/rule.schema.json\n"));
@@ -309,7 +314,12 @@ mod tests {
             Rule::test("_.x").live("r2"),
             Rule::test("_.x-2").live("r3"),
         ];
-        let (files, _) = export(&live, &BTreeMap::new(), "s.json", &FunctionPolicy::default());
+        let (files, _) = export(
+            &live,
+            &BTreeMap::new(),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
         let names: std::collections::BTreeSet<&str> =
             files.iter().map(|f| f.file_name.as_str()).collect();
         assert_eq!(names.len(), 3, "{names:?}");
@@ -322,7 +332,12 @@ mod tests {
             action_type: "END_ASSOCIATED_EMAILS".into(),
             ..crate::model::RuleAction::default()
         };
-        let (files, problems) = export(&[rule.live("r1")], &BTreeMap::new(), "s.json", &FunctionPolicy::default());
+        let (files, problems) = export(
+            &[rule.live("r1")],
+            &BTreeMap::new(),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert!(
             files[0].text.contains("EndAssociatedEmailsAction: {}"),
@@ -362,7 +377,12 @@ mod tests {
             .function
             .replace("ExactMatch.Transcript", "ExactMatch.Summary");
         let live = [rule.live("r1")];
-        let (files, problems) = export(&live, &BTreeMap::new(), "s.json", &FunctionPolicy::default());
+        let (files, problems) = export(
+            &live,
+            &BTreeMap::new(),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
         assert_eq!((files.len(), problems.len()), (1, 0), "{problems:?}");
         let strict = FunctionPolicy {
             strict: true,
@@ -386,7 +406,12 @@ mod tests {
             ..crate::model::RuleAction::default()
         };
         let variables = BTreeMap::from([("flow".to_owned(), "flow-123".to_owned())]);
-        let (files, problems) = export(&[rule.live("r1")], &variables, "s.json", &FunctionPolicy::default());
+        let (files, problems) = export(
+            &[rule.live("r1")],
+            &variables,
+            "s.json",
+            &FunctionPolicy::default(),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert!(
             files[0].text.contains("ContactFlowId: ${var.flow}"),

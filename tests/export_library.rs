@@ -131,6 +131,7 @@ async fn assert_export_round_trips(rules: &[Json]) {
         export.stderr
     );
     assert!(!export.stderr.contains("error"), "{}", export.stderr);
+    assert_files_match_the_schema(&env.dir.path().join("rules"));
 
     let plan = env
         .run(&["plan", "--detailed-exitcode", "--format", "json"])
@@ -151,7 +152,38 @@ async fn assert_export_round_trips(rules: &[Json]) {
         Operation::DeleteRule,
         Operation::TagResource,
     ] {
-        assert_eq!(env.emulator.count(operation), 0, "{operation:?} after export");
+        assert_eq!(
+            env.emulator.count(operation),
+            0,
+            "{operation:?} after export"
+        );
+    }
+}
+
+/// Every exported file matches the committed JSON Schema, as an editor would check it.
+fn assert_files_match_the_schema(dir: &std::path::Path) {
+    let schema_path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/rule.schema.json");
+    let schema: Json = serde_json::from_str(
+        &std::fs::read_to_string(schema_path).expect("read schema/rule.schema.json"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("the rules folder")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("an exported file");
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("exported YAML parses");
+        let rule = serde_json::to_value(yaml).expect("YAML as JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&rule)
+            .map(|error| format!("{}: {error}", error.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
     }
 }
 

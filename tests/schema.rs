@@ -69,7 +69,11 @@ fn example_rules() -> Vec<(String, Value)> {
         .iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).expect("read an example rule");
-            let name = path.strip_prefix(&root).unwrap_or(path).display().to_string();
+            let name = path
+                .strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string();
             (name, yaml_to_json(&text, path))
         })
         .collect();
@@ -121,7 +125,10 @@ fn the_schema_offers_the_post_call_paths_with_descriptions() {
                 .as_str()
                 .or_else(|| choice["pattern"].as_str())
                 .expect("a path or a pattern");
-            format!("{path}\n    {}", choice["description"].as_str().unwrap_or("-"))
+            format!(
+                "{path}\n    {}",
+                choice["description"].as_str().unwrap_or("-")
+            )
         })
         .collect();
     insta::assert_snapshot!(lines.join("\n"));
@@ -184,23 +191,60 @@ fn good_rule() -> Value {
 }
 
 /// Asserts the good rule passes, and that `mistake` applied to it fails with an error at `at`
-/// (a JSON pointer into the rule) or inside it.
+/// (a JSON pointer into the rule) or inside it. Inside `anyOf` (an operand is a condition or a
+/// group; an optional member is a definition or `null`) the validator reports the place where
+/// the alternatives begin, so `at` is that place: the mistake is the only change to the rule.
 fn assert_rejected(mistake: impl FnOnce(&mut Value), at: &str) {
     let validator = validator();
     let good = good_rule();
-    assert_eq!(errors(&validator, &good), Vec::<String>::new(), "the good rule passes");
+    assert_eq!(
+        errors(&validator, &good),
+        Vec::<String>::new(),
+        "the good rule passes"
+    );
     let mut bad = good;
     mistake(&mut bad);
     let found = errors(&validator, &bad);
     assert!(
-        found.iter().any(|error| error.starts_with(&format!("{at}:"))
-            || error.starts_with(&format!("{at}/"))),
+        found
+            .iter()
+            .any(|error| error.starts_with(&format!("{at}:"))
+                || error.starts_with(&format!("{at}/"))),
         "expected an error at `{at}`, got: {found:#?}"
     );
 }
 
 fn condition(rule: &mut Value, index: usize) -> &mut Value {
     &mut rule["Function"]["RuleFunction"]["Operands"][index]
+}
+
+/// Asserts that the mistake in operand `index` is rejected in the whole rule (at the operand,
+/// see [`assert_rejected`]), and that the post-call condition schema alone reports it at `at`
+/// inside that operand: the place an editor underlines.
+fn assert_condition_rejected(index: usize, mistake: impl Fn(&mut Value), at: &str) {
+    assert_rejected(
+        |rule| mistake(condition(rule, index)),
+        &format!("/Function/RuleFunction/Operands/{index}"),
+    );
+    let text = std::fs::read_to_string(manifest_dir().join("schema/rule.schema.json"))
+        .expect("read schema/rule.schema.json");
+    let full: Value = serde_json::from_str(&text).expect("the schema is JSON");
+    let condition_schema = json!({
+        "$schema": full["$schema"],
+        "$ref": "#/$defs/OnPostCallAnalysisAvailableCondition",
+        "$defs": full["$defs"]
+    });
+    let validator = jsonschema::validator_for(&condition_schema).expect("the schema compiles");
+    let mut operand = condition(&mut good_rule(), index).clone();
+    assert_eq!(errors(&validator, &operand), Vec::<String>::new());
+    mistake(&mut operand);
+    let found = errors(&validator, &operand);
+    assert!(
+        found
+            .iter()
+            .any(|error| error.starts_with(&format!("{at}:"))),
+        "expected an error at `{at}` in the condition, got: {found:#?}"
+    );
 }
 
 // The seven the issue found passing the old schema.
@@ -272,32 +316,31 @@ fn rejects_a_tag_key_with_the_reserved_aws_prefix() {
 #[test]
 fn rejects_a_comparison_value_the_source_does_not_offer() {
     // A real-time path in a post-call rule.
-    assert_rejected(
-        |rule| {
-            condition(rule, 0)["ComparisonValue"] =
+    assert_condition_rejected(
+        0,
+        |condition| {
+            condition["ComparisonValue"] =
                 json!("$.ContactLens.RealTimeCall.ExactMatch.Transcript");
         },
-        "/Function/RuleFunction/Operands/0/ComparisonValue",
+        "/ComparisonValue",
     );
 }
 
 #[test]
 fn rejects_an_operator_the_path_does_not_take() {
-    assert_rejected(
-        |rule| {
-            condition(rule, 0)["Operator"] = json!("NumberGreaterOrEqualTo");
-        },
-        "/Function/RuleFunction/Operands/0/Operator",
+    assert_condition_rejected(
+        0,
+        |condition| condition["Operator"] = json!("NumberGreaterOrEqualTo"),
+        "/Operator",
     );
 }
 
 #[test]
 fn rejects_an_unknown_operator() {
-    assert_rejected(
-        |rule| {
-            condition(rule, 0)["Operator"] = json!("CONTAINS_ALL");
-        },
-        "/Function/RuleFunction/Operands/0/Operator",
+    assert_condition_rejected(
+        0,
+        |condition| condition["Operator"] = json!("CONTAINS_ALL"),
+        "/Operator",
     );
 }
 
@@ -377,6 +420,21 @@ fn rejects_a_task_without_its_flow() {
 }
 
 #[test]
+fn rejects_an_eventbridge_event_name_over_100_characters() {
+    assert_rejected(
+        |rule| {
+            rule["Actions"][1] = json!({
+                "ActionType": "GENERATE_EVENTBRIDGE_EVENT",
+                "EventBridgeAction": { "Name": "e".repeat(101) }
+            });
+        },
+        // The definition is optional (`anyOf [definition, null]`: `validate` reads a `null`
+        // member as absent), so the validator reports the member as a whole.
+        "/Actions/1/EventBridgeAction",
+    );
+}
+
+#[test]
 fn rejects_a_wrong_function_version() {
     assert_rejected(
         |rule| {
@@ -390,54 +448,51 @@ fn rejects_a_wrong_function_version() {
 
 #[test]
 fn rejects_operands_of_the_wrong_kind_for_the_path() {
-    assert_rejected(
-        |rule| {
-            condition(rule, 1)["Operands"] = json!(["thirty"]);
-        },
-        "/Function/RuleFunction/Operands/1/Operands/0",
+    assert_condition_rejected(
+        1,
+        |condition| condition["Operands"] = json!(["thirty"]),
+        "/Operands/0",
     );
 }
 
 #[test]
 fn rejects_a_number_out_of_the_paths_range() {
-    assert_rejected(
-        |rule| {
-            condition(rule, 1)["Operands"] = json!([130]);
-        },
-        "/Function/RuleFunction/Operands/1/Operands/0",
+    assert_condition_rejected(
+        1,
+        |condition| condition["Operands"] = json!([130]),
+        "/Operands/0",
     );
 }
 
 #[test]
 fn rejects_a_filter_type_the_path_does_not_take() {
-    assert_rejected(
-        |rule| {
-            condition(rule, 0)["FilterClause"]["Filters"][0]["Type"] = json!("Queue");
-        },
-        "/Function/RuleFunction/Operands/0/FilterClause/Filters/0/Type",
+    assert_condition_rejected(
+        0,
+        |condition| condition["FilterClause"]["Filters"][0]["Type"] = json!("Queue"),
+        "/FilterClause/Filters/0/Type",
     );
 }
 
 #[test]
 fn rejects_a_filter_clause_on_a_path_that_takes_none() {
-    assert_rejected(
-        |rule| {
-            condition(rule, 2)["FilterClause"] = json!({
+    assert_condition_rejected(
+        2,
+        |condition| {
+            condition["FilterClause"] = json!({
                 "LogicOperator": "AND",
                 "Filters": [{ "Type": "ParticipantRole", "Data": "CUSTOMER" }]
             });
         },
-        "/Function/RuleFunction/Operands/2/FilterClause",
+        "/FilterClause",
     );
 }
 
 #[test]
-fn rejects_a_nested_condition_with_an_unknown_member() {
-    assert_rejected(
-        |rule| {
-            condition(rule, 3)["ComparisonValues"] = json!("$.ContactLens.PostCall.Queue.QueueId");
-        },
-        "/Function/RuleFunction/Operands/3",
+fn rejects_a_condition_with_an_unknown_member() {
+    assert_condition_rejected(
+        3,
+        |condition| condition["ComparisonValues"] = json!("$.ContactLens.PostCall.Queue.QueueId"),
+        "",
     );
 }
 

@@ -79,7 +79,9 @@ pub(super) fn condition_schema(catalog: &SourceCatalog) -> Value {
 }
 
 /// The specs of the table grouped by path, in table order.
-fn group_by_path(specs: &'static [ConditionSpec]) -> Vec<(&'static str, Vec<&'static ConditionSpec>)> {
+fn group_by_path(
+    specs: &'static [ConditionSpec],
+) -> Vec<(&'static str, Vec<&'static ConditionSpec>)> {
     let mut groups: Vec<(&str, Vec<&ConditionSpec>)> = Vec::new();
     for spec in specs {
         match groups.iter_mut().find(|(path, _)| *path == spec.path) {
@@ -143,13 +145,21 @@ fn describe(specs: &[&ConditionSpec]) -> String {
     let subject = first.next().map_or_else(String::new, |c| {
         c.to_uppercase().chain(first).collect::<String>()
     });
-    let operators: Vec<&str> = specs.iter().flat_map(|spec| spec.operators).copied().collect();
+    let operators: Vec<&str> = specs
+        .iter()
+        .flat_map(|spec| spec.operators)
+        .copied()
+        .collect();
     format!("{subject}. Operators: {}.", operators.join(", "))
 }
 
 /// What the specs of one path allow.
 fn narrowed(specs: &[&ConditionSpec]) -> Value {
-    let operators: Vec<&str> = specs.iter().flat_map(|spec| spec.operators).copied().collect();
+    let operators: Vec<&str> = specs
+        .iter()
+        .flat_map(|spec| spec.operators)
+        .copied()
+        .collect();
     let mut filter_kinds: Vec<&str> = Vec::new();
     for filter in specs.iter().flat_map(|spec| spec.filters) {
         if !filter_kinds.contains(&filter.kind) {
@@ -213,9 +223,11 @@ fn operands_schema(operands: &OperandSpec) -> Value {
         OperandSpec::OneOf { values, min, max } => {
             list(json!({ "type": "string", "enum": values }), min, max)
         }
-        OperandSpec::Numbers { count, min, max } => {
-            list(bounded("number", finite(min), finite(max)), count, Some(count))
-        }
+        OperandSpec::Numbers { count, min, max } => list(
+            bounded("number", finite(min), finite(max)),
+            count,
+            Some(count),
+        ),
         OperandSpec::Integers { count, min, max } => list(
             bounded("integer", min.map(|v| json!(v)), max.map(|v| json!(v))),
             count,

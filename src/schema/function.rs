@@ -71,17 +71,15 @@ fn document(catalog: &SourceCatalog) -> Value {
     })
 }
 
-/// A group when its `Operator` is `AND` or `OR`, else a condition: `if`/`then`/`else` rather
-/// than `anyOf`, so a validator reports the member that is wrong, and an editor offers a
-/// condition's members (`ComparisonValue` first of all) in a new, empty operand.
+/// A condition or a group. `anyOf` rather than `if`/`then`/`else` on the `Operator`: the YAML
+/// language server reads an `Operator:` being typed as matching the `if`, and would then offer
+/// only `AND`/`OR`; with `anyOf` it offers the operators of the condition's path.
 fn expression(source: &str) -> Value {
     json!({
-        "if": {
-            "properties": { "Operator": { "enum": ["AND", "OR"] } },
-            "required": ["Operator"]
-        },
-        "then": def_ref(&format!("{source}Compound")),
-        "else": def_ref(&format!("{source}Condition"))
+        "anyOf": [
+            def_ref(&format!("{source}Condition")),
+            def_ref(&format!("{source}Compound"))
+        ]
     })
 }
 

@@ -88,7 +88,13 @@ mod tests {
         let schema = rule_schema();
         for catalog in SOURCES {
             let source = catalog.source;
-            for suffix in ["Function", "RuleFunction", "Expression", "Compound", "Condition"] {
+            for suffix in [
+                "Function",
+                "RuleFunction",
+                "Expression",
+                "Compound",
+                "Condition",
+            ] {
                 assert!(
                     schema["$defs"].get(format!("{source}{suffix}")).is_some(),
                     "`{source}{suffix}` is defined"
@@ -99,7 +105,9 @@ mod tests {
             for spec in catalog.conditions {
                 let listed = offered.as_array().unwrap().iter().any(|choice| {
                     choice["const"] == spec.path
-                        || choice["pattern"].as_str().is_some_and(|_| spec.path.contains('{'))
+                        || choice["pattern"]
+                            .as_str()
+                            .is_some_and(|_| spec.path.contains('{'))
                 });
                 assert!(listed, "{source}: `{}` is offered", spec.path);
             }
