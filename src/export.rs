@@ -1,8 +1,11 @@
 //! Export: turns live rules into rule files. Pure: live rules in, file names and texts out.
 //!
 //! Each file must load back into exactly the live rule (the round-trip law: export, then plan
-//! shows no changes), so every text is checked by loading it before it is returned; a rule whose
-//! `Function` does not survive as a YAML mapping is written with `Function` as a JSON string.
+//! shows no changes), so every text is checked by loading and validating it, with the project's
+//! own Function policy, before it is returned; a rule whose `Function` does not survive as a YAML
+//! mapping is written with `Function` as a JSON string. A rule is refused for one of two
+//! reasons, told apart in its message: its file would load back as a different rule, or
+//! `validate` rejects the file (then `plan` would refuse the whole folder).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,7 +15,7 @@ use serde_json::Value;
 use crate::diff::{changed_fields, normalized, with_ownership};
 use crate::load::{parse_rule_file, RuleFile};
 use crate::model::{LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, SOURCE_TAG_KEY};
-use crate::validate::validate;
+use crate::validate::{validate_with, FunctionPolicy};
 
 /// One file to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,12 +28,12 @@ pub struct ExportFile {
     pub text: String,
 }
 
-/// A rule that could not be exported faithfully.
+/// A rule that was not exported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportProblem {
     /// The rule's name.
     pub rule_name: String,
-    /// What went wrong.
+    /// Why, as a sentence that follows "rule `NAME` was not exported: ".
     pub message: String,
 }
 
@@ -53,11 +56,13 @@ pub fn file_name_for(rule_name: &str) -> String {
 }
 
 /// Exports `live` rules. `schema_ref` is the `$schema` path written at the top of each file;
-/// `variables` turn matching string values back into `${var.NAME}`.
+/// `variables` turn matching string values back into `${var.NAME}`; `policy` is the project's
+/// Function policy, so a written file is one that `validate` and `plan` accept.
 pub fn export(
     live: &[LiveRule],
     variables: &BTreeMap<String, String>,
     schema_ref: &str,
+    policy: &FunctionPolicy,
 ) -> (Vec<ExportFile>, Vec<ExportProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -70,7 +75,7 @@ pub fn export(
             suffix += 1;
             file_name = base.replace(".yaml", &format!("-{suffix}.yaml"));
         }
-        match export_one(&rule.rule, variables, schema_ref) {
+        match export_one(&rule.rule, &file_name, variables, schema_ref, policy) {
             Ok(text) => files.push(ExportFile {
                 file_name,
                 rule_name: rule.rule.name.clone(),
@@ -87,37 +92,52 @@ pub fn export(
 
 fn export_one(
     rule: &Rule,
+    file_name: &str,
     variables: &BTreeMap<String, String>,
     schema_ref: &str,
+    policy: &FunctionPolicy,
 ) -> Result<String, String> {
     let mut clean = normalized(rule);
     if clean.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE) {
         clean.tags.remove(OWNERSHIP_TAG_KEY);
     }
     clean.tags.remove(SOURCE_TAG_KEY);
-    let mut failures = Vec::new();
+    let mut differs = Vec::new();
+    let mut rejected = Vec::new();
     for function_as_mapping in [true, false] {
         let text = render(&clean, variables, schema_ref, function_as_mapping)?;
-        match reload(&text, variables) {
+        match reload(&text, file_name, variables, policy) {
             Ok(loaded) => {
                 let differences = changed_fields(&with_ownership(rule), &with_ownership(&loaded));
                 if differences.is_empty() {
                     return Ok(text);
                 }
-                failures.push(format!(
-                    "the file would differ in {}",
+                differs.push(
                     differences
                         .iter()
                         .map(|d| d.field.as_str())
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ));
+                        .join(", "),
+                );
             }
-            Err(message) => failures.push(message),
+            // The mapping's findings come first: they carry line and column.
+            Err(findings) if rejected.is_empty() => rejected = findings,
+            Err(_) => {}
         }
     }
-    failures.dedup();
-    Err(failures.join("; "))
+    // A file that loads back as another rule is the worse failure: say that one first.
+    if let Some(fields) = differs.first() {
+        return Err(format!(
+            "its file would load back as a different rule (in {fields}); this is a bug in \
+             connect-rules, please report it with the rule's DescribeRule output"
+        ));
+    }
+    Err(format!(
+        "`validate` rejects the file it would write, so `plan` would refuse the folder:\n  {}\n  \
+         hint: the live rule is kept as it is; if it works on the instance, the checker is \
+         wrong: report the finding, with the rule",
+        rejected.join("\n  ")
+    ))
 }
 
 fn render(
@@ -216,26 +236,27 @@ fn escape_and_substitute(value: &mut Value, reverse: &[(String, String)]) {
     }
 }
 
-fn reload(text: &str, variables: &BTreeMap<String, String>) -> Result<Rule, String> {
+/// Loads and validates `text` as the file `file_name`; on failure, the error findings.
+fn reload(
+    text: &str,
+    file_name: &str,
+    variables: &BTreeMap<String, String>,
+    policy: &FunctionPolicy,
+) -> Result<Rule, Vec<String>> {
     let file = RuleFile {
-        path: PathBuf::from("export.yaml"),
+        path: PathBuf::from(file_name),
         bytes: text.as_bytes().to_vec(),
     };
-    let source = parse_rule_file(&file, variables).map_err(|found| {
-        found
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    let mut validated = validate(vec![source]);
+    let source = parse_rule_file(&file, variables)
+        .map_err(|found| found.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let mut validated = validate_with(vec![source], policy);
     if validated.has_errors() || validated.rules.is_empty() {
         return Err(validated
             .diagnostics
             .iter()
+            .filter(|finding| finding.is_error())
             .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; "));
+            .collect());
     }
     Ok(validated.rules.remove(0).rule)
 }
@@ -263,7 +284,12 @@ mod tests {
             .tag("team", "qa");
         rule.function = rule.function.replace("refund", "costs ${0}");
         let live = [rule.clone().live("r1")];
-        let (files, problems) = export(&live, &BTreeMap::new(), "../schema/rule.schema.json");
+        let (files, problems) = export(
+            &live,
+            &BTreeMap::new(),
+            "../schema/rule.schema.json",
+            &FunctionPolicy::default(),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         let text = &files[0].text;
         assert!(text.starts_with("# yaml-language-server: $schema=../schema/rule.schema.json\n"));
@@ -273,7 +299,7 @@ mod tests {
         );
         assert!(!text.contains("managed-by"), "{text}");
         assert!(text.contains("$${0}"), "literal ${{ is escaped:\n{text}");
-        let back = reload(text, &BTreeMap::new()).unwrap();
+        let back = reload(text, "a.yaml", &BTreeMap::new(), &FunctionPolicy::default()).unwrap();
         assert!(changed_fields(&with_ownership(&rule), &with_ownership(&back)).is_empty());
     }
 
@@ -288,7 +314,12 @@ mod tests {
             Rule::test("_.x").live("r2"),
             Rule::test("_.x-2").live("r3"),
         ];
-        let (files, _) = export(&live, &BTreeMap::new(), "s.json");
+        let (files, _) = export(
+            &live,
+            &BTreeMap::new(),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
         let names: std::collections::BTreeSet<&str> =
             files.iter().map(|f| f.file_name.as_str()).collect();
         assert_eq!(names.len(), 3, "{names:?}");
@@ -301,13 +332,64 @@ mod tests {
             action_type: "END_ASSOCIATED_EMAILS".into(),
             ..crate::model::RuleAction::default()
         };
-        let (files, problems) = export(&[rule.live("r1")], &BTreeMap::new(), "s.json");
+        let (files, problems) = export(
+            &[rule.live("r1")],
+            &BTreeMap::new(),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert!(
             files[0].text.contains("EndAssociatedEmailsAction: {}"),
             "{}",
             files[0].text
         );
+    }
+
+    #[test]
+    fn a_rule_validate_rejects_is_refused_with_the_findings_and_not_called_unfaithful() {
+        let mut rule = Rule::test("angry");
+        rule.function = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"EQUALS","Operands":["ANGRY"],"ComparisonValue":"$.ContactLens.PostCall.Sentiment.State","Negate":false}]}}"#.to_owned();
+        let (files, problems) = export(
+            &[rule.live("r1")],
+            &BTreeMap::new(),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
+        assert!(files.is_empty());
+        assert_eq!(problems.len(), 1);
+        let message = &problems[0].message;
+        assert!(
+            message.starts_with("`validate` rejects the file it would write"),
+            "{message}"
+        );
+        assert!(message.contains("angry.yaml:"), "names the file: {message}");
+        assert!(message.contains("ANGRY"), "shows the finding: {message}");
+        assert!(message.contains("hint: "), "{message}");
+    }
+
+    #[test]
+    fn the_projects_function_policy_decides_what_is_exported() {
+        // A condition the catalogue does not list is a warning by default and an error with
+        // `--strict`: export writes what `plan` with the same settings accepts.
+        let mut rule = Rule::test("unlisted");
+        rule.function = rule
+            .function
+            .replace("ExactMatch.Transcript", "ExactMatch.Summary");
+        let live = [rule.live("r1")];
+        let (files, problems) = export(
+            &live,
+            &BTreeMap::new(),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
+        assert_eq!((files.len(), problems.len()), (1, 0), "{problems:?}");
+        let strict = FunctionPolicy {
+            strict: true,
+            ..FunctionPolicy::default()
+        };
+        let (files, problems) = export(&live, &BTreeMap::new(), "s.json", &strict);
+        assert_eq!((files.len(), problems.len()), (0, 1));
     }
 
     #[test]
@@ -324,7 +406,12 @@ mod tests {
             ..crate::model::RuleAction::default()
         };
         let variables = BTreeMap::from([("flow".to_owned(), "flow-123".to_owned())]);
-        let (files, problems) = export(&[rule.live("r1")], &variables, "s.json");
+        let (files, problems) = export(
+            &[rule.live("r1")],
+            &variables,
+            "s.json",
+            &FunctionPolicy::default(),
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert!(
             files[0].text.contains("ContactFlowId: ${var.flow}"),

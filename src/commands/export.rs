@@ -46,7 +46,12 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
             .into_iter()
             .map(|desired| (desired.rule.name, desired.path))
             .collect();
-    let (files, problems) = export(&live, &variables, &schema_ref(&out_dir));
+    let (files, problems) = export(
+        &live,
+        &variables,
+        &schema_ref(&out_dir),
+        &project.function_policy,
+    );
     let (files, already): (Vec<_>, Vec<_>) = files.into_iter().partition(|file| {
         in_git
             .get(&file.rule_name)
@@ -61,7 +66,7 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
     }
     for problem in &problems {
         eprintln!(
-            "error: rule `{}` cannot be exported faithfully: {}",
+            "error: rule `{}` was not exported: {}",
             problem.rule_name, problem.message
         );
     }

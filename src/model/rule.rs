@@ -38,20 +38,19 @@ pub struct Rule {
     pub tags: BTreeMap<String, String>,
 }
 
+/// A string or a mapping, written without `oneOf` so that a validator points at the member that
+/// is wrong (`minLength` applies to the string, the rest to the mapping). The schema for each
+/// event source narrows the mapping further (`crate::schema`).
 fn function_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
     schemars::json_schema!({
         "description": "Rules Function language document ({\"Version\":\"2022-11-25\",\"RuleFunction\":{...}}), as a JSON string or a YAML mapping.",
-        "oneOf": [
-            { "type": "string", "minLength": 1 },
-            {
-                "type": "object",
-                "required": ["Version", "RuleFunction"],
-                "properties": {
-                    "Version": { "type": "string", "enum": ["2022-11-25"] },
-                    "RuleFunction": { "type": "object" }
-                }
-            }
-        ]
+        "type": ["string", "object"],
+        "minLength": 1,
+        "required": ["Version", "RuleFunction"],
+        "properties": {
+            "Version": { "type": "string", "enum": ["2022-11-25"] },
+            "RuleFunction": { "type": "object" }
+        }
     })
 }
 
