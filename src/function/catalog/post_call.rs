@@ -3,7 +3,7 @@
 use super::values::{
     filtered, leaf, part, AI_AGENT_FILTERS, ANY_INTEGER, AT_LEAST_ONE, CONTAINS_ANY,
     CONTAINS_ANY_OR_EQUALS, DISCONNECT_REASONS, EQUALS, FIRST_OR_LAST_SECONDS, INITIATION_METHODS,
-    NUMBER_RANGE, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE, PATTERN_MATCH_OBJECTS,
+    NUMBER_RANGE, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE, PATTERN_MATCHES,
     PERCENT, SENTIMENT_SCORE, SENTIMENT_STATES, SOME_STRINGS, ZERO_OR_MORE,
 };
 use super::{CompoundSpec, Family, FilterData, FilterSpec, OperandSpec, SourceCatalog};
@@ -157,7 +157,7 @@ pub static POST_CALL: SourceCatalog = SourceCatalog {
         filtered(
             "$.ContactLens.PostCall.PatternMatch.Transcript",
             CONTAINS_ANY,
-            PATTERN_MATCH_OBJECTS,
+            PATTERN_MATCHES,
             &[PERIOD, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
             true,
             "the transcript (pattern match)",
@@ -191,11 +191,17 @@ pub static POST_CALL: SourceCatalog = SourceCatalog {
             true,
             "contact attribute {key}",
         ),
+        // The page lists only the participant role here. AWS's Contact Lens rules library
+        // also filters the post-call sentiment state by period, `{"First": 45}` and
+        // `{"Last": 45}` (General/Voice/Post-Call/Sentiment/Sentiment-Negative-Positive/
+        // create-sentiment-negative-positive-postcall.json and
+        // .../Sentiment-Neg-Last-45s/create-sentiment-voice-postcall.json), so the period
+        // filter is accepted, in the shape the transcript conditions give it.
         filtered(
             "$.ContactLens.PostCall.Sentiment.State",
             EQUALS,
             SENTIMENT_STATES,
-            &[PARTICIPANT_ROLE],
+            &[PARTICIPANT_ROLE, PERIOD],
             false,
             "the sentiment",
         ),
@@ -281,5 +287,7 @@ pub static POST_CALL: SourceCatalog = SourceCatalog {
         ],
         subject: "the sentiment score shift",
     }],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };
