@@ -206,6 +206,7 @@ const fn metric(
         subject,
         placement: Placement::Anywhere,
         required_one_of,
+        repeatable_filters: &[],
         groupings,
     }
 }
@@ -252,6 +253,7 @@ pub static METRIC_DATA_UPDATE: SourceCatalog = SourceCatalog {
             subject: "the agent activity",
             placement: Placement::Anywhere,
             required_one_of: &[AGENT_WINDOW_NAMES, ANY_AGENT_DIMENSION],
+            repeatable_filters: &[],
             groupings: &["AGENT"],
         },
         // "Required filters: MetricDataFilterByQueue, MetricDataFilterByRoutingProfile": the

@@ -46,6 +46,9 @@ pub struct ConditionSpec {
     /// Sets of filter types of which the condition must carry at least one (a metric's end
     /// dimension: by queue or by routing profile). Each type is also in `filters`.
     pub required_one_of: &'static [&'static [&'static str]],
+    /// Filter types that may appear more than once, each time with other `Data` (two
+    /// `ParticipantRole` filters, one per role), where real rules show it.
+    pub repeatable_filters: &'static [&'static str],
     /// The rule-level groupings (`MetricDataGrouping`) this condition may be used with; empty
     /// where the source has no grouping.
     pub groupings: &'static [&'static str],

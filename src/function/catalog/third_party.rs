@@ -21,6 +21,7 @@ const fn ticket(
         subject,
         placement: Placement::Anywhere,
         required_one_of: &[],
+        repeatable_filters: &[],
         groupings: &[],
     }
 }

@@ -181,6 +181,7 @@ pub(super) const fn leaf(
         subject,
         placement: Placement::Anywhere,
         required_one_of: &[],
+        repeatable_filters: &[],
         groupings: &[],
     }
 }

@@ -15,6 +15,8 @@ pub(super) struct ClauseRules<'a> {
     pub subject: String,
     pub allowed: &'a [FilterSpec],
     pub required_one_of: &'a [&'a [&'a str]],
+    /// Filter types that may repeat with other `Data`.
+    pub repeatable: &'a [&'a str],
 }
 
 impl Checker<'_> {
@@ -30,6 +32,7 @@ impl Checker<'_> {
             subject: format!("`{path}`"),
             allowed: spec.filters,
             required_one_of: spec.required_one_of,
+            repeatable: spec.repeatable_filters,
         };
         self.filter_clause(pos, condition.filter_clause.as_ref(), &rules);
     }
@@ -41,6 +44,7 @@ impl Checker<'_> {
             subject,
             allowed: specs,
             required_one_of,
+            repeatable,
         } = rules;
         let present: Vec<&str> = clause_filters(clause)
             .iter()
@@ -137,7 +141,7 @@ impl Checker<'_> {
             );
             return;
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<(&str, Option<serde_json::Value>)> = Vec::new();
         for filter in filters {
             if !matches!(filter.value, Value::Map(_)) {
                 self.error(
@@ -159,14 +163,23 @@ impl Checker<'_> {
                 continue;
             };
             if let Some(name) = kind.as_str() {
-                if seen.contains(&name) {
+                let data = filter.get("Data").map(Node::to_json);
+                let repeatable = repeatable.contains(&name);
+                let twice = seen
+                    .iter()
+                    .any(|(other, other_data)| *other == name && (!repeatable || *other_data == data));
+                if twice {
                     self.error(
                         kind.pos,
                         format!("the {name} filter appears twice in this condition"),
-                        Some("keep one: a condition takes each filter at most once".to_owned()),
+                        Some(if repeatable {
+                            format!("keep one: a condition may name each {name} value once")
+                        } else {
+                            "keep one: a condition takes each filter at most once".to_owned()
+                        }),
                     );
                 }
-                seen.push(name);
+                seen.push((name, data));
             }
             let Some(spec) = kind
                 .as_str()

@@ -236,6 +236,7 @@ impl Checker<'_> {
                 subject: "`RuleFunction`".to_owned(),
                 allowed: rule_filters,
                 required_one_of: &[],
+                repeatable: &[],
             };
             self.filter_clause(pos, compound.filter_clause(), &rules);
             self.grouping = compound.grouping().map(str::to_owned);
