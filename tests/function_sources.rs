@@ -48,9 +48,10 @@ fn assert_clean(label: &str, text: &str) {
     let (code, stderr) = validate(text, &["--strict"]);
     assert_eq!(code, 0, "{label}: {stderr}");
     assert!(
-        !stderr.contains("warning") && !stderr.contains("error"),
+        !stderr.contains(": warning: ") && !stderr.contains(": error: "),
         "{label}: {stderr}"
     );
+    assert!(stderr.contains("0 errors, 0 warnings"), "{label}: {stderr}");
 }
 
 /// Fails without `--strict`, with an error; returns the findings for a snapshot.
@@ -113,7 +114,11 @@ fn pattern_mistakes_are_errors_without_strict() {
         "      - Operator: CONTAINS_ANY\n        Operands: [{{Type: PLAIN, Value: refund}}, {{Type: PLAIN, Value: now}}]\n        ComparisonValue: {path}\n"
     );
     let cases = [
-        ("a flat list of pattern objects", flat, "is a flat list of pattern objects"),
+        (
+            "a flat list of pattern objects",
+            flat,
+            "is a flat list of pattern objects",
+        ),
         (
             "an unknown type",
             pattern_condition(path, "[{Type: REGEX, Value: \"refund.*\"}]", filters),
@@ -121,17 +126,29 @@ fn pattern_mistakes_are_errors_without_strict() {
         ),
         (
             "a misspelt type",
-            pattern_condition(path, "[{Type: PROXIMTY, Value: {Distance: 5, IsWithin: true}}]", filters),
+            pattern_condition(
+                path,
+                "[{Type: PROXIMTY, Value: {Distance: 5, IsWithin: true}}]",
+                filters,
+            ),
             "did you mean PROXIMITY?",
         ),
         (
             "a LIST holding a LIST",
-            pattern_condition(path, "[{Type: LIST, Value: [{Type: LIST, Value: []}]}]", filters),
+            pattern_condition(
+                path,
+                "[{Type: LIST, Value: [{Type: LIST, Value: []}]}]",
+                filters,
+            ),
             "a LIST holds only PLAIN objects",
         ),
         (
             "proximity without IsWithin and with a string distance",
-            pattern_condition(path, "[{Type: PROXIMITY, Value: {Distance: five}}]", filters),
+            pattern_condition(
+                path,
+                "[{Type: PROXIMITY, Value: {Distance: five}}]",
+                filters,
+            ),
             "has no `IsWithin`",
         ),
         (
@@ -151,13 +168,21 @@ fn pattern_mistakes_are_errors_without_strict() {
         ),
         (
             "an unknown language",
-            pattern_condition(path, "[{Type: PLAIN, Value: refund}]", "[{Type: PatternMatchLanguageFilter, Data: XX}]"),
+            pattern_condition(
+                path,
+                "[{Type: PLAIN, Value: refund}]",
+                "[{Type: PatternMatchLanguageFilter, Data: XX}]",
+            ),
             "PatternMatchLanguageFilter filter data \"XX\"",
         ),
     ];
     let mut report = String::new();
     for (label, condition, expected) in cases {
-        report += &assert_error(label, &rule(POST_CALL, &function("OR", &condition)), expected);
+        report += &assert_error(
+            label,
+            &rule(POST_CALL, &function("OR", &condition)),
+            expected,
+        );
     }
     insta::assert_snapshot!("pattern_mistakes", report);
 }
@@ -173,7 +198,10 @@ fn metric(metric: &str, operator: &str, operand: &str, filters: &str) -> String 
 fn metric_rule(by: &str, groups: &[String]) -> String {
     let mut operands = String::new();
     for group in groups {
-        let _ = write!(operands, "      - Operator: AND\n        Operands:\n{group}");
+        let _ = write!(
+            operands,
+            "      - Operator: AND\n        Operands:\n{group}"
+        );
     }
     let function = format!(
         "{}    FilterClause:\n      LogicOperator: AND\n      Filters:\n        - {{Type: MetricDataGrouping, Data: [{by}]}}\n",
@@ -257,19 +285,32 @@ fn metric_rule_mistakes_are_errors() {
         &metric_rule("AGENT", &queue_groups()),
         "cannot be grouped by AGENT",
     );
-    let missing = vec![metric("AVG_HOLD_TIME", "NumberGreaterOrEqualTo", "60", &format!("[{VOICE}]"))];
+    let missing = vec![metric(
+        "AVG_HOLD_TIME",
+        "NumberGreaterOrEqualTo",
+        "60",
+        &format!("[{VOICE}]"),
+    )];
     report += &assert_error(
         "a metric without its window and end dimension",
         &metric_rule("QUEUE", &missing),
         "needs one of the filters MetricDataDurationSeconds, MetricDataPeriodSeconds",
     );
     let three = vec![queue_groups()[0].clone(); 3];
-    report += &assert_error("three metric groups", &metric_rule("QUEUE", &three), "at most 2 metric groups");
+    report += &assert_error(
+        "three metric groups",
+        &metric_rule("QUEUE", &three),
+        "at most 2 metric groups",
+    );
     let bare = rule(
         METRICS,
         &function("AND", &format!("      - {{Operator: NumberGreaterOrEqualTo, Operands: [20], ComparisonValue: $.MetricData.CONTACTS_IN_QUEUE, FilterClause: {{LogicOperator: AND, Filters: [{QUEUES}]}}}}\n")),
     );
-    report += &assert_error("a metric condition outside a group", &bare, "stands directly in `RuleFunction`");
+    report += &assert_error(
+        "a metric condition outside a group",
+        &bare,
+        "stands directly in `RuleFunction`",
+    );
     insta::assert_snapshot!("metric_rule_mistakes", report);
 }
 
@@ -285,7 +326,9 @@ fn a_rule_level_filter_clause_is_only_documented_for_metrics() {
     let (code, stderr) = validate(&text, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("has a member `FilterClause` that the Rules Function language does not define"),
+        stderr.contains(
+            "has a member `FilterClause` that the Rules Function language does not define"
+        ),
         "{stderr}"
     );
 }
@@ -306,7 +349,7 @@ fn number_findings_read_as_sentences() {
             "is 0, but it must be at least 1",
         ),
         (
-            "outside a range",
+            "above a range",
             POST_CALL,
             "      - {Operator: NumberGreaterOrEqualTo, Operands: [101], ComparisonValue: $.ContactLens.PostCall.Agent.NonTalkTimePct}\n",
             "is 101, but it must be between 0 and 100",

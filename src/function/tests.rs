@@ -78,7 +78,11 @@ fn valid_filter_data(data: &FilterData) -> Json {
         FilterData::Object | FilterData::Any => json!({}),
         FilterData::List { values, min, .. } => Json::Array(
             (0..*min)
-                .map(|i| json!(values.get(i).map_or_else(|| format!("id-{i}"), |v| (*v).to_owned())))
+                .map(|i| {
+                    json!(values
+                        .get(i)
+                        .map_or_else(|| format!("id-{i}"), |v| (*v).to_owned()))
+                })
                 .collect(),
         ),
         FilterData::Fields {
@@ -92,7 +96,7 @@ fn valid_filter_data(data: &FilterData) -> Json {
                 .map(|field| {
                     let value = match &field.value {
                         FieldValue::Number => json!(30),
-                FieldValue::Bool => json!(true),
+                        FieldValue::Bool => json!(true),
                         FieldValue::OneOf(values) => json!(values[0]),
                     };
                     (field.key.to_owned(), value)
@@ -115,9 +119,7 @@ fn wrong_operand(spec: &OperandSpec) -> Option<(Json, &'static str)> {
         OperandSpec::Numbers { .. } => Some((json!("seven"), "must be a number")),
         OperandSpec::Integers { min: Some(min), .. } => Some((json!(min - 1), "but it must be")),
         OperandSpec::Integers { .. } => Some((json!(2.5), "must be a whole number")),
-        OperandSpec::Patterns { .. } => {
-            Some((json!("plain"), "must be a list of pattern objects"))
-        }
+        OperandSpec::Patterns { .. } => Some((json!("plain"), "must be a list of pattern objects")),
         OperandSpec::DateTimes { .. } => Some((json!("yesterday"), "must be a date-time")),
         OperandSpec::Empty => None,
     }

@@ -1,8 +1,8 @@
 //! Real-time call analytics.
 
 use super::values::{
-    filtered, leaf, CONTAINS_ANY, EQUALS, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE,
-    PATTERN_MATCHES, SENTIMENT_STATES, SOME_STRINGS,
+    filtered, leaf, CONTAINS_ANY, EQUALS, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCHES,
+    PATTERN_MATCH_LANGUAGE, SENTIMENT_STATES, SOME_STRINGS,
 };
 use super::{DataField, Family, FieldValue, FilterData, FilterSpec, SourceCatalog};
 

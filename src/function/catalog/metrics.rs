@@ -22,8 +22,8 @@
 
 use super::values::{EQUALS, NUMBER_RANGE, ONE_STRING};
 use super::{
-    ConditionSpec, DataField, Family, FieldValue, FilterData, FilterSpec, GroupLimits,
-    OperandSpec, Placement, SourceCatalog,
+    ConditionSpec, DataField, Family, FieldValue, FilterData, FilterSpec, GroupLimits, OperandSpec,
+    Placement, SourceCatalog,
 };
 
 /// "Operands: [900]": one number; the page gives no bound.
@@ -152,8 +152,10 @@ const AGENT_WINDOW_NAMES: &[&str] = &[
     "AgentActvityDurationSeconds",
     "MetricDataDurationSeconds",
 ];
-const QUEUE_OR_ROUTING_PROFILE: &[&str] =
-    &["MetricDataFilterByQueue", "MetricDataFilterByRoutingProfile"];
+const QUEUE_OR_ROUTING_PROFILE: &[&str] = &[
+    "MetricDataFilterByQueue",
+    "MetricDataFilterByRoutingProfile",
+];
 const ANY_AGENT_DIMENSION: &[&str] = &[
     "MetricDataFilterByAgent",
     "MetricDataFilterByAgentHierarchyLevelOne",

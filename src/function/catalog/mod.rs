@@ -494,7 +494,12 @@ mod tests {
                 }
             }
             for group in spec.required_one_of {
-                assert!(group.len() >= 2, "{}: `{}`: a set of one", catalog.source, spec.path);
+                assert!(
+                    group.len() >= 2,
+                    "{}: `{}`: a set of one",
+                    catalog.source,
+                    spec.path
+                );
                 for kind in *group {
                     assert!(
                         spec.filters.iter().any(|filter| filter.kind == *kind),

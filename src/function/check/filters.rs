@@ -165,9 +165,9 @@ impl Checker<'_> {
             if let Some(name) = kind.as_str() {
                 let data = filter.get("Data").map(Node::to_json);
                 let repeatable = repeatable.contains(&name);
-                let twice = seen
-                    .iter()
-                    .any(|(other, other_data)| *other == name && (!repeatable || *other_data == data));
+                let twice = seen.iter().any(|(other, other_data)| {
+                    *other == name && (!repeatable || *other_data == data)
+                });
                 if twice {
                     self.error(
                         kind.pos,
@@ -185,10 +185,8 @@ impl Checker<'_> {
                 .as_str()
                 .and_then(|name| specs.iter().find(|filter| filter.kind == name))
             else {
-                let names: Vec<String> = specs
-                    .iter()
-                    .map(|filter| filter.kind.to_owned())
-                    .collect();
+                let names: Vec<String> =
+                    specs.iter().map(|filter| filter.kind.to_owned()).collect();
                 let hint = match kind.as_str().and_then(|name| closest(name, &names)) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("{subject} takes filters: {}", allowed()),
@@ -272,7 +270,10 @@ impl Checker<'_> {
                     "{kind} filter data must be a list {what}, but it is {}",
                     data.value.kind()
                 ),
-                Some(format!("write `Data: [{}]`", values.first().unwrap_or(&"id"))),
+                Some(format!(
+                    "write `Data: [{}]`",
+                    values.first().unwrap_or(&"id")
+                )),
             );
             return;
         };

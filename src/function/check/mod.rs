@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::ast::{Compound, Condition, Expr, ExprKind, FunctionDoc, VERSION};
-use super::catalog::{self, CompoundSpec, ConditionSpec, Placement, SourceCatalog};
+use super::catalog::{self, CompoundSpec, ConditionSpec, FilterData, Placement, SourceCatalog};
 use super::path;
 
 mod filters;
@@ -216,9 +216,7 @@ impl Checker<'_> {
             None => {}
         }
         self.negate_type(compound.negate.as_ref());
-        let rule_filters = self
-            .catalog
-            .map_or(&[][..], |catalog| catalog.rule_filters);
+        let rule_filters = self.catalog.map_or(&[][..], |catalog| catalog.rule_filters);
         if top && !rule_filters.is_empty() {
             let rest: Vec<Entry> = compound
                 .rest
@@ -239,7 +237,17 @@ impl Checker<'_> {
                 repeatable: &[],
             };
             self.filter_clause(pos, compound.filter_clause(), &rules);
-            self.grouping = compound.grouping().map(str::to_owned);
+            // A grouping the page does not list is reported by the clause check; reading
+            // every metric against it as well would only repeat that finding.
+            self.grouping = compound
+                .grouping()
+                .filter(|grouping| {
+                    rule_filters.iter().any(|filter| match &filter.data {
+                        FilterData::List { values, .. } => values.contains(grouping),
+                        _ => false,
+                    })
+                })
+                .map(str::to_owned);
         } else {
             self.unknown_members(what, &compound.rest, &["Operator", "Operands", "Negate"]);
         }
@@ -280,7 +288,7 @@ impl Checker<'_> {
                 ExprKind::Condition(condition) => self.error(
                     operand.pos,
                     format!(
-                        "the condition on `{}` stands directly in `RuleFunction`, but each operand of a {} rule is a {name}",
+                        "the condition on `{}` stands directly in `RuleFunction`, but each operand of an {} rule is a {name}",
                         condition.path().unwrap_or("?"),
                         self.source
                     ),

@@ -266,7 +266,10 @@ pub fn describe_operands(spec: &OperandSpec) -> String {
         }
         OperandSpec::Numbers { .. } => format!("{count} number{s}"),
         OperandSpec::Patterns { .. } => {
-            format!("{count} pattern match{}, each a list of pattern objects", if s.is_empty() { "" } else { "es" })
+            format!(
+                "{count} pattern match{}, each a list of pattern objects",
+                if s.is_empty() { "" } else { "es" }
+            )
         }
         OperandSpec::Integers { min, max, .. } => {
             if min.is_none() && max.is_none() {

@@ -41,7 +41,9 @@ impl Checker<'_> {
             self.error(
                 item.pos,
                 if single {
-                    format!("{at} is a single pattern object, but it must be a list of pattern objects")
+                    format!(
+                        "{at} is a single pattern object, but it must be a list of pattern objects"
+                    )
                 } else {
                     format!(
                         "{at} must be a list of pattern objects, but it is {}",
@@ -159,7 +161,7 @@ impl Checker<'_> {
                             "the `Value` of a PLAIN pattern object of {at} must be a string, but it is {}",
                             value.value.kind()
                         ),
-                        Some("quote it".to_owned()),
+                        Some("write one word or phrase: `{Type: PLAIN, Value: refund}`".to_owned()),
                     );
                 }
             }
