@@ -95,7 +95,7 @@ fn each_kind_of_finding_names_its_place() {
         ("negate not allowed", POST_CALL, function("      - {Operator: EQUALS, Operands: [NEGATIVE], ComparisonValue: $.ContactLens.PostCall.Sentiment.State, Negate: true}\n")),
         ("score outside its form group", "OnContactEvaluationSubmit", function("      - {Operator: NumberLessOrEqualTo, Operands: [50], ComparisonValue: $.ContactLens.ContactEvaluation.Form.Score}\n")),
         ("group whose Operands is not a list", POST_CALL, function("      - {Operator: OR, Operands: oops}\n")),
-        ("a filter twice", POST_CALL, function("      - Operator: CONTAINS_ANY\n        Operands: [refund]\n        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript\n        FilterClause:\n          LogicOperator: AND\n          Filters:\n            - {Type: ParticipantRole, Data: CUSTOMER}\n            - {Type: ParticipantRole, Data: AGENT}\n")),
+        ("a filter twice", POST_CALL, function("      - Operator: CONTAINS_ANY\n        Operands: [refund]\n        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript\n        FilterClause:\n          LogicOperator: AND\n          Filters:\n            - {Type: ParticipantRole, Data: CUSTOMER}\n            - {Type: ParticipantRole, Data: CUSTOMER}\n")),
         ("a number too large to hold", "OnContactEvaluationSubmit", function("      - Operator: AND\n        Operands:\n          - {Operator: EQUALS, Operands: [form-1], ComparisonValue: $.ContactLens.ContactEvaluation.Form.FormId}\n          - {Operator: NumberLessOrEqualTo, Operands: [1e400], ComparisonValue: $.ContactLens.ContactEvaluation.Form.Score}\n")),
         ("inside a JSON string", POST_CALL, "  '{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"EQUALS\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\"}]}}'\n".to_owned()),
     ];
@@ -164,8 +164,8 @@ fn explain_reads_every_family_of_event_source() {
         .rule("evaluation.yaml", "OnContactEvaluationSubmit", &function("      - Operator: AND\n        Operands:\n          - {Operator: EQUALS, Operands: [form-1], ComparisonValue: $.ContactLens.ContactEvaluation.Form.FormId}\n          - {Operator: NumberLessOrEqualTo, Operands: [50], ComparisonValue: $.ContactLens.ContactEvaluation.Form.Score}\n"))
         .rule("case.yaml", "OnCaseUpdate", &function("      - {Operator: EQUALS, Operands: [closed], ComparisonValue: $.Case.Fields.status}\n"))
         .rule("zendesk.yaml", "OnZendeskTicketCreate", &function("      - {Operator: EQUALS, Operands: [incident], ComparisonValue: $.ThirdParty.Zendesk.TicketCreate.Type}\n"))
-        .rule("sla.yaml", "OnSlaBreach", &function("      - {Operator: CONTAINS_ANY, Operands: [sla-1], ComparisonValue: $.Sla.SlaId}\n"))
-        .rule("metrics.yaml", "OnMetricDataUpdate", &function("      - {Operator: NumberGreaterOrEqualTo, Operands: [20], ComparisonValue: $.Metric.ContactsInQueue}\n"))
+        .rule("sla.yaml", "OnSlaBreach", &function("      - {Operator: CONTAINS_ANY, Operands: [sla-1], ComparisonValue: $.RelatedItem.SlaConfiguration.Name}\n"))
+        .rule("metrics.yaml", "OnMetricDataUpdate", &function("      - Operator: AND\n        Operands:\n          - {Operator: NumberGreaterOrEqualTo, Operands: [20], ComparisonValue: $.MetricData.CONTACTS_IN_QUEUE, FilterClause: {LogicOperator: AND, Filters: [{Type: MetricDataFilterByQueue, Data: [q-1]}]}}\n"))
         .rule("schedule.yaml", "OnSchedulePublish", &function("      - {Operator: CONTAINS_ANY, Operands: [team-a], ComparisonValue: $.Schedule.StaffingGroupId}\n"));
     let (code, stdout, stderr) = project.run(&["explain"]);
     assert_eq!(code, 0, "{stderr}");

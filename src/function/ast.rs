@@ -105,22 +105,50 @@ impl Condition {
 
     /// The `(Type, Data)` filters of the `FilterClause`, when it has that shape.
     pub fn filters(&self) -> Vec<(&str, &Node)> {
-        let Some(Value::Seq(filters)) = self
-            .filter_clause
-            .as_ref()
-            .and_then(|clause| clause.get("Filters"))
-            .map(|node| &node.value)
-        else {
-            return Vec::new();
-        };
-        filters
-            .iter()
-            .filter_map(|filter| Some((filter.get("Type")?.as_str()?, filter.get("Data")?)))
-            .collect()
+        clause_filters(self.filter_clause.as_ref())
     }
 }
 
+/// The `(Type, Data)` filters of a `FilterClause`, when it has that shape.
+pub fn clause_filters(clause: Option<&Node>) -> Vec<(&str, &Node)> {
+    let Some(Value::Seq(filters)) = clause
+        .and_then(|clause| clause.get("Filters"))
+        .map(|node| &node.value)
+    else {
+        return Vec::new();
+    };
+    filters
+        .iter()
+        .filter_map(|filter| Some((filter.get("Type")?.as_str()?, filter.get("Data")?)))
+        .collect()
+}
+
 impl Compound {
+    /// The `FilterClause` written on the group itself: on the `RuleFunction` of a metric rule
+    /// it holds the grouping. Kept in `rest`, where it also round-trips.
+    pub fn filter_clause(&self) -> Option<&Node> {
+        self.rest
+            .iter()
+            .find(|entry| entry.key == "FilterClause")
+            .map(|entry| &entry.value)
+    }
+
+    /// The `(Type, Data)` filters of the group's `FilterClause`.
+    pub fn filters(&self) -> Vec<(&str, &Node)> {
+        clause_filters(self.filter_clause())
+    }
+
+    /// The metric grouping (`MetricDataGrouping`), e.g. `QUEUE`, when it names one.
+    pub fn grouping(&self) -> Option<&str> {
+        self.filters()
+            .into_iter()
+            .find(|(kind, _)| *kind == "MetricDataGrouping")
+            .and_then(|(_, data)| match &data.value {
+                Value::Seq(values) => values.first().and_then(Node::as_str),
+                _ => data.as_str(),
+            })
+    }
+
     /// `Operator` when it is a string.
     pub fn operator_name(&self) -> Option<&str> {
         self.operator.as_ref().and_then(Node::as_str)

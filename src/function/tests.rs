@@ -3,7 +3,8 @@
 use serde_json::{json, Value as Json};
 
 use super::catalog::{
-    CompoundSpec, ConditionSpec, FieldValue, FilterData, OperandSpec, Placement, SOURCES,
+    CompoundSpec, ConditionSpec, FieldValue, FilterData, OperandSpec, Placement, SourceCatalog,
+    SOURCES,
 };
 use super::{check, path, Finding, FunctionDoc, Level};
 
@@ -53,9 +54,9 @@ fn valid_operands(spec: &OperandSpec) -> Json {
             };
             Json::Array((0..*count).map(|_| json!(value)).collect())
         }
-        OperandSpec::Objects { min, .. } => Json::Array(
+        OperandSpec::Patterns { min, .. } => Json::Array(
             (0..(*min).max(1))
-                .map(|i| json!({"Pattern": format!("p{i}")}))
+                .map(|i| json!([{"Type": "PLAIN", "Value": format!("p{i}")}]))
                 .collect(),
         ),
         OperandSpec::Integers { count, min, max } => {
@@ -75,6 +76,15 @@ fn valid_filter_data(data: &FilterData) -> Json {
     match data {
         FilterData::OneOf(values) => json!(values[0]),
         FilterData::Object | FilterData::Any => json!({}),
+        FilterData::List { values, min, .. } => Json::Array(
+            (0..*min)
+                .map(|i| {
+                    json!(values
+                        .get(i)
+                        .map_or_else(|| format!("id-{i}"), |v| (*v).to_owned()))
+                })
+                .collect(),
+        ),
         FilterData::Fields {
             fields,
             exactly_one,
@@ -86,6 +96,7 @@ fn valid_filter_data(data: &FilterData) -> Json {
                 .map(|field| {
                     let value = match &field.value {
                         FieldValue::Number => json!(30),
+                        FieldValue::Bool => json!(true),
                         FieldValue::OneOf(values) => json!(values[0]),
                     };
                     (field.key.to_owned(), value)
@@ -102,11 +113,13 @@ fn wrong_operand(spec: &OperandSpec) -> Option<(Json, &'static str)> {
     match spec {
         OperandSpec::Strings { .. } => Some((json!(5), "must be a string")),
         OperandSpec::OneOf { .. } => Some((json!("NOT_A_VALUE"), "which is not one of")),
-        OperandSpec::Numbers { min, .. } if min.is_finite() => Some((json!(min - 1.0), "outside")),
+        OperandSpec::Numbers { min, .. } if min.is_finite() => {
+            Some((json!(min - 1.0), "but it must be"))
+        }
         OperandSpec::Numbers { .. } => Some((json!("seven"), "must be a number")),
-        OperandSpec::Integers { min: Some(min), .. } => Some((json!(min - 1), "outside")),
+        OperandSpec::Integers { min: Some(min), .. } => Some((json!(min - 1), "but it must be")),
         OperandSpec::Integers { .. } => Some((json!(2.5), "must be a whole number")),
-        OperandSpec::Objects { .. } => Some((json!("plain"), "must be a mapping")),
+        OperandSpec::Patterns { .. } => Some((json!("plain"), "must be a list of pattern objects")),
         OperandSpec::DateTimes { .. } => Some((json!("yesterday"), "must be a date-time")),
         OperandSpec::Empty => None,
     }
@@ -133,6 +146,19 @@ fn valid_condition(spec: &ConditionSpec) -> Json {
 
 fn document(operands: &[Json]) -> Json {
     json!({"Version": "2022-11-25", "RuleFunction": {"Operator": "AND", "Operands": operands}})
+}
+
+/// `document`, with each operand in a group of its own where the source's page makes every
+/// operand of the `RuleFunction` a group (the metric groups).
+fn document_for(catalog: &SourceCatalog, operands: &[Json]) -> Json {
+    if catalog.groups.is_none() {
+        return document(operands);
+    }
+    let groups: Vec<Json> = operands
+        .iter()
+        .map(|operand| json!({"Operator": "AND", "Operands": [operand]}))
+        .collect();
+    document(&groups)
 }
 
 fn spec_for<'a>(conditions: &'a [ConditionSpec], pattern: &str) -> &'a ConditionSpec {
@@ -171,7 +197,7 @@ fn every_catalog_entry_accepts_a_valid_condition() {
     for catalog in SOURCES {
         for spec in catalog.conditions {
             let json = match spec.placement {
-                Placement::Anywhere => document(&[valid_condition(spec)]),
+                Placement::Anywhere => document_for(catalog, &[valid_condition(spec)]),
                 Placement::CompoundOnly => continue,
             };
             let found = findings(catalog.source, &json);
@@ -209,7 +235,7 @@ fn every_catalog_entry_rejects_each_kind_of_violation() {
     for catalog in SOURCES {
         for spec in catalog.conditions {
             let wrap = |condition: Json| match spec.placement {
-                Placement::Anywhere => document(&[condition]),
+                Placement::Anywhere => document_for(catalog, &[condition]),
                 Placement::CompoundOnly => {
                     let compound = catalog
                         .compounds

@@ -1,8 +1,8 @@
 //! Real-time call analytics.
 
 use super::values::{
-    filtered, leaf, CONTAINS_ANY, EQUALS, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE,
-    PATTERN_MATCH_OBJECTS, SENTIMENT_STATES, SOME_STRINGS,
+    filtered, leaf, CONTAINS_ANY, EQUALS, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCHES,
+    PATTERN_MATCH_LANGUAGE, SENTIMENT_STATES, SOME_STRINGS,
 };
 use super::{DataField, Family, FieldValue, FilterData, FilterSpec, SourceCatalog};
 
@@ -41,7 +41,7 @@ pub static REAL_TIME_CALL: SourceCatalog = SourceCatalog {
         filtered(
             "$.ContactLens.RealTimeCall.PatternMatch.Transcript",
             CONTAINS_ANY,
-            PATTERN_MATCH_OBJECTS,
+            PATTERN_MATCHES,
             &[PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
             false,
             "the transcript (pattern match)",
@@ -77,5 +77,7 @@ pub static REAL_TIME_CALL: SourceCatalog = SourceCatalog {
         ),
     ],
     compounds: &[],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };

@@ -47,16 +47,39 @@ const SUMMARY: ConditionSpec = leaf(
     "the case summary",
 );
 
+/// "Case template condition": "Operands – A list of template ids", "Negate - true/false".
+/// Transcribed from OnCaseUpdate.html, whose section carries the anchor
+/// `OnCaseCreate-ctcu-condition`; the service's release note of 2025-04-17 adds
+/// "'$.Case.TemplateId' comparison value for 'OnCaseCreate' and 'OnCaseUpdate' event sources".
+const TEMPLATE: ConditionSpec = leaf(
+    "$.Case.TemplateId",
+    CONTAINS_ANY,
+    SOME_STRINGS,
+    true,
+    "the case template",
+);
+
 // https://docs.aws.amazon.com/connect/latest/APIReference/OnCaseCreate.html
-// Only the first part of this page could be read (through the case summary condition), so the
-// table is marked incomplete.
+// Only the first part of this page could be read (through the case summary condition); the
+// template condition is added from the sources named on `TEMPLATE`. What else the page may
+// list after the summary is unknown, so the table stays marked incomplete: another case path
+// is a warning here, not an error.
 pub static CASE_CREATE: SourceCatalog = SourceCatalog {
     source: "OnCaseCreate",
     family: Family::Case,
     when: "a case is created",
     page: "https://docs.aws.amazon.com/connect/latest/APIReference/OnCaseCreate.html",
-    conditions: &[ASSIGNED_QUEUE, ASSIGNED_USER, CASE_REASON, STATUS, SUMMARY],
+    conditions: &[
+        ASSIGNED_QUEUE,
+        ASSIGNED_USER,
+        CASE_REASON,
+        STATUS,
+        SUMMARY,
+        TEMPLATE,
+    ],
     compounds: &[],
+    rule_filters: &[],
+    groups: None,
     complete: false,
 };
 
@@ -110,14 +133,33 @@ pub static CASE_UPDATE: SourceCatalog = SourceCatalog {
             true,
             "case field {field_id}",
         ),
+        TEMPLATE,
+    ],
+    compounds: &[],
+    rule_filters: &[],
+    groups: None,
+    complete: true,
+};
+
+// https://docs.aws.amazon.com/connect/latest/APIReference/OnSlaBreach.html
+// (read in full: the page has this one condition)
+pub static SLA_BREACH: SourceCatalog = SourceCatalog {
+    source: "OnSlaBreach",
+    family: Family::Sla,
+    when: "a case SLA is breached",
+    page: "https://docs.aws.amazon.com/connect/latest/APIReference/OnSlaBreach.html",
+    conditions: &[
+        // "Cases SLA name condition": "Operands – A list of SLA names", "Negate - false".
         leaf(
-            "$.Case.TemplateId",
+            "$.RelatedItem.SlaConfiguration.Name",
             CONTAINS_ANY,
             SOME_STRINGS,
-            true,
-            "the case template",
+            false,
+            "the SLA name",
         ),
     ],
     compounds: &[],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };

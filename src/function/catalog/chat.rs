@@ -3,7 +3,7 @@
 use super::values::{
     filtered, leaf, part, AI_AGENT_FILTERS, AT_LEAST_ONE, CONTAINS_ANY, DISCONNECT_REASONS, EQUALS,
     FIRST_OR_LAST_SECONDS, INITIATION_METHODS, NUMBER_RANGE, ONE_STRING, PARTICIPANT_ROLE,
-    PATTERN_MATCH_LANGUAGE, PATTERN_MATCH_OBJECTS, SENTIMENT_SCORE, SENTIMENT_STATES, SOME_STRINGS,
+    PATTERN_MATCHES, PATTERN_MATCH_LANGUAGE, SENTIMENT_SCORE, SENTIMENT_STATES, SOME_STRINGS,
     ZERO_OR_MORE,
 };
 use super::{CompoundSpec, Family, FilterSpec, OperandSpec, SourceCatalog};
@@ -120,7 +120,7 @@ pub static POST_CHAT: SourceCatalog = SourceCatalog {
         filtered(
             "$.ContactLens.PostChat.PatternMatch.Transcript",
             CONTAINS_ANY,
-            PATTERN_MATCH_OBJECTS,
+            PATTERN_MATCHES,
             &[PERIOD, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
             true,
             "the transcript (pattern match)",
@@ -223,5 +223,7 @@ pub static POST_CHAT: SourceCatalog = SourceCatalog {
         ],
         subject: "the sentiment score shift",
     }],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };

@@ -109,5 +109,7 @@ pub static EMAIL: SourceCatalog = SourceCatalog {
         ),
     ],
     compounds: &[],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };

@@ -161,5 +161,7 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             subject: "the answer to an evaluation question",
         },
     ],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };

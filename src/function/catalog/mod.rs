@@ -20,6 +20,7 @@ mod case;
 mod chat;
 mod email;
 mod evaluation;
+mod metrics;
 mod post_call;
 mod third_party;
 mod values;
@@ -42,6 +43,15 @@ pub struct ConditionSpec {
     pub subject: &'static str,
     /// Where the condition may stand.
     pub placement: Placement,
+    /// Sets of filter types of which the condition must carry at least one (a metric's end
+    /// dimension: by queue or by routing profile). Each type is also in `filters`.
+    pub required_one_of: &'static [&'static [&'static str]],
+    /// Filter types that may appear more than once, each time with other `Data` (two
+    /// `ParticipantRole` filters, one per role), where real rules show it.
+    pub repeatable_filters: &'static [&'static str],
+    /// The rule-level groupings (`MetricDataGrouping`) this condition may be used with; empty
+    /// where the source has no grouping.
+    pub groupings: &'static [&'static str],
 }
 
 /// Where a condition may stand in a rule function.
@@ -67,8 +77,9 @@ pub enum OperandSpec {
     },
     /// Exactly `count` numbers, each in `min..=max` (infinite bounds: the page gives none).
     Numbers { count: usize, min: f64, max: f64 },
-    /// A list of JSON objects (for example pattern-match operands); checked only to be objects.
-    Objects { min: usize, max: Option<usize> },
+    /// Between `min` and `max` pattern matches, each one a *list* of pattern objects
+    /// (`Operands: [[{"Type": "PLAIN", "Value": "refund"}]]`), checked against [`PATTERN_TYPES`].
+    Patterns { min: usize, max: Option<usize> },
     /// Exactly `count` integers (JSON numbers without a fractional part), each at least `min`
     /// and at most `max` where the page gives a bound.
     Integers {
@@ -101,6 +112,13 @@ pub enum FilterData {
     OneOf(&'static [&'static str]),
     /// An object; checked only to be an object.
     Object,
+    /// A list of between `min` and `max` strings, each one of `values` (empty: any non-empty
+    /// string, such as a queue ID).
+    List {
+        values: &'static [&'static str],
+        min: usize,
+        max: Option<usize>,
+    },
     /// Any JSON value.
     Any,
     /// An object with no keys but these. With `exactly_one`, exactly one of them is present
@@ -125,8 +143,76 @@ pub struct DataField {
 pub enum FieldValue {
     /// A JSON number.
     Number,
+    /// `true` or `false`.
+    Bool,
     /// One of these strings.
     OneOf(&'static [&'static str]),
+}
+
+/// The pattern objects a pattern-match operand is made of, from
+/// <https://docs.aws.amazon.com/connect/latest/APIReference/patternmatch-operands.html>: "Each
+/// operand is an array of Pattern match objects", each with a required `Type` and a `Value`
+/// whose shape depends on the type.
+pub static PATTERN_TYPES: &[PatternType] = &[
+    PatternType {
+        kind: "PLAIN",
+        value: PatternValue::Text,
+        subject: "a word or phrase",
+    },
+    PatternType {
+        kind: "LIST",
+        value: PatternValue::PlainList,
+        subject: "any one of a list of words",
+    },
+    PatternType {
+        kind: "PROXIMITY",
+        value: PatternValue::Fields(&[
+            DataField {
+                key: "Distance",
+                value: FieldValue::Number,
+            },
+            DataField {
+                key: "IsWithin",
+                value: FieldValue::Bool,
+            },
+        ]),
+        subject: "a distance in words between the patterns around it",
+    },
+    PatternType {
+        kind: "NUMERICAL",
+        value: PatternValue::Fields(&[DataField {
+            key: "Decimal",
+            value: FieldValue::Bool,
+        }]),
+        subject: "a number",
+    },
+];
+
+/// One `Type` of pattern object.
+#[derive(Debug)]
+pub struct PatternType {
+    /// The `Type`, e.g. `PROXIMITY`.
+    pub kind: &'static str,
+    /// What its `Value` must be.
+    pub value: PatternValue,
+    /// A short noun phrase for explanations.
+    pub subject: &'static str,
+}
+
+/// The `Value` of a pattern object.
+#[derive(Debug)]
+pub enum PatternValue {
+    /// "If type is PLAIN, Value is a string."
+    Text,
+    /// "If type is LIST, Value is an array of PLAIN PatternMatch object."
+    PlainList,
+    /// An object with exactly these keys (`{"Distance": number, "IsWithin": boolean}`).
+    Fields(&'static [DataField]),
+}
+
+/// The pattern type named `kind`, if the page lists it.
+pub fn pattern_type(kind: &str) -> Option<&'static PatternType> {
+    PATTERN_TYPES.iter().find(|pattern| pattern.kind == kind)
 }
 
 /// A condition the page defines as a compound: an `AND` whose operands are leaf conditions,
@@ -171,9 +257,26 @@ pub struct SourceCatalog {
     pub conditions: &'static [ConditionSpec],
     /// The compound conditions the page defines; their parts are in `conditions`.
     pub compounds: &'static [CompoundSpec],
+    /// The filters a `FilterClause` on the `RuleFunction` itself may carry (the metric
+    /// grouping); empty: the `RuleFunction` takes no `FilterClause`.
+    pub rule_filters: &'static [FilterSpec],
+    /// Where the page makes every operand of the `RuleFunction` a group of conditions (the
+    /// metric groups), how many groups and how many conditions in each.
+    pub groups: Option<GroupLimits>,
     /// Whether the table covers the whole page. `false`: only part of the page could be read,
     /// so a path missing from `conditions` may still be valid (warn, don't reject).
     pub complete: bool,
+}
+
+/// The shape a page gives the `RuleFunction`: a list of groups, each a list of conditions.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupLimits {
+    /// How many groups `RuleFunction.Operands` may hold.
+    pub max_groups: usize,
+    /// How many conditions one group may hold.
+    pub max_conditions: usize,
+    /// What the page calls one group, e.g. "metric group".
+    pub name: &'static str,
 }
 
 /// Every source the catalog knows.
@@ -188,6 +291,8 @@ pub static SOURCES: &[&SourceCatalog] = &[
     &evaluation::CONTACT_EVALUATION,
     &case::CASE_CREATE,
     &case::CASE_UPDATE,
+    &case::SLA_BREACH,
+    &metrics::METRIC_DATA_UPDATE,
 ];
 
 /// The catalog of one event source, if known.
@@ -336,7 +441,7 @@ mod tests {
         for (catalog, spec) in every_condition() {
             let at = format!("{}: `{}`", catalog.source, spec.path);
             match spec.operands {
-                OperandSpec::Strings { min, max } | OperandSpec::Objects { min, max } => {
+                OperandSpec::Strings { min, max } | OperandSpec::Patterns { min, max } => {
                     assert!(max.is_none_or(|max| min <= max && max > 0), "{at}");
                 }
                 OperandSpec::OneOf { values, min, max } => {
@@ -380,7 +485,28 @@ mod tests {
                             }
                         }
                     }
+                    FilterData::List { values, min, max } => {
+                        assert!(*min >= 1, "{at}");
+                        assert!(max.is_none_or(|max| *min <= max), "{at}");
+                        assert!(values.iter().all(|value| !value.is_empty()), "{at}");
+                    }
                     FilterData::Object | FilterData::Any => {}
+                }
+            }
+            for group in spec.required_one_of {
+                assert!(
+                    group.len() >= 2,
+                    "{}: `{}`: a set of one",
+                    catalog.source,
+                    spec.path
+                );
+                for kind in *group {
+                    assert!(
+                        spec.filters.iter().any(|filter| filter.kind == *kind),
+                        "{}: `{}` requires `{kind}` but does not list it",
+                        catalog.source,
+                        spec.path
+                    );
                 }
             }
         }

@@ -3,10 +3,12 @@
 use super::values::{
     filtered, leaf, part, AI_AGENT_FILTERS, ANY_INTEGER, AT_LEAST_ONE, CONTAINS_ANY,
     CONTAINS_ANY_OR_EQUALS, DISCONNECT_REASONS, EQUALS, FIRST_OR_LAST_SECONDS, INITIATION_METHODS,
-    NUMBER_RANGE, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE, PATTERN_MATCH_OBJECTS,
-    PERCENT, SENTIMENT_SCORE, SENTIMENT_STATES, SOME_STRINGS, ZERO_OR_MORE,
+    NUMBER_RANGE, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCHES, PATTERN_MATCH_LANGUAGE, PERCENT,
+    SENTIMENT_SCORE, SENTIMENT_STATES, SOME_STRINGS, ZERO_OR_MORE,
 };
-use super::{CompoundSpec, Family, FilterData, FilterSpec, OperandSpec, SourceCatalog};
+use super::{
+    CompoundSpec, ConditionSpec, Family, FilterData, FilterSpec, OperandSpec, SourceCatalog,
+};
 
 /// `{"Type": "PostCallContactPeriodSeconds", "Data": {"First": number}}`: "Optional filter
 /// type. If omitted, the rule applies to the full contact."
@@ -15,6 +17,13 @@ const PERIOD: FilterSpec = FilterSpec {
     data: FIRST_OR_LAST_SECONDS,
     required: false,
 };
+
+/// The page gives one `ParticipantRole` filter per condition. AWS's Contact Lens rules library
+/// writes two on the post-call exact-match and pattern-match transcript, one `CUSTOMER` and
+/// one `AGENT` (General/Voice/Post-Call/Disrespectful-Agent/
+/// create-disrespectful-agent-voice-postcall.json), so the role filter may repeat there with
+/// another role; the same role twice is still an error.
+const BOTH_ROLES: &[&str] = &["ParticipantRole"];
 
 /// The transcript filters: period, then participant role.
 const TRANSCRIPT_FILTERS: &[FilterSpec] = &[PERIOD, PARTICIPANT_ROLE];
@@ -131,14 +140,18 @@ pub static POST_CALL: SourceCatalog = SourceCatalog {
             false,
             "the Connect AI agent",
         ),
-        filtered(
-            "$.ContactLens.PostCall.ExactMatch.Transcript",
-            CONTAINS_ANY,
-            SOME_STRINGS,
-            TRANSCRIPT_FILTERS,
-            true,
-            "the transcript (exact match)",
-        ),
+        // Both roles in one condition: see `BOTH_ROLES`.
+        ConditionSpec {
+            repeatable_filters: BOTH_ROLES,
+            ..filtered(
+                "$.ContactLens.PostCall.ExactMatch.Transcript",
+                CONTAINS_ANY,
+                SOME_STRINGS,
+                TRANSCRIPT_FILTERS,
+                true,
+                "the transcript (exact match)",
+            )
+        },
         filtered(
             "$.ContactLens.PostCall.SemanticMatch.Transcript",
             CONTAINS_ANY,
@@ -154,14 +167,17 @@ pub static POST_CALL: SourceCatalog = SourceCatalog {
             true,
             "the conversation (natural-language match)",
         ),
-        filtered(
-            "$.ContactLens.PostCall.PatternMatch.Transcript",
-            CONTAINS_ANY,
-            PATTERN_MATCH_OBJECTS,
-            &[PERIOD, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
-            true,
-            "the transcript (pattern match)",
-        ),
+        ConditionSpec {
+            repeatable_filters: BOTH_ROLES,
+            ..filtered(
+                "$.ContactLens.PostCall.PatternMatch.Transcript",
+                CONTAINS_ANY,
+                PATTERN_MATCHES,
+                &[PERIOD, PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
+                true,
+                "the transcript (pattern match)",
+            )
+        },
         leaf(
             "$.ContactLens.PostCall.Agent.AgentId",
             CONTAINS_ANY,
@@ -191,11 +207,17 @@ pub static POST_CALL: SourceCatalog = SourceCatalog {
             true,
             "contact attribute {key}",
         ),
+        // The page lists only the participant role here. AWS's Contact Lens rules library
+        // also filters the post-call sentiment state by period, `{"First": 45}` and
+        // `{"Last": 45}` (General/Voice/Post-Call/Sentiment/Sentiment-Negative-Positive/
+        // create-sentiment-negative-positive-postcall.json and
+        // .../Sentiment-Neg-Last-45s/create-sentiment-voice-postcall.json), so the period
+        // filter is accepted, in the shape the transcript conditions give it.
         filtered(
             "$.ContactLens.PostCall.Sentiment.State",
             EQUALS,
             SENTIMENT_STATES,
-            &[PARTICIPANT_ROLE],
+            &[PARTICIPANT_ROLE, PERIOD],
             false,
             "the sentiment",
         ),
@@ -281,5 +303,7 @@ pub static POST_CALL: SourceCatalog = SourceCatalog {
         ],
         subject: "the sentiment score shift",
     }],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };

@@ -20,6 +20,9 @@ const fn ticket(
         negatable: true,
         subject,
         placement: Placement::Anywhere,
+        required_one_of: &[],
+        repeatable_filters: &[],
+        groupings: &[],
     }
 }
 
@@ -117,6 +120,8 @@ pub static ZENDESK_TICKET_CREATE: SourceCatalog = SourceCatalog {
         ),
     ],
     compounds: &[],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };
 
@@ -215,6 +220,8 @@ pub static ZENDESK_TICKET_STATUS_UPDATE: SourceCatalog = SourceCatalog {
         ),
     ],
     compounds: &[],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };
 
@@ -301,5 +308,7 @@ pub static SALESFORCE_CASE_CREATE: SourceCatalog = SourceCatalog {
         ),
     ],
     compounds: &[],
+    rule_filters: &[],
+    groups: None,
     complete: true,
 };

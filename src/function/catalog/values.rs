@@ -17,8 +17,9 @@ pub(super) const ONE_STRING: OperandSpec = OperandSpec::Strings {
     min: 1,
     max: Some(1),
 };
-/// "A list of pattern match objects."
-pub(super) const PATTERN_MATCH_OBJECTS: OperandSpec = OperandSpec::Objects { min: 1, max: None };
+/// "A list of pattern match objects": one or more operands, "each operand is an array of
+/// Pattern match objects" (patternmatch-operands.html).
+pub(super) const PATTERN_MATCHES: OperandSpec = OperandSpec::Patterns { min: 1, max: None };
 /// "An array of number, array length can only be 1. Value is an integer between -5 and 5."
 pub(super) const SENTIMENT_SCORE: OperandSpec = OperandSpec::Integers {
     count: 1,
@@ -179,6 +180,9 @@ pub(super) const fn leaf(
         negatable,
         subject,
         placement: Placement::Anywhere,
+        required_one_of: &[],
+        repeatable_filters: &[],
+        groupings: &[],
     }
 }
 

@@ -2,10 +2,22 @@
 
 use super::operands::suggestion;
 use super::{shown, Checker};
-use crate::function::ast::Condition;
+use crate::function::ast::{clause_filters, Condition};
 use crate::function::catalog::{ConditionSpec, DataField, FieldValue, FilterData, FilterSpec};
 use crate::node::{Entry, Node, Pos, Value};
 use crate::service::closest;
+
+/// What a `FilterClause` belongs to and what it may hold.
+pub(super) struct ClauseRules<'a> {
+    /// "the condition on `$.A`" or "`RuleFunction`", for "... needs a X filter".
+    pub owner: String,
+    /// "`$.A`" or "`RuleFunction`", for "filter type X is not allowed with ...".
+    pub subject: String,
+    pub allowed: &'a [FilterSpec],
+    pub required_one_of: &'a [&'a [&'a str]],
+    /// Filter types that may repeat with other `Data`.
+    pub repeatable: &'a [&'a str],
+}
 
 impl Checker<'_> {
     pub(super) fn filters(
@@ -15,12 +27,35 @@ impl Checker<'_> {
         spec: &ConditionSpec,
         path: &str,
     ) {
-        let present: Vec<&str> = condition.filters().iter().map(|(kind, _)| *kind).collect();
-        for required in spec.filters.iter().filter(|filter| filter.required) {
+        let rules = ClauseRules {
+            owner: format!("the condition on `{path}`"),
+            subject: format!("`{path}`"),
+            allowed: spec.filters,
+            required_one_of: spec.required_one_of,
+            repeatable: spec.repeatable_filters,
+        };
+        self.filter_clause(pos, condition.filter_clause.as_ref(), &rules);
+    }
+
+    /// Checks a `FilterClause` (absent: `None`) against `rules`.
+    pub(super) fn filter_clause(&mut self, pos: Pos, clause: Option<&Node>, rules: &ClauseRules) {
+        let ClauseRules {
+            owner,
+            subject,
+            allowed: specs,
+            required_one_of,
+            repeatable,
+        } = rules;
+        let present: Vec<&str> = clause_filters(clause)
+            .iter()
+            .map(|(kind, _)| *kind)
+            .collect();
+        let at = clause.map_or(pos, |clause| clause.pos);
+        for required in specs.iter().filter(|filter| filter.required) {
             if !present.contains(&required.kind) {
                 self.error(
-                    condition.filter_clause.as_ref().map_or(pos, |clause| clause.pos),
-                    format!("the condition on `{path}` needs a {} filter", required.kind),
+                    at,
+                    format!("{owner} needs a {} filter", required.kind),
                     Some(format!(
                         "add `FilterClause: {{LogicOperator: AND, Filters: [{{Type: {}, Data: ...}}]}}`",
                         required.kind
@@ -28,20 +63,32 @@ impl Checker<'_> {
                 );
             }
         }
-        let Some(clause) = &condition.filter_clause else {
+        for group in *required_one_of {
+            if !group.iter().any(|kind| present.contains(kind)) {
+                self.error(
+                    at,
+                    format!("{owner} needs one of the filters {}", group.join(", ")),
+                    Some(format!(
+                        "add `{{Type: {}, Data: ...}}` to its `FilterClause.Filters`",
+                        group[0]
+                    )),
+                );
+            }
+        }
+        let Some(clause) = clause else {
             return;
         };
         let allowed = || {
-            spec.filters
+            specs
                 .iter()
                 .map(|filter| filter.kind)
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        if spec.filters.is_empty() {
+        if specs.is_empty() {
             self.error(
                 clause.pos,
-                format!("`{path}` takes no `FilterClause`"),
+                format!("{subject} takes no `FilterClause`"),
                 Some("remove the `FilterClause`".to_owned()),
             );
             return;
@@ -79,7 +126,7 @@ impl Checker<'_> {
             self.error(
                 clause.pos,
                 "`FilterClause` has no `Filters`".to_owned(),
-                Some(format!("`{path}` takes filters: {}", allowed())),
+                Some(format!("{subject} takes filters: {}", allowed())),
             );
             return;
         };
@@ -94,7 +141,7 @@ impl Checker<'_> {
             );
             return;
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<(&str, Option<serde_json::Value>)> = Vec::new();
         for filter in filters {
             if !matches!(filter.value, Value::Map(_)) {
                 self.error(
@@ -103,7 +150,7 @@ impl Checker<'_> {
                         "each filter must be a mapping with `Type` and `Data`, but this one is {}",
                         filter.value.kind()
                     ),
-                    Some(format!("`{path}` takes filters: {}", allowed())),
+                    Some(format!("{subject} takes filters: {}", allowed())),
                 );
                 continue;
             }
@@ -111,36 +158,42 @@ impl Checker<'_> {
                 self.error(
                     filter.pos,
                     "this filter has no `Type`".to_owned(),
-                    Some(format!("`{path}` takes filters: {}", allowed())),
+                    Some(format!("{subject} takes filters: {}", allowed())),
                 );
                 continue;
             };
             if let Some(name) = kind.as_str() {
-                if seen.contains(&name) {
+                let data = filter.get("Data").map(Node::to_json);
+                let repeatable = repeatable.contains(&name);
+                let twice = seen.iter().any(|(other, other_data)| {
+                    *other == name && (!repeatable || *other_data == data)
+                });
+                if twice {
                     self.error(
                         kind.pos,
                         format!("the {name} filter appears twice in this condition"),
-                        Some("keep one: a condition takes each filter at most once".to_owned()),
+                        Some(if repeatable {
+                            format!("keep one: a condition may name each {name} value once")
+                        } else {
+                            "keep one: a condition takes each filter at most once".to_owned()
+                        }),
                     );
                 }
-                seen.push(name);
+                seen.push((name, data));
             }
             let Some(spec) = kind
                 .as_str()
-                .and_then(|name| spec.filters.iter().find(|filter| filter.kind == name))
+                .and_then(|name| specs.iter().find(|filter| filter.kind == name))
             else {
-                let names: Vec<String> = spec
-                    .filters
-                    .iter()
-                    .map(|filter| filter.kind.to_owned())
-                    .collect();
+                let names: Vec<String> =
+                    specs.iter().map(|filter| filter.kind.to_owned()).collect();
                 let hint = match kind.as_str().and_then(|name| closest(name, &names)) {
                     Some(near) => format!("did you mean `{near}`?"),
-                    None => format!("`{path}` takes filters: {}", allowed()),
+                    None => format!("{subject} takes filters: {}", allowed()),
                 };
                 self.error(
                     kind.pos,
-                    format!("filter type {} is not allowed with `{path}`", shown(kind)),
+                    format!("filter type {} is not allowed with {subject}", shown(kind)),
                     Some(hint),
                 );
                 continue;
@@ -187,10 +240,76 @@ impl Checker<'_> {
                 }
             }
             FilterData::Any => {}
+            FilterData::List { values, min, max } => {
+                self.filter_list(data, spec.kind, values, *min, *max);
+            }
             FilterData::Fields {
                 fields,
                 exactly_one,
             } => self.filter_fields(data, spec.kind, fields, *exactly_one),
+        }
+    }
+
+    fn filter_list(
+        &mut self,
+        data: &Node,
+        kind: &str,
+        values: &[&str],
+        min: usize,
+        max: Option<usize>,
+    ) {
+        let what = if values.is_empty() {
+            "IDs".to_owned()
+        } else {
+            format!("of {}", values.join(", "))
+        };
+        let Value::Seq(items) = &data.value else {
+            self.error(
+                data.pos,
+                format!(
+                    "{kind} filter data must be a list {what}, but it is {}",
+                    data.value.kind()
+                ),
+                Some(format!(
+                    "write `Data: [{}]`",
+                    values.first().unwrap_or(&"id")
+                )),
+            );
+            return;
+        };
+        if items.len() < min || max.is_some_and(|max| items.len() > max) {
+            let count = match max {
+                Some(max) if max == min => format!("exactly {min}"),
+                Some(max) => format!("{min} to {max}"),
+                None => format!("at least {min}"),
+            };
+            self.error(
+                data.pos,
+                format!(
+                    "{kind} filter data holds {}, but it takes {count}",
+                    items.len()
+                ),
+                None,
+            );
+        }
+        for item in items {
+            let fine = match item.as_str() {
+                Some(text) if values.is_empty() => !text.is_empty(),
+                Some(text) => values.contains(&text),
+                None => false,
+            };
+            if !fine {
+                let expected = if values.is_empty() {
+                    "a non-empty string".to_owned()
+                } else {
+                    format!("one of {}", values.join(", "))
+                };
+                self.error(
+                    item.pos,
+                    format!("{kind} filter value {} is not {expected}", shown(item)),
+                    suggestion(item, values),
+                );
+            }
         }
     }
 
@@ -247,18 +366,7 @@ impl Checker<'_> {
                 );
                 continue;
             };
-            let fine = match &field.value {
-                FieldValue::Number => matches!(entry.value.value, Value::Int(_) | Value::Float(_)),
-                FieldValue::OneOf(values) => entry
-                    .value
-                    .as_str()
-                    .is_some_and(|text| values.contains(&text)),
-            };
-            if !fine {
-                let expected = match &field.value {
-                    FieldValue::Number => "a number".to_owned(),
-                    FieldValue::OneOf(values) => format!("one of {}", values.join(", ")),
-                };
+            if let Some(expected) = field_mismatch(&field.value, &entry.value) {
                 self.error(
                     entry.value.pos,
                     format!(
@@ -271,4 +379,18 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// What `value` should have been, when it does not fit `expected`.
+pub(super) fn field_mismatch(expected: &FieldValue, value: &Node) -> Option<String> {
+    let fine = match expected {
+        FieldValue::Number => matches!(value.value, Value::Int(_) | Value::Float(_)),
+        FieldValue::Bool => matches!(value.value, Value::Bool(_)),
+        FieldValue::OneOf(values) => value.as_str().is_some_and(|text| values.contains(&text)),
+    };
+    (!fine).then(|| match expected {
+        FieldValue::Number => "a number".to_owned(),
+        FieldValue::Bool => "true or false".to_owned(),
+        FieldValue::OneOf(values) => format!("one of {}", values.join(", ")),
+    })
 }

@@ -9,11 +9,14 @@
 use std::fmt::Write as _;
 
 use super::ast::{Compound, Condition, Expr, ExprKind, FunctionDoc, VERSION};
-use super::catalog::{self, CompoundSpec, ConditionSpec, Placement, SourceCatalog};
+use super::catalog::{self, CompoundSpec, ConditionSpec, FilterData, Placement, SourceCatalog};
 use super::path;
 
 mod filters;
 mod operands;
+mod patterns;
+
+use filters::ClauseRules;
 
 use crate::node::{Entry, Node, Pos, Value};
 use crate::service::closest;
@@ -45,6 +48,7 @@ pub fn check(source: &str, doc: &FunctionDoc) -> Vec<Finding> {
     let mut checker = Checker {
         catalog: catalog::for_source(source),
         source,
+        grouping: None,
         found: Vec::new(),
     };
     checker.doc(doc);
@@ -54,6 +58,8 @@ pub fn check(source: &str, doc: &FunctionDoc) -> Vec<Finding> {
 struct Checker<'a> {
     catalog: Option<&'static SourceCatalog>,
     source: &'a str,
+    /// The rule-level metric grouping (`QUEUE`, ...), when the `RuleFunction` names one.
+    grouping: Option<String>,
     found: Vec<Finding>,
 }
 
@@ -210,13 +216,131 @@ impl Checker<'_> {
             None => {}
         }
         self.negate_type(compound.negate.as_ref());
-        self.unknown_members(what, &compound.rest, &["Operator", "Operands", "Negate"]);
+        let rule_filters = self.catalog.map_or(&[][..], |catalog| catalog.rule_filters);
+        if top && !rule_filters.is_empty() {
+            let rest: Vec<Entry> = compound
+                .rest
+                .iter()
+                .filter(|entry| entry.key != "FilterClause")
+                .cloned()
+                .collect();
+            self.unknown_members(
+                what,
+                &rest,
+                &["Operator", "Operands", "Negate", "FilterClause"],
+            );
+            let rules = ClauseRules {
+                owner: "`RuleFunction`".to_owned(),
+                subject: "`RuleFunction`".to_owned(),
+                allowed: rule_filters,
+                required_one_of: &[],
+                repeatable: &[],
+            };
+            self.filter_clause(pos, compound.filter_clause(), &rules);
+            // A grouping the page does not list is reported by the clause check; reading
+            // every metric against it as well would only repeat that finding.
+            self.grouping = compound
+                .grouping()
+                .filter(|grouping| {
+                    rule_filters.iter().any(|filter| match &filter.data {
+                        FilterData::List { values, .. } => values.contains(grouping),
+                        _ => false,
+                    })
+                })
+                .map(str::to_owned);
+        } else {
+            self.unknown_members(what, &compound.rest, &["Operator", "Operands", "Negate"]);
+        }
+        if top {
+            self.groups(pos, compound);
+        }
         for operand in &compound.operands {
             self.expr(operand, top);
         }
         if !top {
             self.group_shape(pos, compound);
         }
+    }
+
+    /// Where the page makes every operand of the `RuleFunction` a group (the metric groups):
+    /// how many groups, how many conditions in each, and nothing but groups at the top.
+    fn groups(&mut self, pos: Pos, compound: &Compound) {
+        let Some(limits) = self.catalog.and_then(|catalog| catalog.groups) else {
+            return;
+        };
+        let name = limits.name;
+        if compound.operands.len() > limits.max_groups {
+            self.error(
+                pos,
+                format!(
+                    "`RuleFunction` has {}, but a rule takes at most {}",
+                    plural(compound.operands.len(), name),
+                    plural(limits.max_groups, name)
+                ),
+                Some(format!(
+                    "combine the conditions into at most {}",
+                    plural(limits.max_groups, name)
+                )),
+            );
+        }
+        for operand in &compound.operands {
+            match &operand.kind {
+                ExprKind::Condition(condition) => self.error(
+                    operand.pos,
+                    format!(
+                        "the condition on `{}` stands directly in `RuleFunction`, but each operand of an {} rule is a {name}",
+                        condition.path().unwrap_or("?"),
+                        self.source
+                    ),
+                    Some(format!(
+                        "wrap it in a {name}: `{{Operator: AND, Operands: [<the condition>]}}`"
+                    )),
+                ),
+                ExprKind::Compound(group) => {
+                    if group.operands.len() > limits.max_conditions {
+                        self.error(
+                            operand.pos,
+                            format!(
+                                "this {name} has {}, but a {name} takes at most {}",
+                                plural(group.operands.len(), "condition"),
+                                limits.max_conditions
+                            ),
+                            Some(format!("split it into two {name}s")),
+                        );
+                    }
+                    for inner in &group.operands {
+                        if matches!(inner.kind, ExprKind::Compound(_)) {
+                            self.error(
+                                inner.pos,
+                                format!("a {name} holds conditions, not nested groups"),
+                                Some(format!("move these conditions into the {name} itself")),
+                            );
+                        }
+                    }
+                }
+                ExprKind::Other(_) => {}
+            }
+        }
+    }
+
+    /// A condition whose spec names the groupings it takes, in a rule grouped another way.
+    fn grouping_fits(&mut self, pos: Pos, spec: &ConditionSpec, path: &str) {
+        let Some(grouping) = self.grouping.clone() else {
+            return;
+        };
+        if spec.groupings.is_empty() || spec.groupings.contains(&grouping.as_str()) {
+            return;
+        }
+        let takes = spec.groupings.join(" or ");
+        self.error(
+            pos,
+            format!(
+                "`{path}` cannot be grouped by {grouping}: it takes the grouping {takes}"
+            ),
+            Some(format!(
+                "group the rule by {takes} (`MetricDataGrouping`), or put this metric in a rule of its own"
+            )),
+        );
     }
 
     /// A nested group holding parts of a compound condition (an evaluation form with its
@@ -365,6 +489,7 @@ impl Checker<'_> {
         }
         self.operands(pos, condition, spec, path);
         self.filters(pos, condition, spec, path);
+        self.grouping_fits(pos, spec, path);
         if condition.negated() && !spec.negatable {
             let at = condition.negate.as_ref().map_or(pos, |node| node.pos);
             self.error(

@@ -48,6 +48,14 @@ impl Checker<'_> {
                 None,
             );
         }
+        if let OperandSpec::Patterns { .. } = spec.operands {
+            if !self.flat_patterns(node, items, path) {
+                for (index, item) in items.iter().enumerate() {
+                    self.pattern_operand(item, index, path);
+                }
+            }
+            return;
+        }
         for (index, item) in items.iter().enumerate() {
             if let Some((message, hint)) = operand_problem(&spec.operands, item) {
                 self.error(
@@ -66,7 +74,7 @@ impl OperandSpec {
         match *self {
             OperandSpec::Strings { min, max }
             | OperandSpec::OneOf { min, max, .. }
-            | OperandSpec::Objects { min, max } => (min, max),
+            | OperandSpec::Patterns { min, max } => (min, max),
             OperandSpec::Numbers { count, .. }
             | OperandSpec::Integers { count, .. }
             | OperandSpec::DateTimes { count } => (count, Some(count)),
@@ -126,40 +134,52 @@ fn operand_problem(spec: &OperandSpec, item: &Node) -> Option<(String, Option<St
             (number < *min || number > *max).then(|| {
                 (
                     format!(
-                        "is {}, outside {}..{}",
+                        "is {}, but it must be {}",
                         number_text(number),
-                        number_text(*min),
-                        number_text(*max)
+                        number_range(*min, *max)
                     ),
                     None,
                 )
             })
         }
-        OperandSpec::Objects { .. } => (!matches!(item.value, Value::Map(_))).then(|| {
-            (
-                format!("must be a mapping, but it is {}", item.value.kind()),
-                None,
-            )
-        }),
+        // Checked object by object in `patterns.rs`.
+        OperandSpec::Patterns { .. } => None,
         OperandSpec::Integers { min, max, .. } => {
             let Value::Int(int) = item.value else {
                 let numeric_text = item
                     .as_str()
                     .is_some_and(|text| text.trim().parse::<i64>().is_ok());
-                let problem = match &item.value {
-                    Value::Float(float) if float.fract() == 0.0 && float.is_finite() => {
-                        format!("is {}, too large for a whole number", shown(item))
+                // A YAML or JSON number with a decimal point is read as a float; a whole one
+                // that fits is still a whole number, but nothing on the pages says the service
+                // reads `2.0` where it wants an integer, so ask for it without the point.
+                let (problem, hint) = match &item.value {
+                    Value::Float(float)
+                        if float.fract() == 0.0 && float.abs() < WHOLE_NUMBER_LIMIT =>
+                    {
+                        (
+                            format!(
+                                "is {}, written with a decimal point, but this condition takes a whole number",
+                                shown(item)
+                            ),
+                            Some(format!("write it as {float:.0}, without the decimal point")),
+                        )
                     }
-                    _ => format!("must be a whole number, but it is {}", shown(item)),
+                    Value::Float(float) if float.is_finite() && float.fract() == 0.0 => (
+                        format!("is {}, too large to be held as a whole number", shown(item)),
+                        None,
+                    ),
+                    _ => (
+                        format!("must be a whole number, but it is {}", shown(item)),
+                        numeric_text.then(|| "write it without quotes".to_owned()),
+                    ),
                 };
-                let hint = numeric_text.then(|| "write it without quotes".to_owned());
                 return Some((problem, hint));
             };
             let below = min.is_some_and(|min| int < min);
             let above = max.is_some_and(|max| int > max);
             (below || above).then(|| {
                 (
-                    format!("is {int}, outside {}", integer_range(*min, *max)),
+                    format!("is {int}, but it must be {}", integer_range(*min, *max)),
                     None,
                 )
             })
@@ -181,12 +201,26 @@ fn operand_problem(spec: &OperandSpec, item: &Node) -> Option<(String, Option<St
     }
 }
 
+/// The largest magnitude below which every whole `f64` is also an `i64`.
+const WHOLE_NUMBER_LIMIT: f64 = 9_223_372_036_854_775_808.0;
+
+/// A range as a message states it: "between 0 and 100", "at least 1", "at most 5".
 fn integer_range(min: Option<i64>, max: Option<i64>) -> String {
     match (min, max) {
-        (Some(min), Some(max)) => format!("{min}..{max}"),
+        (Some(min), Some(max)) => format!("between {min} and {max}"),
         (Some(min), None) => format!("at least {min}"),
         (None, Some(max)) => format!("at most {max}"),
-        (None, None) => "any".to_owned(),
+        (None, None) => "any whole number".to_owned(),
+    }
+}
+
+/// A range of numbers as a message states it; infinite bounds are no bound.
+fn number_range(min: f64, max: f64) -> String {
+    match (min.is_finite(), max.is_finite()) {
+        (true, true) => format!("between {} and {}", number_text(min), number_text(max)),
+        (true, false) => format!("at least {}", number_text(min)),
+        (false, true) => format!("at most {}", number_text(max)),
+        (false, false) => "a number".to_owned(),
     }
 }
 
@@ -227,15 +261,22 @@ pub fn describe_operands(spec: &OperandSpec) -> String {
     match spec {
         OperandSpec::Strings { .. } => format!("{count} string{s}"),
         OperandSpec::OneOf { values, .. } => format!("{count} of {}", values.join(", ")),
-        OperandSpec::Numbers { min, max, .. } if min.is_finite() || max.is_finite() => format!(
-            "{count} number{s} from {} to {}",
-            number_text(*min),
-            number_text(*max)
-        ),
+        OperandSpec::Numbers { min, max, .. } if min.is_finite() || max.is_finite() => {
+            format!("{count} number{s} ({})", number_range(*min, *max))
+        }
         OperandSpec::Numbers { .. } => format!("{count} number{s}"),
-        OperandSpec::Objects { .. } => format!("{count} mapping{s}"),
+        OperandSpec::Patterns { .. } => {
+            format!(
+                "{count} pattern match{}, each a list of pattern objects",
+                if s.is_empty() { "" } else { "es" }
+            )
+        }
         OperandSpec::Integers { min, max, .. } => {
-            format!("{count} whole number{s} ({})", integer_range(*min, *max))
+            if min.is_none() && max.is_none() {
+                format!("{count} whole number{s}")
+            } else {
+                format!("{count} whole number{s} ({})", integer_range(*min, *max))
+            }
         }
         OperandSpec::Empty => "an empty list".to_owned(),
         OperandSpec::DateTimes { .. } => format!("{count} date-times"),
