@@ -713,6 +713,7 @@ async fn interrupted_apply(signal: &str) {
         .status()
         .expect("kill runs");
     assert!(status.success());
+    let signal = signal.to_owned();
     let output = tokio::task::spawn_blocking(move || {
         // Bounded: the in-flight change takes well under a second.
         for _ in 0..300 {
@@ -745,7 +746,7 @@ async fn interrupted_apply(signal: &str) {
         for entry in std::fs::read_dir(&dir).expect("listed").flatten() {
             let path = entry.path();
             assert!(
-                !path.to_string_lossy().contains(".tmp"),
+                !entry.file_name().to_string_lossy().contains(".tmp"),
                 "temp file left: {}",
                 path.display()
             );

@@ -254,7 +254,12 @@ pub fn disagreements(saved: &Plan, derived: &Plan) -> Vec<String> {
                     if fields.is_empty() {
                         "its source or ownership tags differ".to_owned()
                     } else {
-                        format!("{} differ", fields.join(", "))
+                        let verb = if fields.len() == 1 {
+                            "differs"
+                        } else {
+                            "differ"
+                        };
+                        format!("{} {verb}", fields.join(", "))
                     }
                 ));
             }
@@ -422,7 +427,7 @@ mod tests {
         }]);
         let reasons = disagreements(&forged, &derived);
         assert_eq!(reasons.len(), 1);
-        assert!(reasons[0].contains("PublishStatus differ"), "{reasons:?}");
+        assert!(reasons[0].contains("PublishStatus differs"), "{reasons:?}");
 
         let console = plan(vec![Change::Delete {
             before: Rule::test("console").live("id-c"),
