@@ -5,6 +5,10 @@
 //! LastUpdatedTime. Tag changes made outside connect-rules (TagResource) may not move it, so
 //! `apply` and `adopt` drop the entries of rules they touch, and `--no-cache` reads everything.
 //! A corrupt or unreadable entry is ignored and rewritten.
+//!
+//! The cache folder can be written by others (a CI cache restored from another branch), so it
+//! never decides a write: plans may show what it says, but apply describes every rule afresh
+//! before changing or deleting it (`apply::guard`), and ownership is read from that answer.
 
 use std::path::{Path, PathBuf};
 

@@ -11,6 +11,10 @@
 //! One file per target (`.connect-rules/cache/<target>/checked-rules-<digest of the name>`),
 //! written only when what it should hold changes; a damaged entry is ignored (its file is
 //! checked in full) and the file rewritten.
+//!
+//! The per-entry SHA-256 catches damage, not forgery: anyone who can write the cache folder can
+//! recompute it. So the cache only speeds up `validate` and `plan`; `apply` never reads it and
+//! sends only what the rule files' bytes say now.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;

@@ -32,6 +32,10 @@ pub struct Config {
     /// Rule names (or globs with `*` and `?`) that other tools manage: never planned.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// This repository's owner id, written as the `managed-by-owner` tag on the rules it
+    /// creates or adopts, so repositories sharing an instance never touch each other's rules.
+    #[serde(default)]
+    pub owner: Option<String>,
     /// Treat every live rule as owned, so rules not in git are deleted (needs `--allow-delete`).
     #[serde(default)]
     pub manage_all: bool,

@@ -4,46 +4,97 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::glob::glob_match;
-use crate::model::{
-    enums, EmptyDefinition, LiveRule, Rule, MAX_TAG_VALUE, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE,
-    SOURCE_TAG_KEY,
-};
+use crate::model::{enums, EmptyDefinition, LiveRule, Rule, MAX_TAG_VALUE, SOURCE_TAG_KEY};
+use crate::ownership::{Claim, Ownership};
 use crate::plan::{Change, FieldChange, Plan, PlanTarget, UnmanagedRule};
 use crate::validate::DesiredRule;
 
 /// Choices that shape the diff.
 #[derive(Debug, Clone, Default)]
 pub struct DiffOptions {
-    /// Treat every live rule as owned by the tool.
+    /// Treat every live rule nobody else owns as owned by the tool.
     pub manage_all: bool,
     /// Names or globs (`*`, `?`) of rules managed elsewhere.
     pub ignore: Vec<String>,
+    /// The config's `owner:`, written as the owner tag on what the tool creates.
+    pub owner: Option<String>,
+}
+
+impl DiffOptions {
+    /// How these options decide what is owned.
+    pub fn ownership(&self) -> Ownership {
+        Ownership {
+            owner: self.owner.clone(),
+            manage_all: self.manage_all,
+            ignore: self.ignore.clone(),
+        }
+    }
 }
 
 /// Compares desired with live and returns the plan.
+///
+/// `ignore` comes before every other matching step: an ignored live rule is listed as ignored
+/// and is never matched by name or by rename, changed or deleted; an ignored desired rule is
+/// not planned. A rule another repository owns is listed as such and never changed.
 pub fn diff(
     target: PlanTarget,
     desired: &[DesiredRule],
     live: &[LiveRule],
     options: &DiffOptions,
 ) -> Plan {
-    let ignored = |name: &str| {
-        options
-            .ignore
-            .iter()
-            .any(|pattern| glob_match(pattern, name))
-    };
-    let live_by_name: BTreeMap<&str, &LiveRule> = live
+    let ownership = options.ownership();
+    let mut unmanaged = Vec::new();
+    let mut matchable: Vec<&LiveRule> = Vec::with_capacity(live.len());
+    for current in live {
+        let name = current.rule.name.as_str();
+        if ownership.ignores(name) {
+            unmanaged.push(UnmanagedRule {
+                name: name.to_owned(),
+                rule_id: current.rule_id.clone(),
+                reason: "ignored by the config's `ignore` list".to_owned(),
+                ignored: true,
+            });
+        } else if let claim @ Claim::Other(_) = ownership.claim(current) {
+            unmanaged.push(UnmanagedRule {
+                name: name.to_owned(),
+                rule_id: current.rule_id.clone(),
+                reason: claim.describe(),
+                ignored: false,
+            });
+        } else {
+            matchable.push(current);
+        }
+    }
+    let desired: Vec<&DesiredRule> = desired
         .iter()
-        .map(|rule| (rule.rule.name.as_str(), rule))
+        .filter(|wanted| !ownership.ignores(&wanted.rule.name))
+        .collect();
+    let live_by_name: BTreeMap<&str, &LiveRule> = matchable
+        .iter()
+        .map(|rule| (rule.rule.name.as_str(), *rule))
+        .collect();
+    // Names another repository's rules hold: a desired rule of that name is not created
+    // beside it (the service would refuse the duplicate name) nor paired with anything.
+    let taken: BTreeSet<&str> = live
+        .iter()
+        .filter(|rule| !ownership.ignores(&rule.rule.name))
+        .map(|rule| rule.rule.name.as_str())
+        .filter(|name| !live_by_name.contains_key(name))
         .collect();
     let desired_names: BTreeSet<&str> = desired.iter().map(|d| d.rule.name.as_str()).collect();
-    let renamed = find_renames(desired, live, &live_by_name, &desired_names);
+    let renamed = find_renames(
+        &desired,
+        &matchable,
+        &live_by_name,
+        &desired_names,
+        &ownership,
+    );
+    let ownership_tags = ownership.tags();
+    let no_tags = BTreeMap::new();
 
     let mut changes = Vec::new();
-    for wanted in desired {
-        if ignored(&wanted.rule.name) {
+    for wanted in &desired {
+        if taken.contains(wanted.rule.name.as_str()) {
             continue;
         }
         let current = live_by_name
@@ -53,7 +104,7 @@ pub fn diff(
             None => {
                 let source = wanted.path.display().to_string();
                 changes.push(Change::Create {
-                    after: with_source(&with_ownership(&wanted.rule), &source),
+                    after: with_source(&with_tags(&wanted.rule, &ownership_tags), &source),
                     source,
                 });
             }
@@ -61,15 +112,12 @@ pub fn diff(
                 // Ownership is given by creating or by `adopt`, never as a side effect of an
                 // update: a rule in git that the tool does not own keeps its tags as they are,
                 // so an export is followed by a plan with no changes.
-                let owned = is_owned(current);
-                if plainly_equal(&current.rule, &wanted.rule, owned) {
+                let owned = ownership.claim(current) == Claim::Ours;
+                let added = if owned { &ownership_tags } else { &no_tags };
+                if plainly_equal(&current.rule, &wanted.rule, added) {
                     continue;
                 }
-                let after = if owned {
-                    with_ownership(&wanted.rule)
-                } else {
-                    wanted.rule.clone()
-                };
+                let after = with_tags(&wanted.rule, added);
                 let fields = changed_fields(&current.rule, &after);
                 if fields.is_empty() {
                     continue;
@@ -98,21 +146,13 @@ pub fn diff(
         }
     }
 
-    let mut unmanaged = Vec::new();
     let renamed_ids: BTreeSet<&str> = renamed.values().map(|r| r.rule_id.as_str()).collect();
-    for current in live {
+    for current in matchable {
         let name = current.rule.name.as_str();
         if desired_names.contains(name) || renamed_ids.contains(current.rule_id.as_str()) {
             continue;
         }
-        if ignored(name) {
-            unmanaged.push(UnmanagedRule {
-                name: name.to_owned(),
-                rule_id: current.rule_id.clone(),
-                reason: "ignored by the config's `ignore` list".to_owned(),
-                ignored: true,
-            });
-        } else if options.manage_all || is_owned(current) {
+        if ownership.may_remove(current) {
             changes.push(Change::Delete {
                 before: current.clone(),
             });
@@ -120,9 +160,7 @@ pub fn diff(
             unmanaged.push(UnmanagedRule {
                 name: name.to_owned(),
                 rule_id: current.rule_id.clone(),
-                reason: format!(
-                    "not in git and not tagged `{OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE}`"
-                ),
+                reason: format!("not in git and {}", Claim::Unowned.describe()),
                 ignored: false,
             });
         }
@@ -130,18 +168,24 @@ pub fn diff(
     Plan::new(target, changes, unmanaged)
 }
 
-/// Whether a live rule carries the ownership tag.
+/// Whether a live rule carries the ownership tag and no other repository's owner tag (the
+/// repository without an `owner:`); see [`Ownership`] for the general case.
 pub fn is_owned(rule: &LiveRule) -> bool {
-    rule.rule.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE)
+    Ownership::default().claim(rule) == Claim::Ours
 }
 
-/// The desired rule as the tool will write it: with the ownership tag.
+/// The desired rule as the tool will write it: with the ownership tag (no owner id).
 pub fn with_ownership(rule: &Rule) -> Rule {
-    let mut owned = rule.clone();
-    owned
+    with_tags(rule, &Ownership::default().tags())
+}
+
+/// The same rule with `extra` tags added.
+fn with_tags(rule: &Rule, extra: &BTreeMap<String, String>) -> Rule {
+    let mut tagged = rule.clone();
+    tagged
         .tags
-        .insert(OWNERSHIP_TAG_KEY.to_owned(), OWNERSHIP_TAG_VALUE.to_owned());
-    owned
+        .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    tagged
 }
 
 /// The same rule tagged with the file that creates it (when the path fits in a tag value).
@@ -156,16 +200,19 @@ pub fn with_source(rule: &Rule, path: &str) -> Rule {
 }
 
 /// Desired rules whose name is not live, paired with the owned live rule (not desired by its
-/// own name) that their file created: the name in that file was changed.
+/// own name) that their file created: the name in that file was changed. Only rules this
+/// repository owns pair (never an ignored one: those are not in `live` here).
 fn find_renames<'a>(
-    desired: &[DesiredRule],
-    live: &'a [LiveRule],
+    desired: &[&DesiredRule],
+    live: &[&'a LiveRule],
     live_by_name: &BTreeMap<&str, &'a LiveRule>,
     desired_names: &BTreeSet<&str>,
+    ownership: &Ownership,
 ) -> BTreeMap<String, &'a LiveRule> {
     let mut by_source: BTreeMap<&str, Vec<&'a LiveRule>> = BTreeMap::new();
     for rule in live {
-        if is_owned(rule) && !desired_names.contains(rule.rule.name.as_str()) {
+        if ownership.claim(rule) == Claim::Ours && !desired_names.contains(rule.rule.name.as_str())
+        {
             if let Some(source) = rule.rule.tags.get(SOURCE_TAG_KEY) {
                 by_source.entry(source.as_str()).or_default().push(rule);
             }
@@ -211,7 +258,7 @@ fn replace_reason(live: &Rule, desired: &Rule) -> Option<String> {
 
 /// The fields that differ, each as pretty text for the line diff.
 pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
-    if plainly_equal(live, desired, false) {
+    if plainly_equal(live, desired, &BTreeMap::new()) {
         return Vec::new();
     }
     let live = normalized(live);
@@ -268,12 +315,12 @@ pub fn changed_fields(live: &Rule, desired: &Rule) -> Vec<FieldChange> {
     fields
 }
 
-/// Whether `live` equals `desired` as written, the source tag aside and with the ownership
-/// tag added to `desired` when `owned`: then no field can differ, and the comparison through
+/// Whether `live` equals `desired` as written, the source tag aside and with the `added`
+/// (ownership) tags added to `desired`: then no field can differ, and the comparison through
 /// JSON in [`changed_fields`] is not needed. That is the common case (a plan with nothing to
 /// do compares every rule), and equal values always serialize equally, so this never hides a
 /// change; whatever it cannot tell takes the slow path.
-fn plainly_equal(live: &Rule, desired: &Rule, owned: bool) -> bool {
+fn plainly_equal(live: &Rule, desired: &Rule, added: &BTreeMap<String, String>) -> bool {
     // Destructured so that a new field of `Rule` cannot be forgotten here.
     let Rule {
         name,
@@ -290,30 +337,31 @@ fn plainly_equal(live: &Rule, desired: &Rule, owned: bool) -> bool {
         && *trigger_event_source == desired.trigger_event_source
         && *actions == desired.actions
         && *pre_evaluation_filters == desired.pre_evaluation_filters
-        && tags_match(tags, &desired.tags, owned)
+        && tags_match(tags, &desired.tags, added)
 }
 
-/// Whether the live tags are the desired ones (plus the ownership tag when `owned`), the
-/// source tag aside.
+/// Whether the live tags are the desired ones plus `added`, the source tag aside.
 fn tags_match(
     live: &BTreeMap<String, String>,
     desired: &BTreeMap<String, String>,
-    owned: bool,
+    added: &BTreeMap<String, String>,
 ) -> bool {
     let wanted = |key: &str| {
-        if owned && key == OWNERSHIP_TAG_KEY {
-            Some(OWNERSHIP_TAG_VALUE)
-        } else {
-            desired.get(key).map(String::as_str)
-        }
+        added
+            .get(key)
+            .or_else(|| desired.get(key))
+            .map(String::as_str)
     };
     let counted = |tags: &BTreeMap<String, String>| {
         tags.keys()
             .filter(|key| key.as_str() != SOURCE_TAG_KEY)
             .count()
     };
-    let added = usize::from(owned && !desired.contains_key(OWNERSHIP_TAG_KEY));
-    counted(live) == counted(desired) + added
+    let extra = added
+        .keys()
+        .filter(|key| !desired.contains_key(*key))
+        .count();
+    counted(live) == counted(desired) + extra
         && live
             .iter()
             .filter(|(key, _)| key.as_str() != SOURCE_TAG_KEY)
@@ -391,6 +439,8 @@ mod tests {
 
     use super::*;
     use crate::model::{EventBridgeActionDefinition, RuleAction};
+    use crate::model::{OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
+    use crate::ownership::OWNER_TAG_KEY;
     use crate::plan::Summary;
 
     fn target() -> PlanTarget {
@@ -467,21 +517,27 @@ mod tests {
                 };
                 let changed = changed_fields(&live, &after);
                 assert_eq!(!changed.is_empty(), *differs, "{label}: {changed:?}");
-                if plainly_equal(&live, &base, owned_live) {
+                let added = if owned_live {
+                    Ownership::default().tags()
+                } else {
+                    BTreeMap::new()
+                };
+                if plainly_equal(&live, &base, &added) {
                     assert!(changed.is_empty(), "{label}: the shortcut hid {changed:?}");
                 }
             }
         }
+        let ours = Ownership::default().tags();
         // Equal as written, with the ownership tag the update would keep: no change.
-        assert!(plainly_equal(&owned(base.clone()), &base, true));
+        assert!(plainly_equal(&owned(base.clone()), &base, &ours));
         // The desired file naming the ownership tag itself changes nothing either.
         assert!(plainly_equal(
             &owned(base.clone()),
             &owned(base.clone()),
-            true
+            &ours
         ));
         // A live rule that is not owned, compared as owned, lacks the tag: not equal.
-        assert!(!plainly_equal(&base, &base, true));
+        assert!(!plainly_equal(&base, &base, &ours));
     }
 
     #[test]
@@ -599,6 +655,106 @@ mod tests {
             "{reason}"
         );
         assert_eq!((plan.summary.create, plan.summary.delete), (0, 0));
+    }
+
+    #[test]
+    fn an_ignored_rule_is_never_paired_as_a_rename() {
+        let live = [created_from(Rule::test("legacy-foo"), "foo", "r1")];
+        let options = DiffOptions {
+            ignore: vec!["legacy-*".into()],
+            ..DiffOptions::default()
+        };
+        let plan = diff(
+            target(),
+            &[desired_in(Rule::test("foo-v2"), "foo")],
+            &live,
+            &options,
+        );
+        let [Change::Create { after, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(after.name, "foo-v2");
+        assert_eq!(plan.unmanaged.len(), 1);
+        assert!(plan.unmanaged[0].ignored, "{:?}", plan.unmanaged);
+    }
+
+    #[test]
+    fn an_ignored_rule_still_in_git_is_listed_as_ignored() {
+        let live = [owned(Rule::test("legacy-1")).live("r1")];
+        let options = DiffOptions {
+            ignore: vec!["legacy-*".into()],
+            ..DiffOptions::default()
+        };
+        let plan = plan(&[Rule::test("legacy-1")], &live, &options);
+        assert!(!plan.has_changes());
+        assert_eq!(plan.unmanaged[0].name, "legacy-1");
+        assert!(plan.unmanaged[0].ignored);
+    }
+
+    #[test]
+    fn another_owners_rules_are_listed_and_never_changed() {
+        let theirs = |name: &str| {
+            owned(Rule::test(name))
+                .tag(OWNER_TAG_KEY, "team-b")
+                .tag(SOURCE_TAG_KEY, "rules/renamed.yaml")
+        };
+        let mut edited = Rule::test("shared");
+        edited.publish_status = "DRAFT".into();
+        let live = [
+            theirs("shared").live("r1"),
+            theirs("gone").live("r2"),
+            theirs("old-name").live("r3"),
+        ];
+        let options = DiffOptions {
+            owner: Some("team-a".into()),
+            manage_all: true,
+            ..DiffOptions::default()
+        };
+        let plan = diff(
+            target(),
+            &[
+                desired_in(edited, "shared"),
+                desired_in(Rule::test("new-name"), "renamed"),
+            ],
+            &live,
+            &options,
+        );
+        let [Change::Create { after, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(after.name, "new-name");
+        assert_eq!(
+            after.tags.get(OWNER_TAG_KEY).map(String::as_str),
+            Some("team-a")
+        );
+        assert_eq!(plan.unmanaged.len(), 3);
+        assert!(plan
+            .unmanaged
+            .iter()
+            .all(|rule| rule.reason == "owned by `team-b`"));
+    }
+
+    #[test]
+    fn an_owned_rule_with_the_owner_tag_needs_no_change() {
+        let options = DiffOptions {
+            owner: Some("team-a".into()),
+            ..DiffOptions::default()
+        };
+        let live = [owned(Rule::test("a"))
+            .tag(OWNER_TAG_KEY, "team-a")
+            .live("r1")];
+        assert!(!plan(&[Rule::test("a")], &live, &options).has_changes());
+        let mut edited = Rule::test("a");
+        edited.publish_status = "DRAFT".into();
+        let plan = plan(&[edited], &live, &options);
+        let [Change::Update { after, fields, .. }] = plan.changes.as_slice() else {
+            panic!("{:?}", plan.changes)
+        };
+        assert_eq!(fields.len(), 1, "{fields:?}");
+        assert_eq!(
+            after.tags.get(OWNER_TAG_KEY).map(String::as_str),
+            Some("team-a")
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod glob;
 pub mod load;
 pub mod model;
 pub mod node;
+pub mod ownership;
 pub mod parallel;
 pub mod plan;
 pub mod redact;

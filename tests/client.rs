@@ -207,7 +207,15 @@ async fn updates_tags_and_deletes_land_as_planned() {
     let plan = diff(target(), &kept, &live, &DiffOptions::default()).with_id("plan-1");
     assert_eq!((plan.summary.update, plan.summary.delete), (1, 1));
 
-    let report = connect_rules::apply::apply(&client, &plan, 2, std::sync::Arc::new(|_| {})).await;
+    let report = connect_rules::apply::apply(
+        &client,
+        &plan,
+        2,
+        &connect_rules::ownership::Ownership::default(),
+        connect_rules::apply::Stop::never(),
+        std::sync::Arc::new(|_| {}),
+    )
+    .await;
     assert!(!report.has_failures(), "{}", report.table());
     let (after, _) = fetch_live(&client, 2).await.unwrap();
     assert!(!diff(target(), &kept, &after, &DiffOptions::default()).has_changes());

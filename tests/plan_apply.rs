@@ -1097,18 +1097,16 @@ async fn a_create_retried_after_a_server_error_does_not_duplicate() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_create_whose_answer_was_lost_is_not_duplicated_on_retry() {
     // The service made the rule but the answer never arrived: the retry carries the same
-    // ClientToken (derived from the plan id and the name) and gets the same rule back.
+    // ClientToken (derived from the plan id, the name and the content) and gets the same rule
+    // back.
     let env = Env::start().await;
     let rule = connect_rules::diff::with_ownership(&spec("lost-answer").rule(false));
-    let token = connect_rules::apply::client_token("plan-1", &rule.name);
-    assert_eq!(
-        token,
-        connect_rules::apply::client_token("plan-1", &rule.name)
-    );
-    assert_ne!(
-        token,
-        connect_rules::apply::client_token("plan-2", &rule.name)
-    );
+    let token = connect_rules::apply::client_token("plan-1", &rule);
+    assert_eq!(token, connect_rules::apply::client_token("plan-1", &rule));
+    assert_ne!(token, connect_rules::apply::client_token("plan-2", &rule));
+    let mut edited = rule.clone();
+    edited.publish_status = "DRAFT".into();
+    assert_ne!(token, connect_rules::apply::client_token("plan-1", &edited));
     let first = env
         .client
         .create_rule(&rule, &token)

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::diff::is_owned;
+use crate::diff::changed_fields;
 use crate::model::{epoch_millis as millis, LiveRule};
+use crate::ownership::Ownership;
 use crate::plan::{Change, Plan};
 
 /// How many deletes are allowed without `--force`.
@@ -77,7 +78,13 @@ pub struct Refusal {
 }
 
 /// Checks a plan against the permissions; `managed` is how many live rules the tool owns.
-pub fn check(plan: &Plan, permissions: &Permissions, managed: usize) -> Vec<Refusal> {
+/// (What the plan says about ownership is checked again, live, before each change.)
+pub fn check(
+    plan: &Plan,
+    permissions: &Permissions,
+    managed: usize,
+    ownership: &Ownership,
+) -> Vec<Refusal> {
     let names = |wanted: fn(&Change) -> bool| -> Vec<String> {
         plan.changes
             .iter()
@@ -103,7 +110,7 @@ pub fn check(plan: &Plan, permissions: &Permissions, managed: usize) -> Vec<Refu
         .changes
         .iter()
         .filter_map(|change| match change {
-            Change::Replace { before, .. } if !permissions.manage_all && !is_owned(before) => {
+            Change::Replace { before, .. } if !ownership.may_remove(before) => {
                 Some(format!("`{}`", before.rule.name))
             }
             _ => None,
@@ -196,6 +203,89 @@ pub fn stale_reasons(plan: &Plan, live: &[LiveRule]) -> Vec<String> {
     reasons
 }
 
+/// Where a saved plan no longer says what the rule files and the instance call for now:
+/// `derived` is the plan made afresh from them. Every change of `saved` must be in `derived`,
+/// the same action on the same rule with the same content; each difference names the rule.
+pub fn disagreements(saved: &Plan, derived: &Plan) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for change in &saved.changes {
+        let name = change.name();
+        let Some(now) = derived.changes.iter().find(|c| c.name() == name) else {
+            reasons.push(format!(
+                "`{name}`: the plan says {}, but the rule files and the instance call for no change to it now",
+                super::action_name(change)
+            ));
+            continue;
+        };
+        if std::mem::discriminant(change) != std::mem::discriminant(now) {
+            reasons.push(format!(
+                "`{name}`: the plan says {}, but the rule files and the instance call for {} now",
+                super::action_name(change),
+                super::action_name(now)
+            ));
+            continue;
+        }
+        let (planned_before, now_before) = (before_of(change), before_of(now));
+        if let (Some(planned), Some(current)) = (planned_before, now_before) {
+            if planned.rule_id != current.rule_id
+                || planned.rule.name != current.rule.name
+                || planned.rule_arn != current.rule_arn
+            {
+                reasons.push(format!(
+                    "`{name}`: the plan changes RuleId {} (`{}`, {}), but the files now match RuleId {} (`{}`, {})",
+                    planned.rule_id,
+                    planned.rule.name,
+                    planned.rule_arn,
+                    current.rule_id,
+                    current.rule.name,
+                    current.rule_arn
+                ));
+                continue;
+            }
+        }
+        if let (Some(planned), Some(current)) = (after_of(change), after_of(now)) {
+            if planned != current {
+                let fields: Vec<String> = changed_fields(current, planned)
+                    .into_iter()
+                    .map(|f| f.field)
+                    .collect();
+                reasons.push(format!(
+                    "`{name}`: the plan sends content the rule file does not say now ({})",
+                    if fields.is_empty() {
+                        "its source or ownership tags differ".to_owned()
+                    } else {
+                        let verb = if fields.len() == 1 {
+                            "differs"
+                        } else {
+                            "differ"
+                        };
+                        format!("{} {verb}", fields.join(", "))
+                    }
+                ));
+            }
+        }
+    }
+    reasons
+}
+
+fn before_of(change: &Change) -> Option<&LiveRule> {
+    match change {
+        Change::Create { .. } => None,
+        Change::Update { before, .. }
+        | Change::Replace { before, .. }
+        | Change::Delete { before } => Some(before),
+    }
+}
+
+fn after_of(change: &Change) -> Option<&crate::model::Rule> {
+    match change {
+        Change::Create { after, .. }
+        | Change::Update { after, .. }
+        | Change::Replace { after, .. } => Some(after),
+        Change::Delete { .. } => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,13 +329,16 @@ mod tests {
             fields: vec![],
         });
         let plan = plan(changes);
-        assert_eq!(check(&plan, &Permissions::default(), 100).len(), 2);
+        assert_eq!(
+            check(&plan, &Permissions::default(), 100, &Ownership::default()).len(),
+            2
+        );
         let allowed = Permissions {
             allow_delete: true,
             allow_replace: true,
             ..Permissions::default()
         };
-        assert!(check(&plan, &allowed, 100).is_empty());
+        assert!(check(&plan, &allowed, 100, &Ownership::default()).is_empty());
     }
 
     #[test]
@@ -263,14 +356,14 @@ mod tests {
             allow_replace: true,
             ..Permissions::default()
         };
-        let refusals = check(&plan, &allowed, 0);
+        let refusals = check(&plan, &allowed, 0, &Ownership::default());
         assert_eq!(refusals.len(), 1);
         assert!(refusals[0].hint.contains("connect-rules adopt console"));
-        let managing_all = Permissions {
+        let managing_all = Ownership {
             manage_all: true,
-            ..allowed
+            ..Ownership::default()
         };
-        assert!(check(&plan, &managing_all, 0).is_empty());
+        assert!(check(&plan, &allowed, 0, &managing_all).is_empty());
     }
 
     #[test]
@@ -279,17 +372,20 @@ mod tests {
             allow_delete: true,
             ..Permissions::default()
         };
-        assert!(check(&plan(deletes(3)), &allowed, 10).is_empty());
-        assert_eq!(check(&plan(deletes(4)), &allowed, 10).len(), 1);
+        assert!(check(&plan(deletes(3)), &allowed, 10, &Ownership::default()).is_empty());
+        assert_eq!(
+            check(&plan(deletes(4)), &allowed, 10, &Ownership::default()).len(),
+            1
+        );
         assert!(
-            check(&plan(deletes(5)), &allowed, 9).is_empty(),
+            check(&plan(deletes(5)), &allowed, 9, &Ownership::default()).is_empty(),
             "below the floor"
         );
         let forced = Permissions {
             force: true,
             ..allowed
         };
-        assert!(check(&plan(deletes(4)), &forced, 10).is_empty());
+        assert!(check(&plan(deletes(4)), &forced, 10, &Ownership::default()).is_empty());
     }
 
     #[test]
@@ -304,6 +400,44 @@ mod tests {
         );
         assert!("lots".parse::<DeleteLimit>().is_err());
         assert!("120%".parse::<DeleteLimit>().is_err());
+    }
+
+    #[test]
+    fn a_saved_plan_must_say_what_the_files_and_the_instance_say_now() {
+        let mine = Rule::test("a").live("id-a");
+        let derived = plan(vec![
+            Change::Create {
+                after: Rule::test("b"),
+                source: "rules/b.yaml".into(),
+            },
+            Change::Delete {
+                before: mine.clone(),
+            },
+        ]);
+        assert!(disagreements(&derived, &derived).is_empty());
+        // A subset of what the files call for is fine: the rest is left for the next plan.
+        let fewer = plan(vec![derived.changes[0].clone()]);
+        assert!(disagreements(&fewer, &derived).is_empty());
+
+        let mut other_content = Rule::test("b");
+        other_content.publish_status = "DRAFT".into();
+        let forged = plan(vec![Change::Create {
+            after: other_content,
+            source: "rules/b.yaml".into(),
+        }]);
+        let reasons = disagreements(&forged, &derived);
+        assert_eq!(reasons.len(), 1);
+        assert!(reasons[0].contains("PublishStatus differs"), "{reasons:?}");
+
+        let console = plan(vec![Change::Delete {
+            before: Rule::test("console").live("id-c"),
+        }]);
+        assert!(disagreements(&console, &derived)[0].contains("no change to it now"));
+
+        let mut elsewhere = mine.clone();
+        elsewhere.rule_arn = "arn:other".into();
+        let retargeted = plan(vec![Change::Delete { before: elsewhere }]);
+        assert!(disagreements(&retargeted, &derived)[0].contains("arn:other"));
     }
 
     #[test]

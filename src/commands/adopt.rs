@@ -1,11 +1,11 @@
-//! `connect-rules adopt`: tag existing live rules as managed by the tool.
+//! `connect-rules adopt`: tag existing live rules as managed by the tool (and, with `owner:`
+//! in the config, by this repository). A rule another repository owns is never adopted.
 
 use std::collections::BTreeMap;
 
 use crate::cli::AdoptArgs;
-use crate::diff::is_owned;
-use crate::glob::glob_match;
-use crate::model::{LiveRule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
+use crate::model::LiveRule;
+use crate::ownership::Claim;
 
 use super::confirm::confirm;
 use super::project::Project;
@@ -27,6 +27,7 @@ async fn adopt(
     session: &Session,
 ) -> anyhow::Result<ExitStatus> {
     let place = session.describe();
+    let ownership = project.diff_options(false).ownership();
     session.check_pins().await?;
     let live = session.read_live().await?;
     let by_name: BTreeMap<&str, &LiveRule> = live
@@ -36,13 +37,7 @@ async fn adopt(
 
     let chosen: Vec<&LiveRule> = if args.all {
         live.iter()
-            .filter(|rule| {
-                !project
-                    .config
-                    .ignore
-                    .iter()
-                    .any(|p| glob_match(p, &rule.rule.name))
-            })
+            .filter(|rule| !ownership.ignores(&rule.rule.name))
             .collect()
     } else {
         let missing: Vec<&str> = args
@@ -68,16 +63,38 @@ async fn adopt(
             .filter_map(|name| by_name.get(name.as_str()).copied())
             .collect()
     };
-    let (already, to_tag): (Vec<&LiveRule>, Vec<&LiveRule>) =
-        chosen.into_iter().partition(|rule| is_owned(rule));
-    for rule in &already {
-        eprintln!("`{}` is already managed by connect-rules", rule.rule.name);
+    let mut to_tag = Vec::new();
+    let mut theirs = Vec::new();
+    for rule in chosen {
+        match ownership.claim(rule) {
+            Claim::Ours => eprintln!("`{}` is already managed by connect-rules", rule.rule.name),
+            claim @ Claim::Other(Some(_)) => theirs.push((rule, claim)),
+            // Unowned, or managed without an owner id while this repository has one (the
+            // way a repository that sets `owner:` claims the rules it already managed).
+            Claim::Unowned | Claim::Other(None) => to_tag.push(rule),
+        }
+    }
+    for (rule, claim) in &theirs {
+        eprintln!(
+            "`{}` is {}: left alone (only that repository can give it up, by removing its tags)",
+            rule.rule.name,
+            claim.describe()
+        );
+    }
+    if !theirs.is_empty() && !args.all {
+        eprintln!("error: a rule another repository owns is never adopted; nothing was changed");
+        return Ok(ExitStatus::Failure);
     }
     if to_tag.is_empty() {
         println!("Nothing to adopt.");
         return Ok(ExitStatus::Success);
     }
-    println!("connect-rules will tag these rules `{OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE}`:");
+    let tag = ownership.tags();
+    let shown: Vec<String> = tag.iter().map(|(k, v)| format!("`{k}: {v}`")).collect();
+    println!(
+        "connect-rules will tag these rules {}:",
+        shown.join(" and ")
+    );
     for rule in &to_tag {
         println!("  ~ `{}` (id {})", rule.rule.name, rule.rule_id);
     }
@@ -89,9 +106,29 @@ async fn adopt(
     if !args.auto_approve && !confirm("Adopt these rules", &place)? {
         return Ok(ExitStatus::Failure);
     }
-    let tag = BTreeMap::from([(OWNERSHIP_TAG_KEY.to_owned(), OWNERSHIP_TAG_VALUE.to_owned())]);
     let mut failed = 0;
     for rule in &to_tag {
+        // Read live at the moment of the change: another repository may have claimed it
+        // since the listing (or the describe cache may say otherwise).
+        match session.client.describe_rule(&rule.rule_id).await {
+            Ok(Some(now))
+                if now.rule_id == rule.rule_id
+                    && !matches!(ownership.claim(&now), Claim::Other(Some(_))) => {}
+            Ok(now) => {
+                failed += 1;
+                let why = now.map_or_else(
+                    || "it no longer exists".to_owned(),
+                    |now| format!("it is now {}", ownership.claim(&now).describe()),
+                );
+                eprintln!("skipped `{}`: {why}", rule.rule.name);
+                continue;
+            }
+            Err(err) => {
+                failed += 1;
+                eprintln!("failed to adopt `{}`: {err}", rule.rule.name);
+                continue;
+            }
+        }
         match session.client.tag_rule(&rule.rule_arn, &tag).await {
             Ok(()) => {
                 if let Some(cache) = &session.cache {

@@ -7,15 +7,16 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::apply::safety::{self, Permissions};
-use crate::apply::{apply, ApplyReport, Outcome, RuleOutcome};
+use crate::apply::{apply, ApplyReport, Outcome, RuleOutcome, Stop};
 use crate::cli::ApplyArgs;
-use crate::diff::{diff, is_owned, DiffOptions};
+use crate::diff::{diff, DiffOptions};
+use crate::ownership::Claim;
 use crate::plan::{Change, Plan};
 use crate::render;
 
 use super::confirm::confirm;
 use super::project::Project;
-use super::session::{checked_cache, Session};
+use super::session::Session;
 use super::{load_rules_cached, new_plan_id, ExitStatus, LoadedRules, Streams};
 
 pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
@@ -51,17 +52,22 @@ pub(super) async fn run(args: &ApplyArgs, streams: Streams) -> anyhow::Result<Ex
             return Ok(ExitStatus::Failure);
         }
     }
+    // Without the check cache: what apply sends comes from the files' bytes as read now,
+    // never from a cache entry someone else could have written.
     let loaded = load_rules_cached(
         &project.rules_dir,
         &target.variables,
         &project.function_policy,
-        checked_cache(&project, &target).as_ref(),
+        None,
     );
-    if saved.is_none() || !loaded.has_errors() {
-        loaded.print_diagnostics(streams.stderr);
-    }
-    if saved.is_none() && loaded.has_errors() {
+    loaded.print_diagnostics(streams.stderr);
+    if loaded.has_errors() {
         eprintln!("the rule files have errors; nothing was sent to the instance");
+        if saved.is_some() {
+            eprintln!(
+                "  hint: a saved plan is applied only where it still agrees with the rule files; fix them and re-run plan"
+            );
+        }
         return Ok(ExitStatus::Failure);
     }
 
@@ -100,9 +106,13 @@ async fn run_with_session(
     let live = session.read_live().await?;
     let plan_target = session.plan_target();
     let from_file = saved.is_some();
+    let derived = diff(plan_target.clone(), &loaded.rules, &live, options);
     let plan = match saved {
         Some(plan) => {
-            let reasons = safety::stale_reasons(&plan, &live);
+            let mut reasons = safety::stale_reasons(&plan, &live);
+            if reasons.is_empty() {
+                reasons = safety::disagreements(&plan, &derived);
+            }
             if !reasons.is_empty() {
                 eprintln!(
                     "{} the plan is stale: re-run plan. Nothing was changed.",
@@ -113,23 +123,32 @@ async fn run_with_session(
                 }
                 return Ok(ExitStatus::Failure);
             }
-            plan
+            // The plan's changes, as made from the files now (they were just found equal).
+            let planned: std::collections::BTreeSet<&str> =
+                plan.changes.iter().map(Change::name).collect();
+            let changes = derived
+                .changes
+                .into_iter()
+                .filter(|change| planned.contains(change.name()))
+                .collect();
+            Plan::new(plan.target, changes, derived.unmanaged).with_id(plan.plan_id)
         }
-        None => diff(plan_target.clone(), &loaded.rules, &live, options).with_id(new_plan_id()),
+        None => derived.with_id(new_plan_id()),
     };
 
     if !plan.has_changes() {
         print!("{}", render::text::render(&plan, streams.stdout));
         return Ok(ExitStatus::Success);
     }
+    let ownership = options.ownership();
     let managed = live
         .iter()
-        .filter(|rule| options.manage_all || is_owned(rule))
+        .filter(|rule| options.manage_all || ownership.claim(rule) == Claim::Ours)
         .count();
     // What is live was needed for the plan and its checks; the re-plan reads it afresh, so
     // holding this copy through the apply would only double the memory of a large run.
     drop(live);
-    let refusals = safety::check(&plan, permissions, managed);
+    let refusals = safety::check(&plan, permissions, managed, &ownership);
     if !from_file {
         print!("{}", render::text::render(&plan, streams.stdout));
     }
@@ -172,13 +191,71 @@ async fn run_with_session(
     // (the run killed right after it, or another plan caching the old tags meanwhile) would
     // hide that change from every later plan.
     forget_cached(session, &plan);
-    let report = apply(&session.client, &plan, args.parallelism, progress).await;
+    let (stopper, stop) = Stop::new();
+    let listener = stop_on_signal(stopper);
+    let report = apply(
+        &session.client,
+        &plan,
+        args.parallelism,
+        &ownership,
+        stop.clone(),
+        progress,
+    )
+    .await;
+    listener.abort();
     forget_cached(session, &plan);
     drop(plan);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if stop.requested() {
+        print!("\n{}", report.table());
+        eprintln!(
+            "{} apply was interrupted: the changes marked applied were made, the others were not started; run plan and apply again to finish",
+            streams.stderr.error("error:")
+        );
+        return Ok(ExitStatus::Failure);
+    }
     finish(session, &report, loaded, options, streams).await
+}
+
+/// Watches for SIGINT and SIGTERM from now on; the first asks apply to start no new change.
+/// While apply runs, the signals no longer end the process at once: the changes in flight
+/// finish and the outcome table is printed.
+fn stop_on_signal(stopper: tokio::sync::watch::Sender<bool>) -> tokio::task::JoinHandle<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        // Installed here, before apply starts, so that no signal falls between the two.
+        let signals = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        );
+        tokio::spawn(async move {
+            let (Ok(mut interrupt), Ok(mut terminate)) = signals else {
+                return;
+            };
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            eprintln!(
+                "interrupted: starting no new change; waiting for the ones in flight to finish"
+            );
+            let _ = stopper.send(true);
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                eprintln!(
+                    "interrupted: starting no new change; waiting for the ones in flight to finish"
+                );
+                let _ = stopper.send(true);
+            }
+        })
+    }
 }
 
 /// Drops the describe-cache entries of the live rules `plan` changes.
@@ -205,10 +282,21 @@ async fn finish(
 ) -> anyhow::Result<ExitStatus> {
     if report.has_failures() {
         print!("\n{}", report.table());
-        eprintln!(
-            "{} some changes failed; fix the cause and run apply again: it finishes what is left without duplicates",
-            streams.stderr.error("error:")
-        );
+        let failed = report
+            .outcomes
+            .iter()
+            .any(|row| matches!(row.outcome, Outcome::Failed { .. }));
+        if failed {
+            eprintln!(
+                "{} some changes failed; fix the cause and run apply again: it finishes what is left without duplicates",
+                streams.stderr.error("error:")
+            );
+        } else {
+            eprintln!(
+                "{} some changes were skipped: the instance no longer agrees with the plan (see the table); run plan again",
+                streams.stderr.error("error:")
+            );
+        }
         return Ok(ExitStatus::Failure);
     }
     println!(

@@ -96,6 +96,7 @@ impl Project {
         DiffOptions {
             manage_all: manage_all_flag || self.config.manage_all,
             ignore: self.config.ignore.clone(),
+            owner: self.config.owner.clone(),
         }
     }
 

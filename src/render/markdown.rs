@@ -59,7 +59,13 @@ pub fn render(plan: &Plan, limit: usize) -> String {
         let mut line = String::from("Left alone (unmanaged):");
         let mut shown = 0;
         for rule in &plan.unmanaged {
-            let name = format!(" `{}`", rule.name);
+            let name = if rule.ignored {
+                format!(" `{}` (ignored)", rule.name)
+            } else if rule.reason.starts_with("owned by") {
+                format!(" `{}` ({})", rule.name, rule.reason)
+            } else {
+                format!(" `{}`", rule.name)
+            };
             if out.len() + line.len() + name.len() + 1 > budget {
                 break;
             }
