@@ -1,6 +1,8 @@
-//! How an emulator is set up: its identity, its quota and where it keeps its state.
+//! How an emulator is set up: its identity, its quota, where it keeps its state and how long
+//! and how many connections it serves.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The default region in ARNs.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -8,6 +10,13 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The default number of rules one instance may hold.
 pub const DEFAULT_RULE_QUOTA: usize = 10_000;
+/// How long a connection may take to send a whole request head (counted from its opening or
+/// its last answer), and a request body after its head, before it is closed. An SDK's pooled
+/// connection that sat idle this long is closed too; the SDK opens a new one.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections served at once. Well under the usual 1,024 file descriptors per process, and far
+/// more than a run's concurrency needs.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
 /// Settings for an [`Emulator`](super::Emulator).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +29,13 @@ pub struct EmulatorConfig {
     pub state_file: Option<PathBuf>,
     /// Rules per instance before `CreateRule` answers `ServiceQuotaExceededException`.
     pub rule_quota: usize,
+    /// How long a connection may take to send a request head (from its opening or its last
+    /// answer) or a request body (from its head) before it is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once. A new connection beyond this closes the oldest one (at once
+    /// when it is idle, after its answer otherwise); while twice this many are still open, new
+    /// connections are closed as soon as they are accepted.
+    pub max_connections: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -29,6 +45,8 @@ impl Default for EmulatorConfig {
             account_id: DEFAULT_ACCOUNT_ID.to_owned(),
             state_file: None,
             rule_quota: DEFAULT_RULE_QUOTA,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -45,6 +63,20 @@ impl EmulatorConfig {
     #[must_use]
     pub fn with_rule_quota(mut self, quota: usize) -> Self {
         self.rule_quota = quota;
+        self
+    }
+
+    /// The same settings with another idle timeout.
+    #[must_use]
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// The same settings with another connection cap (at least 1).
+    #[must_use]
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
         self
     }
 }
