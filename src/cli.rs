@@ -197,15 +197,16 @@ pub struct TargetArgs {
     /// Send API calls to this URL instead of the regional endpoint (e.g. an emulator).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Concurrent DescribeRule calls while reading the instance [default: 4].
-    #[arg(long, value_name = "N")]
+    /// Concurrent DescribeRule calls while reading the instance, 1 to 256 [default: 4].
+    #[arg(long, value_name = "N", value_parser = crate::client::parse_concurrency)]
     pub concurrency: Option<usize>,
-    /// The account's API rate for the rule operations, in requests per second
+    /// The account's API rate for the rule operations, in requests per second, from 0.01 to
+    /// 10000 (10000 never waits in practice)
     /// [default: the target's `requests_per_second`, or 2 for AWS targets].
-    #[arg(long, value_name = "RATE")]
+    #[arg(long, value_name = "RATE", value_parser = crate::client::parse_requests_per_second)]
     pub requests_per_second: Option<f64>,
-    /// Requests that may go at once [default: the target's `burst`, or 5].
-    #[arg(long, value_name = "N")]
+    /// Requests that may go at once, 1 to 10000 [default: the target's `burst`, or 5].
+    #[arg(long, value_name = "N", value_parser = crate::client::parse_burst)]
     pub burst: Option<u32>,
     /// Describe every rule and check every rule file afresh, instead of reusing
     /// `.connect-rules/cache/` for rules whose LastUpdatedTime has not moved and for files

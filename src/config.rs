@@ -89,13 +89,16 @@ pub struct TargetConfig {
     #[serde(default)]
     pub variables: BTreeMap<String, String>,
     /// Concurrent DescribeRule calls while reading the instance.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::deserialize_concurrency")]
     pub concurrency: Option<usize>,
     /// The account's API rate for the rule operations [default: 2, Connect's default quota].
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::client::deserialize_requests_per_second"
+    )]
     pub requests_per_second: Option<f64>,
     /// Requests that may go at once [default: 5].
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::deserialize_burst")]
     pub burst: Option<u32>,
 }
 

@@ -1,6 +1,13 @@
 //! Fetch: reads the live instance with ListRules (every page) and DescribeRule per rule,
 //! a bounded number at a time.
+//!
+//! Every answer is checked against the request and the listing before it is believed (see
+//! DESIGN.md, "What is trusted"): a page token that repeats, a rule listed twice, two rules
+//! with one name, a listing longer than an instance can hold, or a described rule that is not
+//! the one listed make the whole read fail, so nothing is planned, changed or deleted from an
+//! inconsistent view.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
@@ -23,21 +30,93 @@ pub struct FetchStats {
     pub cache_hits: usize,
 }
 
-/// Every rule summary, across all pages.
+/// The most rules a listing may hold: the service's quota of rules per instance (the
+/// emulator's default, [`crate::emulator::DEFAULT_RULE_QUOTA`]). A longer listing is an
+/// endpoint that never stops answering, not an instance.
+pub const MAX_LISTED_RULES: usize = 10_000;
+
+/// The most ListRules pages read. Full pages of [`crate::client::MAX_PAGE_SIZE`] list
+/// [`MAX_LISTED_RULES`] in 50 pages; this allows pages ten times emptier than that, and stops
+/// an endpoint that answers empty pages with fresh tokens forever.
+pub const MAX_LIST_PAGES: usize = 500;
+
+/// Every rule summary, across all pages; `(summaries, pages read)`.
+///
+/// The listing must be consistent: no page token twice (the listing would loop forever), no
+/// rule twice (it would be planned twice), no two rules with one name (names are unique per
+/// instance), at most [`MAX_LISTED_RULES`] rules in at most [`MAX_LIST_PAGES`] pages.
 pub async fn list_all(client: &ConnectClient) -> Result<(Vec<RuleSummary>, usize), ApiError> {
-    let mut summaries = Vec::new();
-    let mut token = None;
+    let mut summaries: Vec<RuleSummary> = Vec::new();
+    let mut token: Option<String> = None;
+    let mut tokens_seen: HashMap<String, usize> = HashMap::new();
+    let mut ids_seen: HashMap<String, usize> = HashMap::new();
+    let mut names_seen: HashMap<String, String> = HashMap::new();
     let mut pages = 0;
     loop {
         let (page, next) = client.list_rules_page(token).await?;
         pages += 1;
-        summaries.extend(page);
-        match next {
-            Some(next) if !next.is_empty() => token = Some(next),
-            _ => break,
+        let bad =
+            |message: String| ApiError::bad_answer("ListRules", client.instance_id(), message);
+        for summary in page {
+            if let Some(first) = ids_seen.insert(summary.rule_id.clone(), pages) {
+                return Err(bad(format!(
+                    "rule `{}` (`{}`) was listed twice, on page {first} and on page {pages}",
+                    summary.rule_id, summary.name
+                )));
+            }
+            if let Some(other) = names_seen.insert(summary.name.clone(), summary.rule_id.clone()) {
+                return Err(bad(format!(
+                    "two rules are named `{}` (`{other}` and `{}`), but names are unique per instance",
+                    summary.name, summary.rule_id
+                )));
+            }
+            summaries.push(summary);
         }
+        if summaries.len() > MAX_LISTED_RULES {
+            return Err(bad(format!(
+                "the listing goes on past {MAX_LISTED_RULES} rules, the most an instance holds (page {pages})"
+            )));
+        }
+        let next = match next {
+            Some(next) if !next.is_empty() => next,
+            _ => break,
+        };
+        if let Some(first) = tokens_seen.insert(next.clone(), pages) {
+            return Err(bad(format!(
+                "page {pages} gave the NextToken page {first} gave; the listing would never end"
+            )));
+        }
+        if pages >= MAX_LIST_PAGES {
+            return Err(bad(format!(
+                "the listing goes on past {MAX_LIST_PAGES} pages ({} rules so far), more than {MAX_LISTED_RULES} rules need",
+                summaries.len()
+            )));
+        }
+        token = Some(next);
     }
     Ok((summaries, pages))
+}
+
+/// Whether `rule`, described (or read from the cache), is the rule `summary` listed.
+fn mismatch(summary: &RuleSummary, rule: &LiveRule) -> Option<String> {
+    if rule.rule_id != summary.rule_id {
+        Some(format!(
+            "asked for rule `{}`, the answer is rule `{}`",
+            summary.rule_id, rule.rule_id
+        ))
+    } else if rule.rule.name != summary.name {
+        Some(format!(
+            "rule `{}` is named `{}` in the answer but `{}` in the listing",
+            summary.rule_id, rule.rule.name, summary.name
+        ))
+    } else if rule.rule_arn != summary.rule_arn {
+        Some(format!(
+            "rule `{}` has RuleArn `{}` in the answer but `{}` in the listing",
+            summary.rule_id, rule.rule_arn, summary.rule_arn
+        ))
+    } else {
+        None
+    }
 }
 
 /// Every live rule, described, sorted by name. A rule deleted between List and Describe is
@@ -78,11 +157,13 @@ pub async fn fetch_live_cached(
     let mut to_describe = Vec::new();
     for summary in summaries {
         match cached.take(&summary.rule_id, summary.last_updated_time) {
-            Some(rule) => {
+            // A cached rule that is not the listed one is not used: describing it again costs
+            // one call, believing it could cost a rule.
+            Some(rule) if mismatch(&summary, &rule).is_none() => {
                 stats.cache_hits += 1;
                 rules.push(rule);
             }
-            None => to_describe.push(summary),
+            _ => to_describe.push(summary),
         }
     }
     if let Some(cache) = cache {
@@ -100,7 +181,17 @@ pub async fn fetch_live_cached(
         let permits = Arc::clone(&permits);
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            client.describe_rule(&summary.rule_id).await
+            let described = client.describe_rule(&summary.rule_id).await;
+            if let Ok(Some(rule)) = &described {
+                if let Some(message) = mismatch(&summary, rule) {
+                    return Err(ApiError::bad_answer(
+                        "DescribeRule",
+                        client.instance_id(),
+                        message,
+                    ));
+                }
+            }
+            described
         });
     }
     while let Some(joined) = tasks.join_next().await {

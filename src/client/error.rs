@@ -21,6 +21,10 @@ pub enum ApiErrorKind {
     Internal,
     /// The request never got an answer (connection, timeout, credentials).
     Transport,
+    /// The answer contradicts the request or the listing (another RuleId than asked, a rule
+    /// listed twice, a page token that repeats), or is larger than connect-rules reads. Nothing
+    /// is planned or changed from such a view.
+    BadAnswer,
 }
 
 /// A failed call, naming the operation and the instance.
@@ -53,12 +57,24 @@ pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// Whether `err` or one of its sources is an answer cut off at the size cap.
+fn is_answer_too_large(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(cause) = current {
+        if cause.is::<super::answer_cap::AnswerTooLarge>() {
+            return true;
+        }
+        current = cause.source();
+    }
+    false
+}
+
 impl ApiError {
     /// Classifies an SDK error.
     pub fn from_sdk<E, R>(operation: &'static str, instance_id: &str, err: &SdkError<E, R>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         let code = err.code().map(str::to_owned);
         let kind = match code.as_deref() {
@@ -78,6 +94,7 @@ impl ApiError {
                 ApiErrorKind::QuotaExceeded
             }
             Some(_) => ApiErrorKind::Internal,
+            None if is_answer_too_large(err) => ApiErrorKind::BadAnswer,
             None => match err {
                 SdkError::ServiceError(_) => ApiErrorKind::Internal,
                 _ => ApiErrorKind::Transport,
@@ -93,6 +110,18 @@ impl ApiError {
             instance_id: instance_id.to_owned(),
             kind,
             code,
+            message,
+        }
+    }
+
+    /// An answer that contradicts the request or the listing; `message` says what was asked
+    /// and what came back.
+    pub fn bad_answer(operation: &'static str, instance_id: &str, message: String) -> Self {
+        ApiError {
+            operation,
+            instance_id: instance_id.to_owned(),
+            kind: ApiErrorKind::BadAnswer,
+            code: None,
             message,
         }
     }
@@ -116,6 +145,7 @@ impl ApiError {
             ApiErrorKind::Throttled => "the account's API rate is exhausted; lower `--concurrency` or retry later",
             ApiErrorKind::Transport => "check the network, the endpoint URL and the credentials",
             ApiErrorKind::Conflict => "re-run `connect-rules plan`; the instance changed",
+            ApiErrorKind::BadAnswer => "the endpoint's answers cannot be trusted, so nothing was planned or changed; check `--endpoint-url` or the target's `endpoint_url` (a proxy in the way?) and run again",
             ApiErrorKind::Invalid | ApiErrorKind::QuotaExceeded | ApiErrorKind::Internal => {
                 "see the service's message above"
             }

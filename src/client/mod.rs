@@ -3,6 +3,7 @@
 //! Both the AWS targets and the embedded local instance go through this one path; the local
 //! instance is the emulator reached over loopback HTTP with an endpoint override.
 
+mod answer_cap;
 mod convert;
 mod error;
 mod patch;
@@ -19,8 +20,14 @@ use aws_sdk_connect::config::{Credentials, Region};
 
 use crate::model::{LiveRule, Rule, RuleSummary};
 
+pub use answer_cap::{AnswerTooLarge, MAX_ANSWER_BYTES};
 pub use error::{ApiError, ApiErrorKind};
-pub use rate::{Rate, RateLimiter};
+pub use rate::{
+    check_burst, check_concurrency, check_requests_per_second, deserialize_burst,
+    deserialize_concurrency, deserialize_requests_per_second, parse_burst, parse_concurrency,
+    parse_requests_per_second, Rate, RateLimiter, MAX_BURST, MAX_CONCURRENCY,
+    MAX_REQUESTS_PER_SECOND, MIN_REQUESTS_PER_SECOND,
+};
 
 /// The most rules ListRules returns per page.
 pub const MAX_PAGE_SIZE: i32 = 200;
@@ -65,13 +72,18 @@ pub struct ConnectClient {
 /// is on this machine (the emulator answers STS too); a real override such as a VPC or FIPS
 /// Connect endpoint does not serve STS, so STS then uses its own regional endpoint.
 fn sts_client(shared: &aws_config::SdkConfig, endpoint_url: Option<&str>) -> aws_sdk_sts::Client {
-    if endpoint_url.is_some_and(is_local_endpoint) {
-        aws_sdk_sts::Client::new(shared)
+    let config = if endpoint_url.is_some_and(is_local_endpoint) {
+        aws_sdk_sts::config::Builder::from(shared)
     } else {
         let mut builder = shared.to_builder();
         builder.set_endpoint_url(None);
-        aws_sdk_sts::Client::new(&builder.build())
-    }
+        aws_sdk_sts::config::Builder::from(&builder.build())
+    };
+    aws_sdk_sts::Client::from_conf(
+        config
+            .interceptor(answer_cap::CapAnswers::default())
+            .build(),
+    )
 }
 
 /// Whether an endpoint URL points at this machine.
@@ -180,6 +192,7 @@ impl ConnectClient {
         let config = aws_sdk_connect::config::Builder::from(&shared)
             .interceptor(patch::AddMissingDefinitions)
             .interceptor(throttle_signal::ThrottleSignal::new(limiter.clone()))
+            .interceptor(answer_cap::CapAnswers::default())
             .build();
         Ok(ConnectClient {
             sdk: aws_sdk_connect::Client::from_conf(config),
@@ -244,15 +257,32 @@ impl ConnectClient {
             .send()
             .await
             .map_err(|err| ApiError::from_sdk("ListRules", &self.instance_id, &err))?;
-        let summaries = page
-            .rule_summary_list()
-            .iter()
-            .map(convert::summary_from_sdk)
-            .collect();
+        let listed = page.rule_summary_list();
+        if listed.len() > MAX_PAGE_SIZE as usize {
+            return Err(ApiError::bad_answer(
+                "ListRules",
+                &self.instance_id,
+                format!(
+                    "a page listed {} rules, more than the {MAX_PAGE_SIZE} asked for",
+                    listed.len()
+                ),
+            ));
+        }
+        if let Some(empty) = listed.iter().find(|summary| summary.rule_id().is_empty()) {
+            return Err(ApiError::bad_answer(
+                "ListRules",
+                &self.instance_id,
+                format!("rule `{}` was listed without a RuleId", empty.name()),
+            ));
+        }
+        let summaries = listed.iter().map(convert::summary_from_sdk).collect();
         Ok((summaries, page.next_token().map(str::to_owned)))
     }
 
-    /// DescribeRule; `None` when the rule no longer exists.
+    /// DescribeRule; `None` when the rule no longer exists (the service answered 404).
+    ///
+    /// The answer must be the rule asked for: an answer without a rule, or one carrying another
+    /// RuleId, is an error ([`ApiErrorKind::BadAnswer`]), never a rule to act on.
     pub async fn describe_rule(&self, rule_id: &str) -> Result<Option<LiveRule>, ApiError> {
         self.limiter.acquire().await;
         match self
@@ -263,7 +293,29 @@ impl ConnectClient {
             .send()
             .await
         {
-            Ok(output) => Ok(output.rule().map(convert::live_rule_from_sdk)),
+            Ok(output) => {
+                let bad = |message: String| {
+                    Err(ApiError::bad_answer(
+                        "DescribeRule",
+                        &self.instance_id,
+                        message,
+                    ))
+                };
+                // The SDK fills a missing `Rule` with an empty one, so an empty RuleId is the
+                // same lie as no rule at all.
+                let Some(rule) = output.rule().filter(|rule| !rule.rule_id().is_empty()) else {
+                    return bad(format!(
+                        "asked for rule `{rule_id}`, the answer held no rule (a rule that is gone answers ResourceNotFoundException)"
+                    ));
+                };
+                if rule.rule_id() != rule_id {
+                    return bad(format!(
+                        "asked for rule `{rule_id}`, the answer is rule `{}`",
+                        rule.rule_id()
+                    ));
+                }
+                Ok(Some(convert::live_rule_from_sdk(rule)))
+            }
             Err(err) => {
                 let err = ApiError::from_sdk("DescribeRule", &self.instance_id, &err);
                 if err.kind == ApiErrorKind::NotFound {

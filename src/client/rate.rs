@@ -24,6 +24,128 @@ impl Rate {
     };
 }
 
+/// The slowest pacing accepted: one request every 100 seconds. Anything slower would make a
+/// plan of a few hundred rules take days, which is a typo rather than a wish.
+pub const MIN_REQUESTS_PER_SECOND: f64 = 0.01;
+/// The fastest pacing accepted; at this rate pacing never waits in practice, so it is also how
+/// to say "no pacing".
+pub const MAX_REQUESTS_PER_SECOND: f64 = 10_000.0;
+/// The largest burst accepted (requests that may go at once after a quiet spell).
+pub const MAX_BURST: u32 = 10_000;
+/// The most concurrent calls accepted; the service's quota is a few requests a second, so more
+/// than this only queues.
+pub const MAX_CONCURRENCY: usize = 256;
+
+/// Checks a requests-per-second setting: finite and within
+/// [`MIN_REQUESTS_PER_SECOND`]..=[`MAX_REQUESTS_PER_SECOND`]. `Err` says what is wrong; the
+/// caller names where the value came from (the flag or the config key).
+///
+/// Without this check `1e-300` made the first wait overflow a `Duration` (a panic), `0.0001`
+/// waited hours per call, and `0` or `NaN` silently turned pacing off.
+pub fn check_requests_per_second(value: f64) -> Result<f64, String> {
+    if value.is_finite() && (MIN_REQUESTS_PER_SECOND..=MAX_REQUESTS_PER_SECOND).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "`{value:?}` is not a rate connect-rules accepts: give requests per second between {MIN_REQUESTS_PER_SECOND} and {MAX_REQUESTS_PER_SECOND} ({MAX_REQUESTS_PER_SECOND} means no pacing in practice)"
+        ))
+    }
+}
+
+/// Checks a burst setting: 1..=[`MAX_BURST`].
+pub fn check_burst(value: u32) -> Result<u32, String> {
+    if (1..=MAX_BURST).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "`{value}` is not a burst connect-rules accepts: give a number of requests between 1 and {MAX_BURST}"
+        ))
+    }
+}
+
+/// Checks a concurrency setting: 1..=[`MAX_CONCURRENCY`].
+pub fn check_concurrency(value: usize) -> Result<usize, String> {
+    if (1..=MAX_CONCURRENCY).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "`{value}` is not a concurrency connect-rules accepts: give a number of calls between 1 and {MAX_CONCURRENCY}"
+        ))
+    }
+}
+
+/// A clap value parser for `--requests-per-second`: clap names the flag in its error.
+pub fn parse_requests_per_second(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    check_requests_per_second(value)
+}
+
+/// A clap value parser for `--burst`.
+pub fn parse_burst(text: &str) -> Result<u32, String> {
+    let value: u32 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    check_burst(value)
+}
+
+/// A clap value parser for `--concurrency`.
+pub fn parse_concurrency(text: &str) -> Result<usize, String> {
+    let value: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    check_concurrency(value)
+}
+
+/// Reads an optional `requests_per_second` config value and checks it, so a bad value stops
+/// the config from loading, with the key named.
+pub fn deserialize_requests_per_second<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    checked(
+        deserializer,
+        "requests_per_second",
+        check_requests_per_second,
+    )
+}
+
+/// Reads an optional `burst` config value and checks it.
+pub fn deserialize_burst<'de, D>(deserializer: D) -> Result<Option<u32>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    checked(deserializer, "burst", check_burst)
+}
+
+/// Reads an optional `concurrency` config value and checks it.
+pub fn deserialize_concurrency<'de, D>(deserializer: D) -> Result<Option<usize>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    checked(deserializer, "concurrency", check_concurrency)
+}
+
+fn checked<'de, D, T>(
+    deserializer: D,
+    key: &str,
+    check: fn(T) -> Result<T, String>,
+) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let value: Option<T> = serde::Deserialize::deserialize(deserializer)?;
+    value
+        .map(check)
+        .transpose()
+        .map_err(|message| serde::de::Error::custom(format!("`{key}`: {message}")))
+}
+
 #[derive(Debug)]
 struct Bucket {
     tokens: f64,
@@ -41,11 +163,22 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// A limiter for `rate`, or none at all.
+    /// A limiter for `rate`, or none at all. Values outside what [`check_requests_per_second`]
+    /// and [`check_burst`] accept are clamped into range, so a caller that skipped the check
+    /// still cannot make a wait overflow or pacing silently vanish.
     pub fn new(rate: Option<Rate>) -> Self {
-        let burst = rate.map_or(0.0, |r| f64::from(r.burst.max(1)));
+        let rate = rate.map(|r| Rate {
+            per_second: if r.per_second.is_nan() {
+                MIN_REQUESTS_PER_SECOND
+            } else {
+                r.per_second
+                    .clamp(MIN_REQUESTS_PER_SECOND, MAX_REQUESTS_PER_SECOND)
+            },
+            burst: r.burst.clamp(1, MAX_BURST),
+        });
+        let burst = rate.map_or(0.0, |r| f64::from(r.burst));
         RateLimiter {
-            rate: rate.filter(|r| r.per_second > 0.0),
+            rate,
             bucket: Arc::new(Mutex::new(Bucket {
                 tokens: burst,
                 updated: Instant::now(),
@@ -127,6 +260,53 @@ mod tests {
         limiter.acquire().await;
         let waited = start.elapsed().as_secs_f64();
         assert!((0.19..=0.21).contains(&waited), "{waited}");
+    }
+
+    #[test]
+    fn pacing_values_outside_the_sane_range_are_refused() {
+        for bad in [
+            0.0,
+            -1.0,
+            1e-300,
+            0.0001,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            10_000.5,
+        ] {
+            let error = check_requests_per_second(bad).expect_err("refused");
+            assert!(error.contains("between 0.01 and 10000"), "{error}");
+        }
+        for good in [0.01, 0.5, 2.0, 10_000.0] {
+            assert_eq!(check_requests_per_second(good), Ok(good));
+        }
+        assert!(check_burst(0).is_err());
+        assert!(check_burst(MAX_BURST + 1).is_err());
+        assert_eq!(check_burst(5), Ok(5));
+        assert!(check_concurrency(0).is_err());
+        assert!(check_concurrency(usize::MAX).is_err());
+        assert_eq!(check_concurrency(4), Ok(4));
+        assert!(parse_requests_per_second("NaN").is_err());
+        assert!(parse_requests_per_second("fast").is_err());
+        assert_eq!(parse_requests_per_second("2.5"), Ok(2.5));
+        assert!(parse_burst("-1").is_err());
+        assert!(parse_concurrency("18446744073709551615").is_err());
+    }
+
+    /// A limiter built from an unchecked value still neither panics nor waits for ages.
+    #[tokio::test(start_paused = true)]
+    async fn unchecked_rates_are_clamped() {
+        for per_second in [1e-300, 0.0, f64::NAN, -3.0] {
+            let limiter = RateLimiter::new(Some(Rate {
+                per_second,
+                burst: 0,
+            }));
+            let start = Instant::now();
+            limiter.acquire().await;
+            limiter.acquire().await;
+            let waited = start.elapsed().as_secs_f64();
+            assert!((99.0..=101.0).contains(&waited), "{per_second}: {waited}");
+        }
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::config::{EmulatorConfig, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, DEFAULT_RULE_QUOTA};
+use super::config::{
+    EmulatorConfig, DEFAULT_ACCOUNT_ID, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REGION, DEFAULT_RULE_QUOTA,
+};
 use super::faults::{FailSpec, Faults};
 use super::Emulator;
 
@@ -29,6 +32,14 @@ pub struct EmulatorArgs {
     /// Rules per instance before `CreateRule` answers `ServiceQuotaExceededException`.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_RULE_QUOTA)]
     pub rule_quota: usize,
+    /// Close a connection that has not sent a whole request head this many milliseconds after
+    /// it opened or after its last answer, or a request body this long after its head.
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_IDLE_TIMEOUT.as_millis() as u64, value_parser = clap::value_parser!(u64).range(1..=86_400_000))]
+    pub idle_timeout_ms: u64,
+    /// Serve at most this many connections at once; a new one closes the oldest (at once when
+    /// it is idle, after its answer otherwise).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS as u64, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub max_connections: u64,
     /// Answer each request this many milliseconds after it arrived (the emulator's own work
     /// included, as a service's latency would be).
     #[arg(long, value_name = "MS", default_value_t = 0)]
@@ -67,6 +78,8 @@ impl EmulatorArgs {
             account_id: self.account_id.clone(),
             state_file: self.state.clone(),
             rule_quota: self.rule_quota,
+            idle_timeout: Duration::from_millis(self.idle_timeout_ms),
+            max_connections: self.max_connections as usize,
             ..EmulatorConfig::default()
         }
     }
@@ -201,7 +214,18 @@ mod tests {
     }
 
     #[test]
+    fn connection_limits_reach_the_config() {
+        let config = parse(&["--idle-timeout-ms", "250", "--max-connections", "3"])
+            .unwrap()
+            .config();
+        assert_eq!(config.idle_timeout, Duration::from_millis(250));
+        assert_eq!(config.max_connections, 3);
+    }
+
+    #[test]
     fn bad_flags_are_refused() {
+        assert!(parse(&["--idle-timeout-ms", "0"]).is_err());
+        assert!(parse(&["--max-connections", "0"]).is_err());
         assert!(parse(&["--fail", "CreateRule"]).is_err());
         assert!(parse(&["--failure-rate", "1.5"]).is_err());
         assert!(parse(&["--listen", "localhost"]).is_err());

@@ -1,4 +1,5 @@
-//! How an emulator is set up: its identity, its quota and where it keeps its state.
+//! How an emulator is set up: its identity, its quota, where it keeps its state and how long
+//! and how many connections it serves.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,6 +10,13 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
 /// The default number of rules one instance may hold.
 pub const DEFAULT_RULE_QUOTA: usize = 10_000;
+/// How long a connection may take to send a whole request head (counted from its opening or
+/// its last answer), and a request body after its head, before it is closed. An SDK's pooled
+/// connection that sat idle this long is closed too; the SDK opens a new one.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections served at once. Well under the usual 1,024 file descriptors per process, and far
+/// more than a run's concurrency needs.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
 /// Settings for an [`Emulator`](super::Emulator).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +31,13 @@ pub struct EmulatorConfig {
     pub rule_quota: usize,
     /// How long to wait for another process that holds the state file's lock.
     pub lock_timeout: Duration,
+    /// How long a connection may take to send a request head (from its opening or its last
+    /// answer) or a request body (from its head) before it is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once. A new connection beyond this closes the oldest one (at once
+    /// when it is idle, after its answer otherwise); while twice this many are still open, new
+    /// connections are closed as soon as they are accepted.
+    pub max_connections: usize,
 }
 
 /// How long a second process waits for the state file's lock by default.
@@ -36,6 +51,8 @@ impl Default for EmulatorConfig {
             state_file: None,
             rule_quota: DEFAULT_RULE_QUOTA,
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -59,6 +76,20 @@ impl EmulatorConfig {
     #[must_use]
     pub fn with_rule_quota(mut self, quota: usize) -> Self {
         self.rule_quota = quota;
+        self
+    }
+
+    /// The same settings with another idle timeout.
+    #[must_use]
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// The same settings with another connection cap (at least 1).
+    #[must_use]
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max.max(1);
         self
     }
 }

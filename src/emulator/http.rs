@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
@@ -52,7 +53,9 @@ async fn answer_request(shared: &Shared, request: Request<Incoming>) -> Response
     let path = request.uri().path().to_owned();
     let query = parse_query(request.uri().query().unwrap_or_default());
     if sts::is_sts(&method, &path) {
-        let body = read_body(request).await.unwrap_or_default();
+        let body = read_body(request, shared.store.config().idle_timeout)
+            .await
+            .unwrap_or_default();
         let (status, content_type, text) = sts::answer(&shared.store.config().account_id, &body);
         let mut response = respond(
             StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
@@ -75,7 +78,7 @@ async fn answer_request(shared: &Shared, request: Request<Incoming>) -> Response
         None => Err(no_route(&method, &path)),
         Some(route) => match shared.faults.inject(route.operation()) {
             Some(fault) => Err(fault),
-            None => match read_body(request).await {
+            None => match read_body(request, shared.store.config().idle_timeout).await {
                 Ok(body) => call(shared, route, &query, &body),
                 Err(error) => Err(error),
             },
@@ -117,17 +120,28 @@ fn no_route(method: &str, path: &str) -> ApiError {
     )
 }
 
-async fn read_body(request: Request<Incoming>) -> Result<Bytes, ApiError> {
-    Limited::new(request.into_body(), MAX_BODY_BYTES)
-        .collect()
-        .await
-        .map(http_body_util::Collected::to_bytes)
-        .map_err(|err| {
-            ApiError::new(
+/// The request body, at most [`MAX_BODY_BYTES`], and within `timeout` of its head: a client
+/// that trickles its body must not hold the connection open for ever.
+async fn read_body(request: Request<Incoming>, timeout: Duration) -> Result<Bytes, ApiError> {
+    let reading = Limited::new(request.into_body(), MAX_BODY_BYTES).collect();
+    match tokio::time::timeout(timeout, reading).await {
+        Ok(read) => {
+            read.map(http_body_util::Collected::to_bytes)
+                .map_err(|err| {
+                    ApiError::new(
                 ErrorKind::Serialization,
                 format!("Could not read the request body (at most {MAX_BODY_BYTES} bytes): {err}"),
             )
-        })
+                })
+        }
+        Err(_) => Err(ApiError::new(
+            ErrorKind::Serialization,
+            format!(
+                "The request body did not arrive within {} ms of its head",
+                timeout.as_millis()
+            ),
+        )),
+    }
 }
 
 /// The body as JSON; an empty body is an empty object, as the SDKs send for no members.

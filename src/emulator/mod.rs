@@ -32,7 +32,8 @@ use std::sync::Arc;
 pub use api_error::{ApiError, ErrorKind};
 pub use cli::{run, EmulatorArgs};
 pub use config::{
-    EmulatorConfig, DEFAULT_ACCOUNT_ID, DEFAULT_LOCK_TIMEOUT, DEFAULT_REGION, DEFAULT_RULE_QUOTA,
+    EmulatorConfig, DEFAULT_ACCOUNT_ID, DEFAULT_IDLE_TIMEOUT, DEFAULT_LOCK_TIMEOUT,
+    DEFAULT_MAX_CONNECTIONS, DEFAULT_REGION, DEFAULT_RULE_QUOTA,
 };
 pub use faults::{FailSpec, Faults};
 pub use operation::Operation;
