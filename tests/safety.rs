@@ -4,6 +4,7 @@
 //! apply cleanly. Every test drives the CLI through the real SDK against the emulator.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -161,7 +162,8 @@ impl Env {
             .expect("untagged");
         let after = self.live().await;
         assert_eq!(
-            after[name].last_updated_time, live[name].last_updated_time,
+            connect_rules::model::epoch_millis(after[name].last_updated_time),
+            connect_rules::model::epoch_millis(live[name].last_updated_time),
             "the repro needs an untag that keeps LastUpdatedTime"
         );
     }
@@ -360,7 +362,8 @@ async fn an_ignored_rule_is_not_replaced_through_its_old_file() {
         "legacy-foo kept"
     );
     assert_eq!(
-        live["legacy-foo"].last_updated_time, legacy.last_updated_time,
+        connect_rules::model::epoch_millis(live["legacy-foo"].last_updated_time),
+        connect_rules::model::epoch_millis(legacy.last_updated_time),
         "legacy-foo untouched"
     );
     assert!(live.contains_key("foo-v2"));
@@ -426,9 +429,11 @@ async fn a_forged_check_cache_entry_is_never_sent() {
                 let planted = json.replace("refund\\\"", "planted\\\"");
                 assert_ne!(planted, json, "the entry holds the word: {json}");
                 let digest = connect_rules::digest::sha256_hex(planted.as_bytes());
-                forged.push_str(&format!("{key} {digest} {planted}\n"));
+                let _ = writeln!(forged, "{key} {digest} {planted}");
             }
-            _ => forged.push_str(&format!("{line}\n")),
+            _ => {
+                let _ = writeln!(forged, "{line}");
+            }
         }
     }
     std::fs::write(&cache, forged).expect("cache forged");
