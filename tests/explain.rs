@@ -68,9 +68,26 @@ fn all_of(conditions: &str) -> String {
 /// What a reading must never hold: JSON, filter or pattern member names, raw operator names.
 fn assert_in_words(reading: &str) {
     const RAW: &[&str] = &[
-        "{", "}\"", "\"Type\"", "Type:", "Data", "ComparisonValue", "CONTAINS", "EQUALS",
-        "Number", "PLAIN", "LIST", "PROXIMITY", "NUMERICAL", "IsWithin", "Distance", "Past",
-        "ParticipantRole", "ContactPeriodSeconds", "MetricData", "FilterClause",
+        "{",
+        "}\"",
+        "\"Type\"",
+        "Type:",
+        "Data",
+        "ComparisonValue",
+        "CONTAINS",
+        "EQUALS",
+        "Number",
+        "PLAIN",
+        "LIST",
+        "PROXIMITY",
+        "NUMERICAL",
+        "IsWithin",
+        "Distance",
+        "Past",
+        "ParticipantRole",
+        "ContactPeriodSeconds",
+        "MetricData",
+        "FilterClause",
     ];
     for raw in RAW {
         // `${var.NAME}` is how a variable the file wrote reads; it is not JSON.
@@ -138,10 +155,22 @@ fn contact_periods_read_as_parts_of_the_contact() {
     let (code, stdout, stderr) = project.run(&["explain"]);
     assert_eq!(code, 0, "{stderr}");
     assert_in_words(&stdout);
-    assert!(stdout.contains("for the customer, in the last 30 seconds"), "{stdout}");
-    assert!(stdout.contains("in the first 45 seconds of the call"), "{stdout}");
-    assert!(stdout.contains("in the last 2 minutes of the call"), "{stdout}");
-    assert!(stdout.contains("in the first 1 minute of the chat"), "{stdout}");
+    assert!(
+        stdout.contains("for the customer, in the last 30 seconds"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("in the first 45 seconds of the call"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("in the last 2 minutes of the call"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("in the first minute of the chat"),
+        "{stdout}"
+    );
     insta::assert_snapshot!("explain_contact_periods", stdout);
 }
 
@@ -246,7 +275,10 @@ fn a_metric_rule_reads_its_metrics_filters_and_grouping() {
         stdout.contains("When metric data is updated and for each queue, "),
         "{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("the average handle time is at least 300 seconds"), "{stdout}");
+    assert!(
+        stdout.contains("the average handle time is at least 300 seconds"),
+        "{stdout}"
+    );
     assert!(stdout.contains("for each agent"), "{stdout}");
     insta::assert_snapshot!("explain_metrics", stdout);
 }
@@ -282,7 +314,10 @@ fn a_variable_reads_as_a_variable_only_where_the_file_wrote_one() {
         stdout.contains("the queue is one of \"queue-1\", ${var.queue}"),
         "{stdout}"
     );
-    assert!(stdout.contains("create task \"Call back ${var.queue}\""), "{stdout}");
+    assert!(
+        stdout.contains("create task \"Call back ${var.queue}\""),
+        "{stdout}"
+    );
     // Without the variable in the file, the same value is never read as one.
     let literal = Project::new().rule("literal", POST_CALL, &all_of("      - {Operator: CONTAINS_ANY, Operands: [queue-1], ComparisonValue: $.ContactLens.PostCall.Queue.QueueId}\n"));
     let (_, stdout, _) = literal.run(&["explain", "--var", "queue=queue-1"]);

@@ -53,7 +53,9 @@ pub(super) fn run(args: &ExplainArgs, streams: Streams) -> anyhow::Result<ExitSt
             chosen.push(read_one(PathBuf::from(want), &variables, policy));
             continue;
         }
-        let files = folder.as_ref().map_or(&[][..], |(files, _)| files.as_slice());
+        let files = folder
+            .as_ref()
+            .map_or(&[][..], |(files, _)| files.as_slice());
         match files
             .iter()
             .find(|file| file.name.as_deref() == Some(want.as_str()))
@@ -140,7 +142,9 @@ fn read_folder(
             .cloned()
             .collect();
     }
-    files.sort_by(|a, b| (a.name.is_none(), &a.name, &a.path).cmp(&(b.name.is_none(), &b.name, &b.path)));
+    files.sort_by(|a, b| {
+        (a.name.is_none(), &a.name, &a.path).cmp(&(b.name.is_none(), &b.name, &b.path))
+    });
     (files, validated.diagnostics)
 }
 
@@ -203,7 +207,10 @@ fn not_found(want: &str, files: &[ReadFile]) -> String {
     let names: Vec<String> = files.iter().filter_map(|file| file.name.clone()).collect();
     let hint = match closest(want, &names) {
         Some(near) => format!("did you mean `{near}`?"),
-        None => "give a rule name or the path of a rule file; `connect-rules validate` lists the files".to_owned(),
+        None => {
+            "give a rule name or the path of a rule file; `connect-rules validate` lists the files"
+                .to_owned()
+        }
     };
     format!("error: no rule named or stored in `{want}`\n  hint: {hint}")
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value as Json;
 
-use super::words::{both, duration, either, strings, value, words_of};
+use super::words::{both, duration, either, span, strings, value, words_of};
 
 /// What a filter needs to know about its condition.
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +90,7 @@ pub fn grouping(clause: Option<&Json>) -> Option<String> {
 
 /// One filter in words.
 pub fn filter(kind: &str, data: &Json, context: Context) -> String {
-    let past = || data.get("Past").map(duration);
+    let past = || data.get("Past").map(span);
     match kind {
         "ParticipantRole" => {
             let roles: Vec<String> = strings(data).iter().map(|role| role_name(role)).collect();
@@ -112,10 +112,14 @@ pub fn filter(kind: &str, data: &Json, context: Context) -> String {
         kind if kind.ends_with("ContactPeriodSeconds") => {
             let of_the = format!(" of the {}", context.contact);
             match (data.get("First"), data.get("Last"), past()) {
-                (Some(first), _, _) => format!("in the first {}{of_the}", duration(first)),
-                (_, Some(last), _) => format!("in the last {}{of_the}", duration(last)),
+                (Some(first), _, _) => format!("in the first {}{of_the}", span(first)),
+                (_, Some(last), _) => format!("in the last {}{of_the}", span(last)),
                 (_, _, Some(past)) => format!("in the last {past}"),
-                _ => format!("in the part of the {} given by {}", context.contact, value(data)),
+                _ => format!(
+                    "in the part of the {} given by {}",
+                    context.contact,
+                    value(data)
+                ),
             }
         }
         "MetricDataPeriodSeconds" | "MetricDataDurationSeconds" => match past() {
@@ -148,11 +152,23 @@ pub fn filter(kind: &str, data: &Json, context: Context) -> String {
         "MetricDataFilterByFlowModule" => format!("in flow module {}", value(data)),
         "MetricDataFilterByFlowOutcomeType" => format!(
             "with flow outcome {}",
-            either(&strings(data).iter().map(|outcome| words_of(outcome)).collect::<Vec<_>>())
+            either(
+                &strings(data)
+                    .iter()
+                    .map(|outcome| words_of(outcome))
+                    .collect::<Vec<_>>()
+            )
         ),
         "MetricDataFilterByChannel" => {
-            let channels: Vec<String> = strings(data).iter().map(|channel| words_of(channel)).collect();
-            let noun = if channels.len() > 1 { "channels" } else { "channel" };
+            let channels: Vec<String> = strings(data)
+                .iter()
+                .map(|channel| words_of(channel))
+                .collect();
+            let noun = if channels.len() > 1 {
+                "channels"
+            } else {
+                "channel"
+            };
             format!("on the {} {noun}", either(&channels))
         }
         "MetricDataGrouping" => {
@@ -183,7 +199,6 @@ pub fn filter(kind: &str, data: &Json, context: Context) -> String {
         },
     }
 }
-
 
 fn role_name(role: &str) -> String {
     match role {

@@ -38,7 +38,10 @@ pub fn explain_document(document: &Json) -> String {
         Some(object @ Json::Object(_)) => Some(object.clone()),
         _ => None,
     };
-    let conditions = match function.as_ref().map(|function| function.get("RuleFunction")) {
+    let conditions = match function
+        .as_ref()
+        .map(|function| function.get("RuleFunction"))
+    {
         Some(Some(rule_function)) => {
             let reading = Reading { catalog };
             let conditions = expression(rule_function, &reading, true);
@@ -114,7 +117,10 @@ fn group(members: &Map<String, Json>, reading: &Reading, top: bool) -> String {
             .iter()
             .map(|operand| expression(operand, reading, false))
             .collect(),
-        Some(other) => vec![format!("(operands that are {} instead of a list)", value(other))],
+        Some(other) => vec![format!(
+            "(operands that are {} instead of a list)",
+            value(other)
+        )],
         None => vec!["(no operands)".to_owned()],
     };
     let text = match (operator, parts.len()) {
@@ -150,7 +156,9 @@ fn condition(members: &Map<String, Json>, reading: &Reading) -> String {
     let subject = subject::subject(reading.catalog, path, operator);
     let context = filter::context(path);
     let body = if path.contains(".PatternMatch.")
-        || operands.iter().any(|operand| operand.is_array() || operand.is_object())
+        || operands
+            .iter()
+            .any(|operand| operand.is_array() || operand.is_object())
     {
         let verb = if negated { "does not match" } else { "matches" };
         format!("{} {verb} {}", subject.text, pattern::patterns(&operands))
@@ -193,14 +201,12 @@ fn verb(operator: Option<&str>, negated: bool, count: usize, spoken: bool) -> Ve
         (Some("CONTAINS_ALL"), true) => "does not contain all of",
         (Some("CONTAINS"), false) => "contains",
         (Some("CONTAINS"), true) => "does not contain",
-        (Some("NumberGreaterOrEqualTo"), false) => "is at least",
+        (Some("NumberGreaterOrEqualTo"), false) | (Some("NumberLessThan"), true) => "is at least",
         (Some("NumberGreaterOrEqualTo"), true) => "is below",
-        (Some("NumberLessOrEqualTo"), false) => "is at most",
+        (Some("NumberLessOrEqualTo"), false) | (Some("NumberGreaterThan"), true) => "is at most",
         (Some("NumberLessOrEqualTo"), true) => "is above",
         (Some("NumberGreaterThan"), false) => "is more than",
-        (Some("NumberGreaterThan"), true) => "is at most",
         (Some("NumberLessThan"), false) => "is less than",
-        (Some("NumberLessThan"), true) => "is at least",
         (None, _) => "is compared (with no operator) with",
         (Some(other), negated) => {
             let not = if negated { "not " } else { "" };
@@ -220,7 +226,11 @@ fn verb(operator: Option<&str>, negated: bool, count: usize, spoken: bool) -> Ve
 fn action(action: &Json, rule_name: &str) -> String {
     let quoted = |text: &str| value(&Json::String(text.to_owned()));
     let text_at = |pointer: &str| action.pointer(pointer).and_then(Json::as_str);
-    match action.get("ActionType").and_then(Json::as_str).unwrap_or("") {
+    match action
+        .get("ActionType")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+    {
         "CREATE_TASK" => text_at("/TaskAction/Name").map_or_else(
             || "create a task".to_owned(),
             |name| format!("create task {}", quoted(name)),

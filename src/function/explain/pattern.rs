@@ -76,7 +76,7 @@ fn pattern(pieces: &[Json]) -> String {
                     Err(_) => format!("{count} words"),
                 },
             );
-            out.push_str(&format!(" {not}within {distance} of "));
+            out.push_str(&[" ", not, "within ", &distance, " of "].concat());
             stretch.clear();
         } else {
             stretch.push(piece);
@@ -144,7 +144,9 @@ fn stretch_text(stretch: &[Piece]) -> String {
         .iter()
         .map(|part| match part {
             Piece::Text(text) => quote(text.trim()),
-            Piece::Choice(items) => either(&items.iter().map(|item| quote(item)).collect::<Vec<_>>()),
+            Piece::Choice(items) => {
+                either(&items.iter().map(|item| quote(item)).collect::<Vec<_>>())
+            }
             Piece::Number { decimal: true } => "a decimal number".to_owned(),
             Piece::Number { decimal: false } => "a number".to_owned(),
             Piece::Other(text) => text.clone(),
@@ -179,7 +181,11 @@ fn spell(stretch: &[Piece]) -> Option<Vec<String>> {
         };
         spelled = spelled
             .iter()
-            .flat_map(|before| options.iter().map(move |option| format!("{before}{option}")))
+            .flat_map(|before| {
+                options
+                    .iter()
+                    .map(move |option| format!("{before}{option}"))
+            })
             .collect();
     }
     if choices == 1 && !alone && spelled.len() > MAX_SPELLED {
@@ -229,7 +235,8 @@ mod tests {
 
     #[test]
     fn text_with_a_short_list_is_spelled_out_and_a_long_one_is_not() {
-        let read = patterns(&[json!([plain("trust "), {"Type": "LIST", "Value": list(&["us", "me"])}])]);
+        let read =
+            patterns(&[json!([plain("trust "), {"Type": "LIST", "Value": list(&["us", "me"])}])]);
         assert_eq!(read, "'trust us' or 'trust me'");
         let many = ["a", "b", "c", "d", "e", "f", "g"];
         let read = patterns(&[json!([plain("say "), {"Type": "LIST", "Value": list(&many)}])]);

@@ -26,7 +26,10 @@ fn odd_shapes_are_named_in_words_never_dumped() {
     for raw in ["{", "}", "\"Type\"", "XOR", "EQUALS"] {
         assert!(!read.contains(raw), "`{raw}` in: {read}");
     }
-    assert!(read.contains("(a part that is \"a bare string\" instead of a condition)"), "{read}");
+    assert!(
+        read.contains("(a part that is \"a bare string\" instead of a condition)"),
+        "{read}"
+    );
     assert!(read.contains("with brand new filter past 5"), "{read}");
 }
 
@@ -37,7 +40,10 @@ fn a_rule_of_the_model_reads_as_its_document() {
         {"Operator": "NumberGreaterOrEqualTo", "Operands": [2.0], "ComparisonValue": "$.ContactLens.PostCall.Interruptions.Instances"}
     ]}}).to_string();
     let read = explain(&rule);
-    assert!(read.starts_with("When post-call analysis is available and "), "{read}");
+    assert!(
+        read.starts_with("When post-call analysis is available and "),
+        "{read}"
+    );
     assert!(read.contains("is at least 2,"), "{read}");
 }
 

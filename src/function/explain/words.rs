@@ -40,7 +40,7 @@ pub fn number(json: &Json) -> Option<String> {
 /// `float` as an integer when it is one (`2.0`); exact below 2^53.
 #[allow(clippy::float_cmp, clippy::cast_possible_truncation)]
 fn whole(float: f64) -> Option<i64> {
-    (float.trunc() == float && float.abs() < 9.0e15).then(|| float as i64)
+    (float.trunc() == float && float.abs() < 9.0e15).then_some(float as i64)
 }
 
 /// `a`, `a or b`, `a, b or c`.
@@ -74,6 +74,15 @@ pub fn duration(json: &Json) -> String {
         (seconds, "second")
     };
     plural(count, unit)
+}
+
+/// A stretch of time after "the first", "the last": `30 seconds`, `minute` (not `1 minute`).
+pub fn span(json: &Json) -> String {
+    let text = duration(json);
+    match text.strip_prefix("1 ") {
+        Some(unit) => unit.to_owned(),
+        None => text,
+    }
 }
 
 /// `1 word`, `5 words`.
@@ -141,12 +150,17 @@ mod tests {
         assert_eq!(duration(&json!(600)), "10 minutes");
         assert_eq!(duration(&json!(28800)), "8 hours");
         assert_eq!(duration(&json!(2.5)), "2.5 seconds");
+        assert_eq!(span(&json!(60)), "minute");
+        assert_eq!(span(&json!(45)), "45 seconds");
     }
 
     #[test]
     fn names_read_as_words() {
         assert_eq!(words_of("TRANSFERRED_TO_QUEUE"), "transferred to queue");
-        assert_eq!(words_of("MetricDataFilterByFoo"), "metric data filter by foo");
+        assert_eq!(
+            words_of("MetricDataFilterByFoo"),
+            "metric data filter by foo"
+        );
         assert_eq!(words_of("AiAgentUseCase"), "ai agent use case");
     }
 }
