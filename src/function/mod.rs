@@ -9,7 +9,7 @@ pub mod path;
 
 pub use ast::FunctionDoc;
 pub use check::{check, Finding, Level};
-pub use explain::{explain, explain_with};
+pub use explain::{explain, explain_document};
 
 #[cfg(test)]
 mod tests;

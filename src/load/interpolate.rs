@@ -7,6 +7,52 @@ use std::collections::BTreeMap;
 
 use crate::node::{Node, Pos, Value};
 
+/// Where substituted text came from: each string value that used a variable, as the file wrote
+/// it, by the position of the value. Kept so a reading of the rule (`explain`) names a variable
+/// exactly where the file wrote one, and shows a literal that merely equals some variable's
+/// value as that literal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    written: BTreeMap<Pos, String>,
+}
+
+impl Provenance {
+    /// The text written at `pos` before substitution, when that string used a variable.
+    pub fn written_at(&self, pos: Pos) -> Option<&str> {
+        self.written.get(&pos).map(String::as_str)
+    }
+
+    /// Whether no string used a variable.
+    pub fn is_empty(&self) -> bool {
+        self.written.is_empty()
+    }
+
+    /// `node` with every string that used a variable put back as the file wrote it.
+    pub fn restore(&self, node: &Node) -> Node {
+        let value = match &node.value {
+            Value::Str(_) => match self.written_at(node.pos) {
+                Some(written) => Value::Str(written.to_owned()),
+                None => node.value.clone(),
+            },
+            Value::Seq(items) => Value::Seq(items.iter().map(|item| self.restore(item)).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|entry| crate::node::Entry {
+                        value: self.restore(&entry.value),
+                        ..entry.clone()
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Node {
+            value,
+            pos: node.pos,
+        }
+    }
+}
+
 /// A variable used in a file but not defined.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UndefinedVariable {
@@ -22,23 +68,37 @@ pub fn interpolate(
     variables: &BTreeMap<String, String>,
     undefined: &mut Vec<UndefinedVariable>,
 ) {
+    interpolate_traced(node, variables, undefined, &mut Provenance::default());
+}
+
+/// [`interpolate`], recording in `provenance` the written text of each string it changed.
+pub fn interpolate_traced(
+    node: &mut Node,
+    variables: &BTreeMap<String, String>,
+    undefined: &mut Vec<UndefinedVariable>,
+    provenance: &mut Provenance,
+) {
     match &mut node.value {
         Value::Str(text) if text.contains("${") => {
-            *text = substitute(text, variables, |name| {
+            let substituted = substitute(text, variables, |name| {
                 undefined.push(UndefinedVariable {
                     name: name.to_owned(),
                     pos: node.pos,
                 });
             });
+            if substituted != *text {
+                let written = std::mem::replace(text, substituted);
+                provenance.written.insert(node.pos, written);
+            }
         }
         Value::Seq(items) => {
             for item in items {
-                interpolate(item, variables, undefined);
+                interpolate_traced(item, variables, undefined, provenance);
             }
         }
         Value::Map(entries) => {
             for entry in entries {
-                interpolate(&mut entry.value, variables, undefined);
+                interpolate_traced(&mut entry.value, variables, undefined, provenance);
             }
         }
         _ => {}
@@ -118,6 +178,36 @@ mod tests {
         });
         assert_eq!(out, "${var.queue} and abc-123");
         assert_eq!(missing, ["queue"]);
+    }
+
+    #[test]
+    fn provenance_keeps_the_written_text_of_each_substituted_string_only() {
+        let at = |line| Pos { line, col: 3 };
+        let string = |text: &str, line| Node {
+            value: Value::Str(text.to_owned()),
+            pos: at(line),
+        };
+        let mut node = Node::new(Value::Seq(vec![
+            string("${var.flow}", 1),
+            string("abc-123", 2),
+            string("$${var.flow}", 3),
+        ]));
+        let mut provenance = Provenance::default();
+        interpolate_traced(&mut node, &vars(), &mut Vec::new(), &mut provenance);
+        // The literal that equals the variable's value was not substituted: no record.
+        assert_eq!(provenance.written_at(at(1)), Some("${var.flow}"));
+        assert_eq!(provenance.written_at(at(2)), None);
+        assert_eq!(provenance.written_at(at(3)), Some("$${var.flow}"));
+        let Value::Seq(items) = &node.value else {
+            unreachable!()
+        };
+        assert_eq!(items[0].as_str(), Some("abc-123"));
+        let restored = provenance.restore(&node);
+        let Value::Seq(items) = &restored.value else {
+            unreachable!()
+        };
+        assert_eq!(items[0].as_str(), Some("${var.flow}"));
+        assert_eq!(items[1].as_str(), Some("abc-123"));
     }
 
     #[test]

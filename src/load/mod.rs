@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::node::{Node, Pos, Value};
 
-pub use interpolate::{interpolate, is_variable_name, substitute, UndefinedVariable};
+pub use interpolate::{
+    interpolate, interpolate_traced, is_variable_name, substitute, Provenance, UndefinedVariable,
+};
 
 /// The largest rule file read; real rules are a few kilobytes.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -150,6 +152,14 @@ pub fn parse_rule_file(
     file: &RuleFile,
     variables: &BTreeMap<String, String>,
 ) -> Result<SourceRule, Vec<Diagnostic>> {
+    parse_rule_file_traced(file, variables).map(|(source, _)| source)
+}
+
+/// [`parse_rule_file`], also returning where each substituted string came from.
+pub fn parse_rule_file_traced(
+    file: &RuleFile,
+    variables: &BTreeMap<String, String>,
+) -> Result<(SourceRule, Provenance), Vec<Diagnostic>> {
     let path = &file.path;
     if file.bytes.len() > MAX_FILE_BYTES {
         return Err(vec![Diagnostic::error(
@@ -228,7 +238,8 @@ pub fn parse_rule_file(
         }
     }
     let mut undefined = Vec::new();
-    interpolate(&mut node, variables, &mut undefined);
+    let mut provenance = Provenance::default();
+    interpolate_traced(&mut node, variables, &mut undefined, &mut provenance);
     if !undefined.is_empty() {
         return Err(undefined
             .into_iter()
@@ -245,10 +256,13 @@ pub fn parse_rule_file(
             })
             .collect());
     }
-    Ok(SourceRule {
-        path: path.clone(),
-        node,
-    })
+    Ok((
+        SourceRule {
+            path: path.clone(),
+            node,
+        },
+        provenance,
+    ))
 }
 
 /// Whether YAML 1.2 allows `character` in a stream (`c-printable`): tab, line breaks and the
