@@ -93,15 +93,26 @@ Function:
   RuleFunction:
     Operator: AND
     Operands:
-      - {{Operator: NumberGreaterOrEqualTo, Operands: [60.0], ComparisonValue: "$.Some.Path", Negate: false}}
+      - {condition}
 PublishStatus: PUBLISHED
 PreEvaluationFilters:
   AndConditions:
     - {{ResourceType: CONTACT, FilterType: TAG, FilterKey: team, FilterValue: billing, Operator: EQUALS}}
 Actions:{actions}Tags:
   team: qa
-"#
+"#,
+        condition = condition_for(source),
     )
+}
+
+/// A condition the rule's source accepts in `RuleFunction.Operands`: metric conditions stand in
+/// a metric group; any other source takes an (unchecked) path.
+fn condition_for(source: &str) -> &'static str {
+    if source == "OnMetricDataUpdate" {
+        r#"{Operator: AND, Operands: [{Operator: NumberGreaterOrEqualTo, Operands: [20], ComparisonValue: "$.MetricData.CONTACTS_IN_QUEUE", FilterClause: {LogicOperator: AND, Filters: [{Type: MetricDataFilterByQueue, Data: [queue-1]}]}}]}"#
+    } else {
+        r#"{Operator: NumberGreaterOrEqualTo, Operands: [60.0], ComparisonValue: "$.Some.Path", Negate: false}"#
+    }
 }
 
 fn desired_rules() -> Vec<DesiredRule> {

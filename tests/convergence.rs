@@ -262,7 +262,11 @@ impl ProxyShared {
                 state.mutations_forwarded += 1;
             }
             Some(KillPoint::FinalRead) if mutation => state.mutations_forwarded += 1,
-            Some(KillPoint::FinalRead) if state.mutations_forwarded > 0 => {
+            // Apply describes rules between its changes (the live ownership check, the check
+            // that a create exists); the final re-read is the one that lists the rules again.
+            Some(KillPoint::FinalRead)
+                if state.mutations_forwarded > 0 && operation == Some(Operation::ListRules) =>
+            {
                 state.frozen = true;
                 return Verdict::Hold;
             }

@@ -347,6 +347,10 @@ PublishStatus: PUBLISHED
 /// catalog does not cover, a number condition on a path of our own (a warning, not an error).
 fn condition_for(source: &str) -> String {
     use connect_rules::function::catalog::{for_source, OperandSpec, Placement};
+    if source == "OnMetricDataUpdate" {
+        // Metric conditions stand in metric groups and need their filters.
+        return r#"{Operator: AND, Operands: [{Operator: NumberGreaterOrEqualTo, Operands: [20], ComparisonValue: "$.MetricData.CONTACTS_IN_QUEUE", FilterClause: {LogicOperator: AND, Filters: [{Type: MetricDataFilterByQueue, Data: [queue-1]}]}}]}"#.to_owned();
+    }
     let Some(catalog) = for_source(source) else {
         return r#"{Operator: NumberGreaterOrEqualTo, Operands: [60.0], ComparisonValue: "$.Some.Path", Negate: false}"#.to_owned();
     };
@@ -575,20 +579,20 @@ async fn export_round_trip(actions: Actions) {
         snapshot!(&env, "exported_file_every_action_type", sample);
     }
 
-    // The exported folder is valid. The only warnings are for the 9 sources the Function
+    // The exported folder is valid. The only warnings are for the 7 sources the Function
     // catalog does not cover, whose conditions it cannot check.
     let validate = env.run_offline(&["validate"]).await;
     validate.expect(0);
     assert_eq!(
         validate.stderr.trim().lines().last(),
-        Some("19 files checked: 19 valid rules, 0 errors, 9 warnings")
+        Some("19 files checked: 19 valid rules, 0 errors, 7 warnings")
     );
     let warnings: Vec<&str> = validate
         .stderr
         .lines()
         .filter(|line| line.contains(": warning: "))
         .collect();
-    assert_eq!(warnings.len(), 9, "{}", validate.stderr);
+    assert_eq!(warnings.len(), 7, "{}", validate.stderr);
     assert!(
         warnings
             .iter()

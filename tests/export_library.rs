@@ -123,7 +123,8 @@ async fn assert_export_round_trips(rules: &[Json]) {
     assert!(
         export.code == 0
             && export.stderr.contains(&format!(
-                "exported {count} rules from instance `inst-1` in us-east-1"
+                "exported {count} {} from instance `inst-1` in us-east-1",
+                if count == 1 { "rule" } else { "rules" }
             )),
         "export writes all {count} rules (exit {})\n--- stdout\n{}\n--- stderr\n{}",
         export.code,

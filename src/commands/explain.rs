@@ -116,14 +116,14 @@ fn read_folder(
     variables: &BTreeMap<String, String>,
     policy: &FunctionPolicy,
 ) -> (Vec<ReadFile>, Vec<Diagnostic>) {
-    let paths = match list_rule_files(dir) {
-        Ok(paths) => paths,
+    let (paths, skipped) = match list_rule_files(dir) {
+        Ok(listing) => listing,
         Err(unlistable) => return (Vec::new(), vec![unlistable]),
     };
     if paths.is_empty() {
         let none = Diagnostic::warning(dir, None, "no rule files (`*.yaml`, `*.yml`) found")
             .with_hint("add rule files, or pass their folder with `--rules DIR`");
-        return (Vec::new(), vec![none]);
+        return (Vec::new(), skipped.into_iter().chain([none]).collect());
     }
     let read = crate::parallel::map(paths, |path| read_checked(path, variables, policy));
     let mut files = Vec::with_capacity(read.len());
@@ -145,7 +145,9 @@ fn read_folder(
     files.sort_by(|a, b| {
         (a.name.is_none(), &a.name, &a.path).cmp(&(b.name.is_none(), &b.name, &b.path))
     });
-    (files, validated.diagnostics)
+    let mut diagnostics = skipped;
+    diagnostics.extend(validated.diagnostics);
+    (files, diagnostics)
 }
 
 /// One file, read wherever it is.
