@@ -16,6 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{epoch_millis as millis, LiveRule};
 
+/// The largest describe-cache entry read back: a rule's description is a few kilobytes, and
+/// the service caps a Function at well under this.
+const MAX_ENTRY_BYTES: u64 = 4 * 1024 * 1024;
+
 /// The cache format; entries of another version are ignored.
 const CACHE_VERSION: u32 = 1;
 
@@ -121,7 +125,8 @@ impl DescribeCache {
             .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
             .collect();
         let entries = crate::parallel::map(paths, |path| {
-            let bytes = std::fs::read(&path).ok()?;
+            // A restored cache folder is not trusted: no links, FIFOs or giant files.
+            let bytes = crate::safe_write::read_own_file(&path, MAX_ENTRY_BYTES).ok()?;
             let entry: Entry = serde_json::from_slice(&bytes).ok()?;
             let usable = entry.version == CACHE_VERSION
                 && entry.instance_id == self.instance_id

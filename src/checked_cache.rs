@@ -34,6 +34,9 @@ const HEADER: &[u8] = b"connect-rules checked-cache 2\n";
 /// A file's digest in its context.
 pub type Key = [u8; 32];
 
+/// The largest check cache read back (thousands of rules fit in a few megabytes).
+const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// One target's check cache.
 #[derive(Debug)]
 pub struct CheckedCache {
@@ -155,7 +158,8 @@ impl CheckedCache {
         let file = root
             .join(crate::cache::safe(target))
             .join(format!("checked-rules-{}", &name_digest[..16]));
-        let stored = std::fs::read(&file).unwrap_or_default();
+        // A restored cache folder is not trusted: no links, FIFOs or unbounded reads.
+        let stored = crate::safe_write::read_own_file(&file, MAX_CACHE_BYTES).unwrap_or_default();
         let entries = index(&stored);
         CheckedCache {
             file,

@@ -100,6 +100,7 @@ fn export_one(
     let mut clean = normalized(rule);
     if clean.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE) {
         clean.tags.remove(OWNERSHIP_TAG_KEY);
+        clean.tags.remove(crate::ownership::OWNER_TAG_KEY);
     }
     clean.tags.remove(SOURCE_TAG_KEY);
     let mut differs = Vec::new();

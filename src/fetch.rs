@@ -109,6 +109,12 @@ fn mismatch(summary: &RuleSummary, rule: &LiveRule) -> Option<String> {
             "rule `{}` is named `{}` in the answer but `{}` in the listing",
             summary.rule_id, rule.rule.name, summary.name
         ))
+    } else if !arn_names_rule(&rule.rule_arn, &rule.rule_id) {
+        // Tag calls go to the ARN: one naming another rule would retag that rule.
+        Some(format!(
+            "rule `{}` has RuleArn `{}`, which names another rule",
+            summary.rule_id, rule.rule_arn
+        ))
     } else if rule.rule_arn != summary.rule_arn {
         Some(format!(
             "rule `{}` has RuleArn `{}` in the answer but `{}` in the listing",
@@ -117,6 +123,14 @@ fn mismatch(summary: &RuleSummary, rule: &LiveRule) -> Option<String> {
     } else {
         None
     }
+}
+
+/// Whether `arn` is the ARN of the rule `rule_id` (`arn:...:instance/<id>/rule/<rule_id>`).
+pub fn arn_names_rule(arn: &str, rule_id: &str) -> bool {
+    arn.starts_with("arn:")
+        && arn
+            .rsplit_once("/rule/")
+            .is_some_and(|(instance, id)| id == rule_id && instance.contains(":instance/"))
 }
 
 /// Every live rule, described, sorted by name. A rule deleted between List and Describe is
@@ -216,4 +230,24 @@ pub async fn fetch_live_cached(
     }
     rules.sort_by(|a, b| a.rule.name.cmp(&b.rule.name));
     Ok((rules, stats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arn_names_rule;
+
+    #[test]
+    fn an_arn_must_name_the_rule_it_came_with() {
+        let arn = "arn:aws:connect:us-east-1:123456789012:instance/i-1/rule/r-1";
+        assert!(arn_names_rule(arn, "r-1"));
+        assert!(!arn_names_rule(arn, "r-2"), "another rule's ARN");
+        assert!(!arn_names_rule(
+            "arn:aws:connect:us-east-1:1:instance/i-1",
+            "r-1"
+        ));
+        assert!(
+            !arn_names_rule("instance/i-1/rule/r-1", "r-1"),
+            "not an ARN"
+        );
+    }
 }

@@ -24,6 +24,32 @@ pub enum Durability {
 /// can be recognised (and only those removed).
 pub const TEMP_SUFFIX: &str = ".tmp";
 
+/// Reads a file this tool wrote itself (a cache entry) without trusting what is there now: a
+/// link is not followed, a FIFO or device is refused without blocking, and more than `max`
+/// bytes is an error instead of unbounded memory. Someone who can restore a cache folder can
+/// plant any of these.
+pub fn read_own_file(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(io::Error::other(format!("larger than {max} bytes")));
+    }
+    Ok(bytes)
+}
+
 /// Writes `bytes` to `path` as described in the module docs.
 pub fn write_file(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
     refuse_link(path)?;
@@ -127,6 +153,27 @@ fn sync_dir(_dir: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn reading_an_own_file_never_follows_a_link_blocks_on_a_fifo_or_reads_past_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        fs::write(&real, b"0123456789").unwrap();
+        assert_eq!(read_own_file(&real, 10).unwrap(), b"0123456789");
+        assert!(read_own_file(&real, 9).is_err(), "over the cap");
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(read_own_file(&link, 100).is_err(), "a link is not followed");
+        let fifo = dir.path().join("fifo.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|status| status.success()) {
+            assert!(
+                read_own_file(&fifo, 100).is_err(),
+                "a FIFO is refused at once"
+            );
+        }
+    }
+
     use super::*;
 
     fn names(dir: &Path) -> Vec<String> {

@@ -128,6 +128,7 @@ fn validate_one(
     found.extend(violations.iter().map(|v| describe(&path, v)));
     check_actions(&path, &node, found);
     check_trigger(&path, &node, found);
+    check_reserved_tags(&path, &node, found);
 
     if found[before..].iter().any(Diagnostic::is_error) {
         return None;
@@ -493,6 +494,38 @@ fn check_reference_size(path: &Path, here: &str, references: &Node, found: &mut 
         );
     }
 }
+
+/// The tags that say who owns a rule are written by connect-rules alone: in a file they would
+/// hand a rule to another repository, or adopt a console rule through an ordinary update.
+fn check_reserved_tags(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
+    let Some(Node {
+        value: crate::node::Value::Map(entries),
+        ..
+    }) = node.get("Tags")
+    else {
+        return;
+    };
+    for entry in entries {
+        // `managed-by` with another value is another tool's tag (`managed-by: terraform`).
+        let ours = entry.key == crate::model::OWNERSHIP_TAG_KEY
+            && entry.value.as_str() == Some(crate::model::OWNERSHIP_TAG_VALUE);
+        if ours || RESERVED_TAG_KEYS.contains(&entry.key.as_str()) {
+            found.push(
+                Diagnostic::error(
+                    path,
+                    Some(entry.key_pos),
+                    format!("the tag `{}` is written by connect-rules itself, not by rule files", entry.key),
+                )
+                .with_hint("remove it from the file: connect-rules tags the rules it creates, and `connect-rules adopt` takes over existing ones"),
+            );
+        }
+    }
+}
+
+const RESERVED_TAG_KEYS: [&str; 2] = [
+    crate::ownership::OWNER_TAG_KEY,
+    crate::model::SOURCE_TAG_KEY,
+];
 
 fn check_trigger(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
     let Some(trigger) = node.get("TriggerEventSource") else {

@@ -684,6 +684,44 @@ async fn adopt_claims_a_rule_for_the_configured_owner() {
     assert!(env.live().await.is_empty());
 }
 
+/// A repository that sets `owner:` must not sweep up, with `adopt --all`, the rules of another
+/// repository that never set one; it claims such a rule only when it names it.
+#[tokio::test(flavor = "multi_thread")]
+async fn adopt_all_leaves_rules_managed_without_an_owner_id_to_be_named() {
+    let env = Env::start().await;
+    let other = tempfile::tempdir().expect("second repository");
+    std::fs::create_dir(other.path().join("rules")).expect("rules");
+    std::fs::write(
+        other.path().join("rules/b.yaml"),
+        rule_yaml("b-rule", "cancel"),
+    )
+    .expect("written");
+    env.run_in(other.path(), &["apply", "--auto-approve"])
+        .await
+        .expect(0);
+    env.seed_console_rule("console-rule").await;
+    env.config("owner: team-a\n");
+
+    let adopt = env.run(&["adopt", "--all", "--auto-approve"]).await;
+    adopt.expect(0);
+    assert!(
+        adopt.stderr.contains("`b-rule` is owned by a connect-rules repository without an owner id (no `managed-by-owner` tag): left alone by `--all`"),
+        "{}",
+        adopt.stderr
+    );
+    let live = env.live().await;
+    assert_eq!(live["console-rule"].rule.tags["managed-by-owner"], "team-a");
+    assert!(!live["b-rule"].rule.tags.contains_key("managed-by-owner"));
+
+    env.run(&["adopt", "b-rule", "--auto-approve"])
+        .await
+        .expect(0);
+    assert_eq!(
+        env.live().await["b-rule"].rule.tags["managed-by-owner"],
+        "team-a"
+    );
+}
+
 // --- SIGINT / SIGTERM during apply -------------------------------------------------------------
 
 /// Starts `apply` of 12 creates, one at a time against a slow instance, sends `signal` once

@@ -32,6 +32,13 @@ pub fn refusal(change: &Change, now: Option<&LiveRule>, ownership: &Ownership) -
             before.rule_id, now.rule_id
         ));
     }
+    if now.rule_arn != before.rule_arn || !crate::fetch::arn_names_rule(&now.rule_arn, &now.rule_id)
+    {
+        return Some(format!(
+            "DescribeRule of `{planned}` answered with RuleArn `{}`, not the planned `{}`; nothing was sent",
+            now.rule_arn, before.rule_arn
+        ));
+    }
     if now.rule.name != *planned {
         return Some(format!(
             "the rule was renamed from `{planned}` to `{}` since the plan; re-run plan",

@@ -65,14 +65,25 @@ async fn adopt(
     };
     let mut to_tag = Vec::new();
     let mut theirs = Vec::new();
+    let mut unclaimed = Vec::new();
     for rule in chosen {
         match ownership.claim(rule) {
             Claim::Ours => eprintln!("`{}` is already managed by connect-rules", rule.rule.name),
             claim @ Claim::Other(Some(_)) => theirs.push((rule, claim)),
-            // Unowned, or managed without an owner id while this repository has one (the
-            // way a repository that sets `owner:` claims the rules it already managed).
+            // Managed without an owner id while this repository has one: the rules it managed
+            // before it set `owner:`, or another repository's that never set one. Only a
+            // rule named on the command line is claimed, never one swept up by `--all`.
+            claim @ Claim::Other(None) if args.all => unclaimed.push((rule, claim)),
             Claim::Unowned | Claim::Other(None) => to_tag.push(rule),
         }
+    }
+    for (rule, claim) in &unclaimed {
+        eprintln!(
+            "`{}` is {}: left alone by `--all`; name it (`connect-rules adopt {}`) to claim it for this repository",
+            rule.rule.name,
+            claim.describe(),
+            rule.rule.name
+        );
     }
     for (rule, claim) in &theirs {
         eprintln!(
