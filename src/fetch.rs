@@ -81,7 +81,8 @@ pub async fn list_all(client: &ConnectClient) -> Result<(Vec<RuleSummary>, usize
             Some(next) if !next.is_empty() => next,
             _ => break,
         };
-        if let Some(first) = tokens_seen.insert(next.clone(), pages) {
+        // Kept as digests: a lying endpoint's tokens can be megabytes each.
+        if let Some(first) = tokens_seen.insert(crate::digest::sha256_hex(next.as_bytes()), pages) {
             return Err(bad(format!(
                 "page {pages} gave the NextToken page {first} gave; the listing would never end"
             )));
