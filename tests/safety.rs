@@ -724,6 +724,61 @@ async fn adopt_all_leaves_rules_managed_without_an_owner_id_to_be_named() {
 
 // --- SIGINT / SIGTERM during apply -------------------------------------------------------------
 
+/// A second interrupt while the first waits for the changes in flight stops at once with 130,
+/// as an interrupt normally does, instead of being ignored.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_sigint_during_apply_stops_at_once() {
+    let env = Env::start().await;
+    for index in 1..=12 {
+        let name = format!("rule-{index:02}");
+        env.write(&name, &name, "refund");
+    }
+    // Slow enough that the change in flight is still waiting when the second signal comes.
+    env.emulator.faults().set_latency(Duration::from_secs(3));
+    let mut child = env
+        .command(
+            env.path(),
+            &["apply", "--auto-approve", "--parallelism", "1"],
+        )
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("apply starts");
+    let mut waited = 0;
+    while env.count(Operation::CreateRule) == 0 {
+        assert!(waited < 600, "apply never created anything");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    let pid = child.id().to_string();
+    for _ in 0..2 {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let output = tokio::task::spawn_blocking(move || {
+        for _ in 0..100 {
+            if child.try_wait().expect("wait").is_some() {
+                return child.wait_with_output().expect("output");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        panic!("apply did not stop within 10 s of the second interrupt");
+    })
+    .await
+    .expect("waited");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted again: stopping now"),
+        "{stderr}"
+    );
+}
+
 /// Starts `apply` of 12 creates, one at a time against a slow instance, sends `signal` once
 /// the first is done, and checks the run stops cleanly.
 async fn interrupted_apply(signal: &str) {

@@ -192,7 +192,8 @@ async fn run_with_session(
     // hide that change from every later plan.
     forget_cached(session, &plan);
     let (stopper, stop) = Stop::new();
-    let listener = stop_on_signal(stopper);
+    let applied = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    stop_on_signal(stopper, std::sync::Arc::clone(&applied));
     let report = apply(
         &session.client,
         &plan,
@@ -202,7 +203,7 @@ async fn run_with_session(
         progress,
     )
     .await;
-    listener.abort();
+    applied.store(true, std::sync::atomic::Ordering::SeqCst);
     forget_cached(session, &plan);
     drop(plan);
     if let Some(bar) = bar {
@@ -219,10 +220,26 @@ async fn run_with_session(
     finish(session, &report, loaded, options, streams).await
 }
 
-/// Watches for SIGINT and SIGTERM from now on; the first asks apply to start no new change.
-/// While apply runs, the signals no longer end the process at once: the changes in flight
-/// finish and the outcome table is printed.
-fn stop_on_signal(stopper: tokio::sync::watch::Sender<bool>) -> tokio::task::JoinHandle<()> {
+/// Watches for SIGINT and SIGTERM from now on, for the rest of the command. The first one
+/// while apply runs asks it to start no new change: the changes in flight finish and the
+/// outcome table is printed. A second one, or one after apply has returned (while the
+/// instance is read again), ends the process at once with 130, as an interrupt normally does:
+/// every change is complete on the instance or not sent, so nothing is left half done.
+fn stop_on_signal(
+    stopper: tokio::sync::watch::Sender<bool>,
+    applied: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    let on_signal = move |first: bool| {
+        if first && !applied.load(std::sync::atomic::Ordering::SeqCst) {
+            eprintln!(
+                "interrupted: starting no new change; waiting for the ones in flight to finish (interrupt again to stop at once)"
+            );
+            let _ = stopper.send(true);
+        } else {
+            eprintln!("interrupted again: stopping now; run plan to see what is left");
+            std::process::exit(130);
+        }
+    };
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -235,26 +252,26 @@ fn stop_on_signal(stopper: tokio::sync::watch::Sender<bool>) -> tokio::task::Joi
             let (Ok(mut interrupt), Ok(mut terminate)) = signals else {
                 return;
             };
-            tokio::select! {
-                _ = interrupt.recv() => {}
-                _ = terminate.recv() => {}
+            let mut first = true;
+            loop {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+                on_signal(first);
+                first = false;
             }
-            eprintln!(
-                "interrupted: starting no new change; waiting for the ones in flight to finish"
-            );
-            let _ = stopper.send(true);
-        })
+        });
     }
     #[cfg(not(unix))]
     {
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!(
-                    "interrupted: starting no new change; waiting for the ones in flight to finish"
-                );
-                let _ = stopper.send(true);
+            let mut first = true;
+            while tokio::signal::ctrl_c().await.is_ok() {
+                on_signal(first);
+                first = false;
             }
-        })
+        });
     }
 }
 
