@@ -8,6 +8,7 @@ mod convert;
 mod error;
 mod patch;
 mod rate;
+mod resources;
 mod throttle_signal;
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ pub use rate::{
     parse_requests_per_second, Rate, RateLimiter, MAX_BURST, MAX_CONCURRENCY,
     MAX_REQUESTS_PER_SECOND, MIN_REQUESTS_PER_SECOND,
 };
+pub use resources::max_page_size;
 
 /// The most rules ListRules returns per page.
 pub const MAX_PAGE_SIZE: i32 = 200;

@@ -1,0 +1,255 @@
+//! Replacing references in a rule file's string values: with ids when the instance was read,
+//! or only checking their form when it was not (`validate`, offline).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::directory::{Directory, Lookup};
+use super::kind::ResourceKind;
+use super::parse::{replace_references, Reference, ReferenceError};
+use crate::node::{Node, Pos, Value};
+
+/// What references are resolved against.
+#[derive(Debug, Clone, Copy)]
+pub enum Resolver<'a> {
+    /// Nothing: references are checked for their form and kind, and kept as written.
+    Offline,
+    /// The resources read from the target's instance.
+    Instance(&'a Directory),
+}
+
+/// A reference that cannot be used, at the string value that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceProblem {
+    pub pos: Pos,
+    pub message: String,
+    pub hint: String,
+}
+
+/// What substitution found in one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Substituted {
+    /// The text each changed string value had as written, by position.
+    pub written: BTreeMap<Pos, String>,
+    /// Each reference resolved, with the id it resolved to.
+    pub resolved: BTreeMap<Reference, String>,
+    /// References that could not be used.
+    pub problems: Vec<ReferenceProblem>,
+    /// The kinds named, resolved or not.
+    pub kinds: BTreeSet<ResourceKind>,
+}
+
+/// Replaces references in every string value under `node` (keys are left alone).
+pub fn substitute_node(node: &mut Node, resolver: Resolver<'_>, found: &mut Substituted) {
+    match &mut node.value {
+        Value::Str(text) if text.contains("${") => {
+            let replaced = substitute_text(text, resolver, node.pos, found);
+            if replaced != *text {
+                let written = std::mem::replace(text, replaced);
+                found.written.insert(node.pos, written);
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                substitute_node(item, resolver, found);
+            }
+        }
+        Value::Map(entries) => {
+            for entry in entries {
+                substitute_node(&mut entry.value, resolver, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `text` with its references replaced by ids (where `resolver` can); problems recorded at `pos`.
+pub fn substitute_text(
+    text: &str,
+    resolver: Resolver<'_>,
+    pos: Pos,
+    found: &mut Substituted,
+) -> String {
+    for malformed in super::parse::references_in(text)
+        .into_iter()
+        .filter_map(Result::err)
+    {
+        found.problems.push(malformed_problem(pos, &malformed));
+    }
+    replace_references(text, |reference| {
+        found.kinds.insert(reference.kind);
+        let Resolver::Instance(directory) = resolver else {
+            return None;
+        };
+        match directory.lookup(reference) {
+            Lookup::Found(resource) => {
+                found
+                    .resolved
+                    .insert(reference.clone(), resource.id.clone());
+                Some(resource.id.clone())
+            }
+            lookup => {
+                found.problems.push(lookup_problem(pos, reference, &lookup));
+                None
+            }
+        }
+    })
+}
+
+fn malformed_problem(pos: Pos, error: &ReferenceError) -> ReferenceProblem {
+    ReferenceProblem {
+        pos,
+        message: error.to_string(),
+        hint: error.hint(),
+    }
+}
+
+/// The problem a failed lookup makes.
+pub fn lookup_problem(pos: Pos, reference: &Reference, lookup: &Lookup<'_>) -> ReferenceProblem {
+    let noun = reference.kind.noun();
+    match lookup {
+        Lookup::Missing { suggestions } => ReferenceProblem {
+            pos,
+            message: format!(
+                "`{reference}`: no {noun} is named `{}` on this instance",
+                reference.name
+            ),
+            hint: match suggestions.as_slice() {
+                [] => format!(
+                    "names are matched exactly, case included; check the {noun}'s {} in the console",
+                    reference.kind.name_member()
+                ),
+                [one] => format!("did you mean `{one}`?"),
+                many => format!(
+                    "did you mean one of {}?",
+                    many.iter()
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            },
+        },
+        Lookup::Ambiguous(resources) => ReferenceProblem {
+            pos,
+            message: format!(
+                "`{reference}`: {} {noun}s are named `{}` ({})",
+                resources.len(),
+                reference.name,
+                resources
+                    .iter()
+                    .map(|resource| format!("`{}`", resource.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            hint: format!(
+                "a reference must name one {noun}: rename one of them, or write the id you mean"
+            ),
+        },
+        Lookup::NotRead | Lookup::Found(_) => ReferenceProblem {
+            pos,
+            message: format!("`{reference}`: the {noun}s of this instance were not read"),
+            hint: "this is a bug in connect-rules; please report it with the command you ran"
+                .to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::Resource;
+
+    fn directory() -> Directory {
+        let mut directory = Directory::default();
+        let resource = |id: &str, name: &str| Resource {
+            id: id.to_owned(),
+            arn: format!("arn:{id}"),
+            name: name.to_owned(),
+        };
+        directory.insert(
+            ResourceKind::Queue,
+            vec![
+                resource("q-1", "Billing"),
+                resource("q-3", "Support"),
+                resource("q-4", "Support"),
+            ],
+        );
+        directory
+    }
+
+    fn string(text: &str, line: usize) -> Node {
+        Node {
+            value: Value::Str(text.to_owned()),
+            pos: Pos { line, col: 5 },
+        }
+    }
+
+    #[test]
+    fn resolved_references_become_ids_and_remember_what_was_written() {
+        let directory = directory();
+        let mut node = Node::new(Value::Seq(vec![
+            string("${queue:Billing}", 1),
+            string("plain", 2),
+            string("$${queue:Billing}", 3),
+        ]));
+        let mut found = Substituted::default();
+        substitute_node(&mut node, Resolver::Instance(&directory), &mut found);
+        let Value::Seq(items) = &node.value else {
+            unreachable!()
+        };
+        assert_eq!(items[0].as_str(), Some("q-1"));
+        assert_eq!(items[1].as_str(), Some("plain"));
+        assert_eq!(
+            items[2].as_str(),
+            Some("$${queue:Billing}"),
+            "left for the variable pass"
+        );
+        assert_eq!(
+            found
+                .written
+                .get(&Pos { line: 1, col: 5 })
+                .map(String::as_str),
+            Some("${queue:Billing}")
+        );
+        assert_eq!(found.written.len(), 1);
+        assert!(found.problems.is_empty());
+        assert_eq!(found.resolved.values().collect::<Vec<_>>(), ["q-1"]);
+    }
+
+    #[test]
+    fn missing_and_ambiguous_names_are_problems_where_they_are_written() {
+        let directory = directory();
+        let mut found = Substituted::default();
+        let pos = Pos { line: 7, col: 9 };
+        let text = substitute_text(
+            "${queue:billing} ${queue:Support}",
+            Resolver::Instance(&directory),
+            pos,
+            &mut found,
+        );
+        assert_eq!(text, "${queue:billing} ${queue:Support}");
+        assert_eq!(found.problems.len(), 2);
+        assert!(found.problems.iter().all(|problem| problem.pos == pos));
+        assert_eq!(found.problems[0].hint, "did you mean `Billing`?");
+        assert!(
+            found.problems[1].message.contains("`q-3`, `q-4`"),
+            "{}",
+            found.problems[1].message
+        );
+    }
+
+    #[test]
+    fn offline_only_the_form_is_checked_and_references_stay() {
+        let mut found = Substituted::default();
+        let pos = Pos { line: 2, col: 1 };
+        let text = substitute_text(
+            "${queue:Billing} ${queues:X}",
+            Resolver::Offline,
+            pos,
+            &mut found,
+        );
+        assert_eq!(text, "${queue:Billing} ${queues:X}");
+        assert_eq!(found.problems.len(), 1);
+        assert!(found.problems[0].hint.contains("`queue`"));
+        assert_eq!(found.kinds, BTreeSet::from([ResourceKind::Queue]));
+    }
+}
