@@ -386,7 +386,7 @@ fn bench_cpu(n: usize, out: &mut Vec<String>) {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let mut rule = connect_rules::diff::with_ownership(&d.rule);
+            let mut rule = connect_rules::model::ownership::with_ownership(&d.rule);
             if i % 10 == 0 {
                 rule.publish_status = "DRAFT".into();
             }

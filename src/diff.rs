@@ -4,10 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::model::{enums, EmptyDefinition, LiveRule, Rule, MAX_TAG_VALUE, SOURCE_TAG_KEY};
-use crate::ownership::{Claim, Ownership};
+use crate::model::ownership::{with_source, with_tags, Claim, Ownership, SOURCE_TAG_KEY};
+use crate::model::{enums, DesiredRule, EmptyDefinition, LiveRule, Rule};
 use crate::plan::{Change, FieldChange, Plan, PlanTarget, UnmanagedRule};
-use crate::validate::DesiredRule;
 
 /// Choices that shape the diff.
 #[derive(Debug, Clone, Default)]
@@ -166,37 +165,6 @@ pub fn diff(
         }
     }
     Plan::new(target, changes, unmanaged)
-}
-
-/// Whether a live rule carries the ownership tag and no other repository's owner tag (the
-/// repository without an `owner:`); see [`Ownership`] for the general case.
-pub fn is_owned(rule: &LiveRule) -> bool {
-    Ownership::default().claim(rule) == Claim::Ours
-}
-
-/// The desired rule as the tool will write it: with the ownership tag (no owner id).
-pub fn with_ownership(rule: &Rule) -> Rule {
-    with_tags(rule, &Ownership::default().tags())
-}
-
-/// The same rule with `extra` tags added.
-fn with_tags(rule: &Rule, extra: &BTreeMap<String, String>) -> Rule {
-    let mut tagged = rule.clone();
-    tagged
-        .tags
-        .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
-    tagged
-}
-
-/// The same rule tagged with the file that creates it (when the path fits in a tag value).
-pub fn with_source(rule: &Rule, path: &str) -> Rule {
-    let mut tagged = rule.clone();
-    if !path.is_empty() && path.chars().count() <= MAX_TAG_VALUE {
-        tagged
-            .tags
-            .insert(SOURCE_TAG_KEY.to_owned(), path.to_owned());
-    }
-    tagged
 }
 
 /// Desired rules whose name is not live, paired with the owned live rule (not desired by its
@@ -438,9 +406,10 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
+    use crate::model::ownership::{
+        with_ownership, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, OWNER_TAG_KEY,
+    };
     use crate::model::{EventBridgeActionDefinition, RuleAction};
-    use crate::model::{OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
-    use crate::ownership::OWNER_TAG_KEY;
     use crate::plan::Summary;
 
     fn target() -> PlanTarget {

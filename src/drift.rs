@@ -150,9 +150,10 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::diff::{diff, with_ownership, DiffOptions};
+    use crate::diff::{diff, DiffOptions};
+    use crate::model::ownership::with_ownership;
+    use crate::model::DesiredRule;
     use crate::model::Rule;
-    use crate::validate::DesiredRule;
 
     #[test]
     fn sorts_drift_into_its_three_kinds() {

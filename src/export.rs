@@ -12,9 +12,12 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::diff::{changed_fields, normalized, with_ownership};
+use crate::diff::{changed_fields, normalized};
 use crate::load::{parse_rule_file, RuleFile};
-use crate::model::{LiveRule, Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, SOURCE_TAG_KEY};
+use crate::model::ownership::{
+    with_ownership, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, OWNER_TAG_KEY, SOURCE_TAG_KEY,
+};
+use crate::model::{LiveRule, Rule};
 use crate::validate::{validate_with, FunctionPolicy};
 
 /// One file to write.
@@ -100,7 +103,7 @@ fn export_one(
     let mut clean = normalized(rule);
     if clean.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE) {
         clean.tags.remove(OWNERSHIP_TAG_KEY);
-        clean.tags.remove(crate::ownership::OWNER_TAG_KEY);
+        clean.tags.remove(OWNER_TAG_KEY);
     }
     clean.tags.remove(SOURCE_TAG_KEY);
     let mut differs = Vec::new();

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::cache::{CachedRules, DescribeCache};
+use crate::cache::describe::{CachedRules, DescribeCache};
 use crate::client::{ApiError, ConnectClient};
 use crate::model::{LiveRule, RuleSummary};
 

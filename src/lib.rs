@@ -1,11 +1,13 @@
 //! connect-rules: Amazon Connect rules as code.
 //!
-//! The pipeline is `load` -> `validate` -> `fetch` -> `diff` -> `render` -> `apply`; the pure
-//! stages take and return plain data, and only `fetch` and `apply` talk to an instance.
+//! The pipeline is `load` -> `validate` -> `fetch` -> `diff` -> `plan` -> `render` -> `apply`;
+//! the pure stages take and return plain data, and only `fetch` and `apply` talk to an
+//! instance. `model` holds the types every stage shares (the rule, the desired and live rule,
+//! ownership), `plan` the plan and its file, and `cache` what a run may read back instead of
+//! doing the work again.
 
 pub mod apply;
 pub mod cache;
-pub mod checked_cache;
 pub mod cli;
 pub mod client;
 pub mod commands;
@@ -22,7 +24,6 @@ pub mod glob;
 pub mod load;
 pub mod model;
 pub mod node;
-pub mod ownership;
 pub mod parallel;
 pub mod plan;
 pub mod redact;

@@ -2,13 +2,13 @@
 //! cannot express, and turns the valid ones into typed rules. Pure; every problem is reported.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::function::{self, FunctionDoc, Level};
 use crate::glob::glob_match;
 use crate::load::SourceRule;
-use crate::model::{enums, Rule};
+use crate::model::{enums, DesiredRule, Rule};
 use crate::node::{Entry, Node, Pos, Value};
 use crate::service::{self, Problem, UnknownMembers, Violation};
 
@@ -24,17 +24,6 @@ const SERVER_FIELDS: &[&str] = &[
     "LastUpdatedBy",
     "RuleCapabilityTiers",
 ];
-
-/// A valid rule with where it came from.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DesiredRule {
-    /// The rule, ready for the API.
-    pub rule: Rule,
-    /// Its file.
-    pub path: PathBuf,
-    /// Where its `Name` is written.
-    pub name_pos: Pos,
-}
 
 /// The outcome of validating a set of files.
 #[derive(Debug, Default)]
@@ -507,8 +496,8 @@ fn check_reserved_tags(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
     };
     for entry in entries {
         // `managed-by` with another value is another tool's tag (`managed-by: terraform`).
-        let ours = entry.key == crate::model::OWNERSHIP_TAG_KEY
-            && entry.value.as_str() == Some(crate::model::OWNERSHIP_TAG_VALUE);
+        let ours = entry.key == crate::model::ownership::OWNERSHIP_TAG_KEY
+            && entry.value.as_str() == Some(crate::model::ownership::OWNERSHIP_TAG_VALUE);
         if ours || RESERVED_TAG_KEYS.contains(&entry.key.as_str()) {
             found.push(
                 Diagnostic::error(
@@ -523,8 +512,8 @@ fn check_reserved_tags(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
 }
 
 const RESERVED_TAG_KEYS: [&str; 2] = [
-    crate::ownership::OWNER_TAG_KEY,
-    crate::model::SOURCE_TAG_KEY,
+    crate::model::ownership::OWNER_TAG_KEY,
+    crate::model::ownership::SOURCE_TAG_KEY,
 ];
 
 fn check_trigger(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use connect_rules::checked_cache::CheckedCache;
+use connect_rules::cache::checks::CheckedCache;
 use connect_rules::commands::{load_rules, load_rules_cached, LoadedRules};
 use connect_rules::validate::FunctionPolicy;
 

@@ -11,8 +11,9 @@ use connect_rules::emulator::{Emulator, EmulatorConfig, Operation};
 use connect_rules::fetch::fetch_live;
 use connect_rules::load::{parse_rule_file, RuleFile};
 use connect_rules::model::enums::{ACTION_DEFINITIONS, EVENT_SOURCE_NAMES};
+use connect_rules::model::DesiredRule;
 use connect_rules::plan::PlanTarget;
-use connect_rules::validate::{validate, DesiredRule};
+use connect_rules::validate::validate;
 
 const ALL_ACTIONS: &str = r#"
   - ActionType: CREATE_TASK
@@ -165,7 +166,7 @@ async fn every_event_source_and_action_type_round_trips_through_the_sdk() {
     assert_eq!(desired[0].rule.actions.len(), ACTION_DEFINITIONS.len());
 
     for (index, rule) in desired.iter().enumerate() {
-        let owned = connect_rules::diff::with_ownership(&rule.rule);
+        let owned = connect_rules::model::ownership::with_ownership(&rule.rule);
         client
             .create_rule(&owned, &format!("token-{index}"))
             .await
@@ -200,7 +201,7 @@ async fn updates_tags_and_deletes_land_as_planned() {
     let mut desired = desired_rules();
     desired.truncate(2);
     for (index, rule) in desired.iter().enumerate() {
-        let owned = connect_rules::diff::with_ownership(&rule.rule);
+        let owned = connect_rules::model::ownership::with_ownership(&rule.rule);
         client
             .create_rule(&owned, &format!("t-{index}"))
             .await
@@ -222,7 +223,7 @@ async fn updates_tags_and_deletes_land_as_planned() {
         &client,
         &plan,
         2,
-        &connect_rules::ownership::Ownership::default(),
+        &connect_rules::model::ownership::Ownership::default(),
         connect_rules::apply::Stop::never(),
         std::sync::Arc::new(|_| {}),
     )

@@ -146,7 +146,7 @@ impl Env {
     /// Creates a rule through the SDK, as a console user would; returns its RuleId.
     async fn seed(&self, rule: &Rule, owned: bool) -> String {
         let rule = if owned {
-            connect_rules::diff::with_ownership(rule)
+            connect_rules::model::ownership::with_ownership(rule)
         } else {
             rule.clone()
         };

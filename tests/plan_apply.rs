@@ -1100,7 +1100,7 @@ async fn a_create_whose_answer_was_lost_is_not_duplicated_on_retry() {
     // ClientToken (derived from the plan id, the name and the content) and gets the same rule
     // back.
     let env = Env::start().await;
-    let rule = connect_rules::diff::with_ownership(&spec("lost-answer").rule(false));
+    let rule = connect_rules::model::ownership::with_ownership(&spec("lost-answer").rule(false));
     let token = connect_rules::apply::client_token("plan-1", &rule);
     assert_eq!(token, connect_rules::apply::client_token("plan-1", &rule));
     assert_ne!(token, connect_rules::apply::client_token("plan-2", &rule));

@@ -4,13 +4,12 @@
 use std::path::PathBuf;
 
 use connect_rules::diff::{diff, DiffOptions};
-use connect_rules::model::{LiveRule, Rule};
+use connect_rules::model::{DesiredRule, LiveRule, Rule};
 use connect_rules::node::Pos;
 use connect_rules::plan::{Change, Plan, PlanTarget};
 use connect_rules::render;
 use connect_rules::render::markdown::GITHUB_COMMENT_LIMIT;
 use connect_rules::style::Style;
-use connect_rules::validate::DesiredRule;
 
 const FUNCTION: &str = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript","Negate":false}]}}"#;
 /// The same condition for a post-chat rule.
@@ -197,7 +196,7 @@ fn json_plan() {
     assert_eq!(value["plan_id"], "plan-1");
     assert_eq!(value["changes"].as_array().map(Vec::len), Some(4));
     assert_eq!(
-        render::json::parse(&text).expect("the plan reads back"),
+        connect_rules::plan::file::parse(&text).expect("the plan reads back"),
         full_plan()
     );
     insta::assert_snapshot!(text);

@@ -245,7 +245,7 @@ fn five_rules(env: &Env) {
 }
 
 fn read_plan(path: &Path) -> connect_rules::plan::Plan {
-    connect_rules::render::json::parse(&std::fs::read_to_string(path).expect("plan read"))
+    connect_rules::plan::file::parse(&std::fs::read_to_string(path).expect("plan read"))
         .expect("the plan parses")
 }
 

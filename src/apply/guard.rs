@@ -2,8 +2,8 @@
 //! describe cache), must still be what the plan saw, and still this repository's to change.
 //! Pure: the caller does the DescribeRule.
 
+use crate::model::ownership::{Claim, Ownership};
 use crate::model::{epoch_millis as millis, LiveRule};
-use crate::ownership::{Claim, Ownership};
 use crate::plan::Change;
 
 /// Why a change must not go ahead, given the rule as DescribeRule returned it just now
@@ -84,8 +84,8 @@ pub fn refusal(change: &Change, now: Option<&LiveRule>, ownership: &Ownership) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Rule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
-    use crate::ownership::OWNER_TAG_KEY;
+    use crate::model::ownership::{OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, OWNER_TAG_KEY};
+    use crate::model::Rule;
 
     fn owned(name: &str) -> LiveRule {
         Rule::test(name)

@@ -18,8 +18,8 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::client::{ApiErrorKind, ConnectClient};
-use crate::model::{Rule, SOURCE_TAG_KEY};
-use crate::ownership::Ownership;
+use crate::model::ownership::{Ownership, SOURCE_TAG_KEY};
+use crate::model::Rule;
 use crate::plan::{Change, FieldChange, Plan};
 
 pub use report::{ApplyReport, Outcome, RuleOutcome};

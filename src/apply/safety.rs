@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use crate::diff::changed_fields;
+use crate::model::ownership::Ownership;
 use crate::model::{epoch_millis as millis, LiveRule};
-use crate::ownership::Ownership;
 use crate::plan::{Change, Plan};
 
 /// How many deletes are allowed without `--force`.
@@ -319,8 +319,8 @@ mod tests {
         changes.push(Change::Replace {
             before: Rule::test("m")
                 .tag(
-                    crate::model::OWNERSHIP_TAG_KEY,
-                    crate::model::OWNERSHIP_TAG_VALUE,
+                    crate::model::ownership::OWNERSHIP_TAG_KEY,
+                    crate::model::ownership::OWNERSHIP_TAG_VALUE,
                 )
                 .live("idm"),
             after: moved,

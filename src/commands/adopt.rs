@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::cli::AdoptArgs;
+use crate::model::ownership::Claim;
 use crate::model::LiveRule;
-use crate::ownership::Claim;
 
 use super::confirm::confirm;
 use super::project::Project;

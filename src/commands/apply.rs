@@ -10,7 +10,7 @@ use crate::apply::safety::{self, Permissions};
 use crate::apply::{apply, ApplyReport, Outcome, RuleOutcome, Stop};
 use crate::cli::ApplyArgs;
 use crate::diff::{diff, DiffOptions};
-use crate::ownership::Claim;
+use crate::model::ownership::Claim;
 use crate::plan::{Change, Plan};
 use crate::render;
 
@@ -370,7 +370,7 @@ fn outcome_line(row: &RuleOutcome) -> String {
 fn read_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("failed to read the plan file `{}`", path.display()))?;
-    render::json::parse(&text).map_err(|err| {
+    crate::plan::file::parse(&text).map_err(|err| {
         anyhow::anyhow!(
             "the plan file `{}` cannot be applied: {err}\n  hint: re-run `connect-rules plan --out {}`",
             path.display(),

@@ -163,7 +163,7 @@ fn read_checked(
     path: PathBuf,
     variables: &BTreeMap<String, String>,
     policy: &FunctionPolicy,
-) -> (ReadFile, Option<crate::validate::DesiredRule>) {
+) -> (ReadFile, Option<crate::model::DesiredRule>) {
     let file = match read_rule_file(path.clone()) {
         Ok(file) => file,
         Err(unreadable) => {

@@ -179,7 +179,7 @@ fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::R
         }
     }
     if let (Some(out), [plan]) = (&args.out, plans) {
-        std::fs::write(out, render::json::render(plan))
+        std::fs::write(out, crate::plan::file::to_text(plan))
             .with_context(|| format!("failed to write the plan to `{}`", out.display()))?;
         eprintln!("wrote the plan to `{}`", out.display());
     }

@@ -3,11 +3,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::checked_cache::{CheckedCache, Key};
+use crate::cache::checks::{CheckedCache, Key};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{list_rule_files, parse_rule_file, read_rule_file};
+use crate::model::DesiredRule;
 use crate::style::Style;
-use crate::validate::{collect, validate_source, DesiredRule, FunctionPolicy, Validated};
+use crate::validate::{collect, validate_source, FunctionPolicy, Validated};
 
 /// The rules of a folder with what was found in them.
 #[derive(Debug)]

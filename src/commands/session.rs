@@ -3,8 +3,8 @@
 
 use anyhow::Context;
 
-use crate::cache::DescribeCache;
-use crate::checked_cache::CheckedCache;
+use crate::cache::checks::CheckedCache;
+use crate::cache::describe::DescribeCache;
 use crate::client::{ConnectClient, Endpoint};
 use crate::config::{Target, TargetKind};
 use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};

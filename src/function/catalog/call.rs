@@ -1,7 +1,7 @@
 //! Real-time call analytics.
 
 use super::values::{
-    filtered, leaf, CONTAINS_ANY, EQUALS, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCHES,
+    filtered, leaf, Negation, CONTAINS_ANY, EQUALS, ONE_STRING, PARTICIPANT_ROLE, PATTERN_MATCHES,
     PATTERN_MATCH_LANGUAGE, SENTIMENT_STATES, SOME_STRINGS,
 };
 use super::{DataField, Family, FieldValue, FilterData, FilterSpec, SourceCatalog};
@@ -35,7 +35,7 @@ pub static REAL_TIME_CALL: SourceCatalog = SourceCatalog {
             // The page's parameter list says false, but its own example rule function
             // (example-rule-function.html) uses this path and explains `Negate: true` as "the
             // word was NOT mentioned"; the post-call and chat pages allow it too.
-            true,
+            Negation::Allowed,
             "the transcript (exact match)",
         ),
         filtered(
@@ -43,28 +43,28 @@ pub static REAL_TIME_CALL: SourceCatalog = SourceCatalog {
             CONTAINS_ANY,
             PATTERN_MATCHES,
             &[PARTICIPANT_ROLE, PATTERN_MATCH_LANGUAGE],
-            false,
+            Negation::NotAllowed,
             "the transcript (pattern match)",
         ),
         leaf(
             "$.ContactLens.RealTimeCall.Agent.AgentId",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the agent",
         ),
         leaf(
             "$.ContactLens.RealTimeCall.Queue.QueueId",
             CONTAINS_ANY,
             SOME_STRINGS,
-            true,
+            Negation::Allowed,
             "the queue",
         ),
         leaf(
             "$.ContactLens.RealTimeCall.ContactAttribute.{key}",
             EQUALS,
             ONE_STRING,
-            true,
+            Negation::Allowed,
             "contact attribute {key}",
         ),
         filtered(
@@ -72,7 +72,7 @@ pub static REAL_TIME_CALL: SourceCatalog = SourceCatalog {
             EQUALS,
             SENTIMENT_STATES,
             &[PARTICIPANT_ROLE, PAST_SECONDS],
-            false,
+            Negation::NotAllowed,
             "the sentiment",
         ),
     ],

@@ -1,7 +1,8 @@
 //! Amazon Connect Cases.
 
 use super::values::{
-    leaf, CONTAINS_ANY, EQUALS, EQUALS_OR_CONTAINS, NUMBER_RANGE, ONE_STRING, SOME_STRINGS,
+    leaf, Negation, CONTAINS_ANY, EQUALS, EQUALS_OR_CONTAINS, NUMBER_RANGE, ONE_STRING,
+    SOME_STRINGS,
 };
 use super::{ConditionSpec, Family, OperandSpec, SourceCatalog};
 
@@ -14,28 +15,28 @@ const ASSIGNED_QUEUE: ConditionSpec = leaf(
     "$.Case.Fields.assigned_queue",
     CONTAINS_ANY,
     SOME_STRINGS,
-    false,
+    Negation::NotAllowed,
     "the assigned queue",
 );
 const ASSIGNED_USER: ConditionSpec = leaf(
     "$.Case.Fields.assigned_user",
     CONTAINS_ANY,
     SOME_STRINGS,
-    false,
+    Negation::NotAllowed,
     "the assigned user",
 );
 const CASE_REASON: ConditionSpec = leaf(
     "$.Case.Fields.case_reason",
     EQUALS,
     ONE_STRING,
-    true,
+    Negation::Allowed,
     "the case reason",
 );
 const STATUS: ConditionSpec = leaf(
     "$.Case.Fields.status",
     EQUALS,
     ONE_STRING,
-    false,
+    Negation::NotAllowed,
     "the case status",
 );
 // The page writes the operators with curly quotes: “CONTAINS” | “EQUALS”.
@@ -43,7 +44,7 @@ const SUMMARY: ConditionSpec = leaf(
     "$.Case.Fields.summary",
     EQUALS_OR_CONTAINS,
     ONE_STRING,
-    false,
+    Negation::NotAllowed,
     "the case summary",
 );
 
@@ -55,7 +56,7 @@ const TEMPLATE: ConditionSpec = leaf(
     "$.Case.TemplateId",
     CONTAINS_ANY,
     SOME_STRINGS,
-    true,
+    Negation::Allowed,
     "the case template",
 );
 
@@ -100,21 +101,21 @@ pub static CASE_UPDATE: SourceCatalog = SourceCatalog {
             "$.Case.Fields.last_closed_datetime",
             NUMBER_RANGE,
             DATE_TIME,
-            false,
+            Negation::NotAllowed,
             "the date and time the case was last closed",
         ),
         leaf(
             "$.Case.Fields.last_updated_datetime",
             NUMBER_RANGE,
             DATE_TIME,
-            false,
+            Negation::NotAllowed,
             "the date and time the case was last updated",
         ),
         leaf(
             "$.Case.Fields.created_datetime",
             NUMBER_RANGE,
             DATE_TIME,
-            true,
+            Negation::Allowed,
             "the date and time the case was opened",
         ),
         // "Negate - true" on the page (its example has false).
@@ -122,7 +123,7 @@ pub static CASE_UPDATE: SourceCatalog = SourceCatalog {
             "$.Case.Fields.reference_number",
             EQUALS_OR_CONTAINS,
             ONE_STRING,
-            true,
+            Negation::Allowed,
             "the case reference number",
         ),
         // "Case customer fields condition": the page writes `$.Case.Fields.custom_case_field_id`.
@@ -130,7 +131,7 @@ pub static CASE_UPDATE: SourceCatalog = SourceCatalog {
             "$.Case.Fields.{field_id}",
             EQUALS_OR_CONTAINS,
             ONE_STRING,
-            true,
+            Negation::Allowed,
             "case field {field_id}",
         ),
         TEMPLATE,
@@ -154,7 +155,7 @@ pub static SLA_BREACH: SourceCatalog = SourceCatalog {
             "$.RelatedItem.SlaConfiguration.Name",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the SLA name",
         ),
     ],

@@ -1,7 +1,8 @@
 //! Email analytics.
 
 use super::values::{
-    leaf, AT_LEAST_ONE, CONTAINS_ANY, EQUALS, NUMBER_RANGE, ONE_STRING, SOME_STRINGS, ZERO_OR_MORE,
+    leaf, Negation, AT_LEAST_ONE, CONTAINS_ANY, EQUALS, NUMBER_RANGE, ONE_STRING, SOME_STRINGS,
+    ZERO_OR_MORE,
 };
 use super::{Family, OperandSpec, SourceCatalog};
 
@@ -17,7 +18,7 @@ pub static EMAIL: SourceCatalog = SourceCatalog {
             "$.ContactLens.Email.Agent.HierarchyGroup.ARN",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the agent hierarchy group",
         ),
         leaf(
@@ -28,7 +29,7 @@ pub static EMAIL: SourceCatalog = SourceCatalog {
                 min: 1,
                 max: None,
             },
-            false,
+            Negation::NotAllowed,
             "the initiation method",
         ),
         leaf(
@@ -47,42 +48,42 @@ pub static EMAIL: SourceCatalog = SourceCatalog {
                 min: 1,
                 max: None,
             },
-            false,
+            Negation::NotAllowed,
             "the disconnect reason",
         ),
         leaf(
             "$.ContactLens.Email.Agent.AfterContactWorkDurationSecs",
             NUMBER_RANGE,
             ZERO_OR_MORE,
-            false,
+            Negation::NotAllowed,
             "the after contact work duration in seconds",
         ),
         leaf(
             "$.ContactLens.Email.Agent.RoutingProfile",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the routing profile",
         ),
         leaf(
             "$.ContactLens.Email.SegmentAttributes.UserDefined.{key}",
             CONTAINS_ANY,
             SOME_STRINGS,
-            true,
+            Negation::Allowed,
             "segment attribute {key}",
         ),
         leaf(
             "$.ContactLens.Email.Agent.AgentId",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the agent",
         ),
         leaf(
             "$.ContactLens.Email.Queue.QueueId",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the queue",
         ),
         // "Email no queue condition".
@@ -90,21 +91,21 @@ pub static EMAIL: SourceCatalog = SourceCatalog {
             "$.ContactLens.Email.Queue.QueueId",
             EQUALS,
             OperandSpec::Empty,
-            false,
+            Negation::NotAllowed,
             "the queue",
         ),
         leaf(
             "$.ContactLens.Email.ContactAttribute.{key}",
             EQUALS,
             ONE_STRING,
-            true,
+            Negation::Allowed,
             "contact attribute {key}",
         ),
         leaf(
             "$.ContactLens.Email.Agent.AgentInteractionDurationSecs",
             NUMBER_RANGE,
             AT_LEAST_ONE,
-            false,
+            Negation::NotAllowed,
             "the agent interaction duration in seconds",
         ),
     ],

@@ -1,8 +1,8 @@
 //! Contact evaluations.
 
 use super::values::{
-    leaf, part, ANY_NUMBER, CONTAINS_ANY, CONTAINS_ANY_OR_EQUALS, DISCONNECT_REASONS, EQUALS,
-    INITIATION_METHODS, NUMBER_RANGE, ONE_STRING, SOME_STRINGS,
+    leaf, part, Negation, ANY_NUMBER, CONTAINS_ANY, CONTAINS_ANY_OR_EQUALS, DISCONNECT_REASONS,
+    EQUALS, INITIATION_METHODS, NUMBER_RANGE, ONE_STRING, SOME_STRINGS,
 };
 use super::{CompoundSpec, Family, OperandSpec, SourceCatalog};
 
@@ -20,28 +20,28 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             "$.ContactLens.ContactEvaluation.Agent.HierarchyGroup.ARN",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the agent hierarchy group",
         ),
         leaf(
             "$.ContactLens.ContactEvaluation.InitiationMethod",
             CONTAINS_ANY,
             INITIATION_METHODS,
-            false,
+            Negation::NotAllowed,
             "the initiation method",
         ),
         leaf(
             "$.ContactLens.ContactEvaluation.DisconnectReason",
             CONTAINS_ANY,
             DISCONNECT_REASONS,
-            false,
+            Negation::NotAllowed,
             "the disconnect reason",
         ),
         leaf(
             "$.ContactLens.ContactEvaluation.Agent.RoutingProfile",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the routing profile",
         ),
         // `"CONTAINS_ANY" or "EQUALS"` with "a validated enum of possible values"; the page
@@ -50,24 +50,30 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             "$.ContactLens.ContactEvaluation.PotentialDisconnectIssue",
             CONTAINS_ANY_OR_EQUALS,
             OperandSpec::Strings { min: 0, max: None },
-            false,
+            Negation::NotAllowed,
             "the potential disconnect issue",
         ),
         leaf(
             "$.ContactLens.ContactEvaluation.SegmentAttributes.UserDefined.{key}",
             CONTAINS_ANY,
             SOME_STRINGS,
-            true,
+            Negation::Allowed,
             "segment attribute {key}",
         ),
         // "Results available condition"; also the first part of every compound below.
-        leaf(FORM_ID, EQUALS, ONE_STRING, false, "the evaluation form"),
+        leaf(
+            FORM_ID,
+            EQUALS,
+            ONE_STRING,
+            Negation::NotAllowed,
+            "the evaluation form",
+        ),
         part(
             "$.ContactLens.ContactEvaluation.Form.Score",
             NUMBER_RANGE,
             ANY_NUMBER,
             &[],
-            false,
+            Negation::NotAllowed,
             "the evaluation form score",
         ),
         part(
@@ -75,7 +81,7 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             EQUALS,
             ONE_STRING,
             &[],
-            false,
+            Negation::NotAllowed,
             "the evaluation section",
         ),
         part(
@@ -83,7 +89,7 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             NUMBER_RANGE,
             ANY_NUMBER,
             &[],
-            false,
+            Negation::NotAllowed,
             "the evaluation section score",
         ),
         part(
@@ -91,7 +97,7 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             EQUALS,
             ONE_STRING,
             &[],
-            false,
+            Negation::NotAllowed,
             "the evaluation question",
         ),
         part(
@@ -99,7 +105,7 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             NUMBER_RANGE,
             ANY_NUMBER,
             &[],
-            false,
+            Negation::NotAllowed,
             "the numeric answer",
         ),
         part(
@@ -107,14 +113,14 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             EQUALS,
             ONE_STRING,
             &[],
-            true,
+            Negation::Allowed,
             "the selected answer",
         ),
         leaf(
             "$.ContactLens.ContactEvaluation.Agent.AgentId",
             CONTAINS_ANY,
             SOME_STRINGS,
-            false,
+            Negation::NotAllowed,
             "the agent",
         ),
         // The page gives only `EQUALS` with "No value" for the queue.
@@ -122,14 +128,14 @@ pub static CONTACT_EVALUATION: SourceCatalog = SourceCatalog {
             "$.ContactLens.ContactEvaluation.Queue.QueueId",
             EQUALS,
             OperandSpec::Empty,
-            false,
+            Negation::NotAllowed,
             "the queue",
         ),
         leaf(
             "$.ContactLens.ContactEvaluation.ContactAttribute.{key}",
             EQUALS,
             ONE_STRING,
-            true,
+            Negation::Allowed,
             "contact attribute {key}",
         ),
     ],

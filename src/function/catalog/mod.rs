@@ -232,16 +232,22 @@ pub struct CompoundSpec {
 /// The family a source belongs to, for grouping in docs and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
+    /// Contact Lens on a voice contact: real-time and post-call.
     Call,
+    /// Contact Lens on a chat.
     Chat,
+    /// Email contacts.
     Email,
+    /// Contact evaluations.
     Evaluation,
+    /// Cases.
     Case,
+    /// Case service-level breaches.
     Sla,
+    /// Real-time metrics.
     Metrics,
-    Schedule,
+    /// Third-party integrations (Zendesk, Salesforce).
     ThirdParty,
-    Alert,
 }
 
 /// Everything one event source accepts.

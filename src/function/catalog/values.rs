@@ -164,12 +164,21 @@ pub(super) const AI_AGENT_FILTERS: &[FilterSpec] = &[
     },
 ];
 
+/// Whether a condition's `Negate` may be `true`, as its page says ([`ConditionSpec::negatable`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Negation {
+    /// `Negate` may be `true` or `false`.
+    Allowed,
+    /// `Negate` may only be `false`.
+    NotAllowed,
+}
+
 /// A condition with no filters that may stand anywhere.
 pub(super) const fn leaf(
     path: &'static str,
     operators: &'static [&'static str],
     operands: OperandSpec,
-    negatable: bool,
+    negation: Negation,
     subject: &'static str,
 ) -> ConditionSpec {
     ConditionSpec {
@@ -177,7 +186,7 @@ pub(super) const fn leaf(
         operators,
         operands,
         filters: &[],
-        negatable,
+        negatable: matches!(negation, Negation::Allowed),
         subject,
         placement: Placement::Anywhere,
         required_one_of: &[],
@@ -192,12 +201,12 @@ pub(super) const fn filtered(
     operators: &'static [&'static str],
     operands: OperandSpec,
     filters: &'static [FilterSpec],
-    negatable: bool,
+    negation: Negation,
     subject: &'static str,
 ) -> ConditionSpec {
     ConditionSpec {
         filters,
-        ..leaf(path, operators, operands, negatable, subject)
+        ..leaf(path, operators, operands, negation, subject)
     }
 }
 
@@ -207,11 +216,11 @@ pub(super) const fn part(
     operators: &'static [&'static str],
     operands: OperandSpec,
     filters: &'static [FilterSpec],
-    negatable: bool,
+    negation: Negation,
     subject: &'static str,
 ) -> ConditionSpec {
     ConditionSpec {
         placement: Placement::CompoundOnly,
-        ..filtered(path, operators, operands, filters, negatable, subject)
+        ..filtered(path, operators, operands, filters, negation, subject)
     }
 }

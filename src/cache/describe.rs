@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{epoch_millis as millis, LiveRule};
 
+use super::{safe_name, target_folder, write_replacing};
+
 /// The largest describe-cache entry read back: a rule's description is a few kilobytes, and
 /// the service caps a Function at well under this.
 const MAX_ENTRY_BYTES: u64 = 4 * 1024 * 1024;
@@ -40,29 +42,9 @@ pub struct DescribeCache {
     instance_id: String,
 }
 
-/// A file-name-safe form of any text.
-pub(crate) fn safe(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// Writes `bytes` to `path` through [`crate::safe_write`]: a reader sees the old contents or
-/// the new, never half; a link at `path` is refused. Failures are ignored: a cache that cannot
-/// be written only costs work next time.
-pub(crate) fn write_replacing(path: &Path, bytes: &[u8]) {
-    let _ = crate::safe_write::write_file(path, bytes, crate::safe_write::Durability::Buffered);
-}
-
 /// Whether any of `paths` is a symbolic link: a cache folder someone replaced with a link
 /// is neither written into nor pruned, as pruning it would delete files wherever it points.
-pub(crate) fn any_linked<'a>(paths: impl IntoIterator<Item = &'a Path>) -> bool {
+fn any_linked<'a>(paths: impl IntoIterator<Item = &'a Path>) -> bool {
     paths
         .into_iter()
         .any(|path| std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink()))
@@ -102,13 +84,13 @@ impl DescribeCache {
     pub fn new(root: &Path, target: &str, instance_id: &str) -> Self {
         DescribeCache {
             root: root.to_path_buf(),
-            dir: root.join(safe(target)).join(safe(instance_id)),
+            dir: target_folder(root, target).join(safe_name(instance_id)),
             instance_id: instance_id.to_owned(),
         }
     }
 
     fn path(&self, rule_id: &str) -> PathBuf {
-        self.dir.join(format!("{}.json", safe(rule_id)))
+        self.dir.join(format!("{}.json", safe_name(rule_id)))
     }
 
     /// Every usable entry of this cache (this format, this instance, a file named for its rule),
@@ -186,7 +168,7 @@ impl DescribeCache {
         };
         let keep: std::collections::BTreeSet<String> = listed
             .iter()
-            .map(|id| format!("{}.json", safe(id)))
+            .map(|id| format!("{}.json", safe_name(id)))
             .collect();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();

@@ -23,7 +23,10 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::load::RuleFile;
-use crate::validate::{DesiredRule, FunctionPolicy};
+use crate::model::DesiredRule;
+use crate::validate::FunctionPolicy;
+
+use super::{target_folder, write_replacing};
 
 /// The first line of the file; a file that does not start with it is ignored. The rest is one
 /// line per file, `<key in hex> <SHA-256 of the JSON in hex> <rule as JSON>`, so an entry is
@@ -155,9 +158,8 @@ impl CheckedCache {
         // The exact target name is in the file name: targets whose names differ only in
         // characters a file name cannot hold share a folder but not a file.
         let name_digest = crate::digest::sha256_hex(target.as_bytes());
-        let file = root
-            .join(crate::cache::safe(target))
-            .join(format!("checked-rules-{}", &name_digest[..16]));
+        let file =
+            target_folder(root, target).join(format!("checked-rules-{}", &name_digest[..16]));
         // A restored cache folder is not trusted: no links, FIFOs or unbounded reads.
         let stored = crate::safe_write::read_own_file(&file, MAX_CACHE_BYTES).unwrap_or_default();
         let entries = index(&stored);
@@ -217,7 +219,7 @@ impl CheckedCache {
             return;
         };
         if std::fs::create_dir_all(dir).is_ok() {
-            crate::cache::write_replacing(&self.file, &bytes);
+            write_replacing(&self.file, &bytes);
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Who owns a live rule: this repository, nobody (a console rule), or another repository.
-//! Pure. Ownership is read from the rule's tags, and only tags read live at the moment of a
-//! change decide a write (see `apply::guard`); everything else uses it to plan and to list.
+//! Who owns a live rule: this repository, nobody (a console rule), or another repository; and
+//! the tags that say so. Pure. Ownership is read from the rule's tags, and only tags read live
+//! at the moment of a change decide a write (see `apply::guard`); everything else uses it to
+//! plan and to list.
 //!
 //! A rule is owned by this repository when it carries `managed-by: connect-rules` and its
 //! [`OWNER_TAG_KEY`] tag is this repository's `owner:` (or, with no `owner:` configured, it
@@ -10,8 +11,16 @@
 use std::collections::BTreeMap;
 
 use crate::glob::glob_match;
-use crate::model::{LiveRule, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE};
 
+use super::{LiveRule, Rule, MAX_TAG_VALUE};
+
+/// The tag the tool puts on every rule it creates; deletes touch only rules that carry it.
+pub const OWNERSHIP_TAG_KEY: &str = "managed-by";
+/// The value of [`OWNERSHIP_TAG_KEY`].
+pub const OWNERSHIP_TAG_VALUE: &str = "connect-rules";
+/// The tag that remembers which file created a rule, so renaming the rule in that file is
+/// planned as a rename (or a replace) rather than as an unrelated create and delete.
+pub const SOURCE_TAG_KEY: &str = "connect-rules-source";
 /// The tag naming which repository owns a rule, written beside `managed-by` when the config
 /// sets `owner:`.
 pub const OWNER_TAG_KEY: &str = "managed-by-owner";
@@ -98,10 +107,34 @@ impl Claim {
     }
 }
 
+/// The desired rule as the tool will write it: with the ownership tag (no owner id).
+pub fn with_ownership(rule: &Rule) -> Rule {
+    with_tags(rule, &Ownership::default().tags())
+}
+
+/// The same rule with `extra` tags added.
+pub fn with_tags(rule: &Rule, extra: &BTreeMap<String, String>) -> Rule {
+    let mut tagged = rule.clone();
+    tagged
+        .tags
+        .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    tagged
+}
+
+/// The same rule tagged with the file that creates it (when the path fits in a tag value).
+pub fn with_source(rule: &Rule, path: &str) -> Rule {
+    let mut tagged = rule.clone();
+    if !path.is_empty() && path.chars().count() <= MAX_TAG_VALUE {
+        tagged
+            .tags
+            .insert(SOURCE_TAG_KEY.to_owned(), path.to_owned());
+    }
+    tagged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Rule;
 
     fn rule(tags: &[(&str, &str)]) -> LiveRule {
         let mut rule = Rule::test("r");

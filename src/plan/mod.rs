@@ -1,5 +1,7 @@
 //! The plan: what must change on an instance to match the rule files. Plain data that
-//! serialises to the versioned JSON plan.
+//! serialises to the versioned JSON plan; [`file`] writes and reads the plan file.
+
+pub mod file;
 
 use serde::{Deserialize, Serialize};
 
@@ -103,10 +105,9 @@ impl Change {
                 {
                     calls.push("TagResource");
                 }
-                if live
-                    .keys()
-                    .any(|key| !after.tags.contains_key(key) && key != crate::model::SOURCE_TAG_KEY)
-                {
+                if live.keys().any(|key| {
+                    !after.tags.contains_key(key) && key != crate::model::ownership::SOURCE_TAG_KEY
+                }) {
                     calls.push("UntagResource");
                 }
                 calls
