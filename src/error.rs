@@ -2,7 +2,7 @@
 //! (inside `anyhow`, under any `.context(..)`) or reports it, and [`render`] is the only place
 //! that turns it into text.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::style::Style;
 
@@ -63,7 +63,7 @@ pub fn render(err: &anyhow::Error, style: Style) -> String {
         .chain()
         .filter_map(|cause| cause.downcast_ref::<UserError>()?.hint.as_deref())
     {
-        text.push_str(&format!("  {} {hint}\n", style.hint("hint:")));
+        let _ = writeln!(text, "  {} {hint}", style.hint("hint:"));
     }
     text
 }

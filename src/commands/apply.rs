@@ -1,5 +1,6 @@
 //! `connect-rules apply`: checks, confirmation, execution and the re-plan that proves it.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::Arc;
@@ -103,10 +104,10 @@ impl Run<'_> {
                     reasons = safety::disagreements(&plan, &derived);
                 }
                 if !reasons.is_empty() {
-                    let listed: String = reasons
-                        .iter()
-                        .map(|reason| format!("\n  - {reason}"))
-                        .collect();
+                    let mut listed = String::new();
+                    for reason in &reasons {
+                        let _ = write!(listed, "\n  - {reason}");
+                    }
                     return Err(UserError::new(format!(
                         "the plan is stale: re-run plan. Nothing was changed.{listed}"
                     ))

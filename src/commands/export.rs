@@ -1,6 +1,7 @@
 //! `connect-rules export`: live rules to rule files.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
@@ -122,10 +123,11 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
 
 /// Each path on a line of its own, indented, after the sentence that names them.
 fn path_lines(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|path| format!("\n  {}", path.display()))
-        .collect()
+    let mut lines = String::new();
+    for path in paths {
+        let _ = write!(lines, "\n  {}", path.display());
+    }
+    lines
 }
 
 /// The `$schema` path as seen from a file in `out_dir` (relative to the repository root).

@@ -88,11 +88,15 @@ fn run(cli: Cli, styles: Styles) -> anyhow::Result<ExitStatus> {
         None => ConfigFile::default(),
     };
     match cli.command {
-        Command::Validate(args) => {
-            validate::run(&OfflineSettings::for_validate(&args, &file)?, styles)
-        }
+        Command::Validate(args) => Ok(validate::run(
+            &OfflineSettings::for_validate(&args, &file)?,
+            styles,
+        )),
         Command::Schema(args) => schema::run(args.out.as_deref()),
-        Command::Explain(args) => explain::run(&ExplainSettings::resolve(&args, &file)?, styles),
+        Command::Explain(args) => Ok(explain::run(
+            &ExplainSettings::resolve(&args, &file)?,
+            styles,
+        )),
         Command::Plan(args) => {
             let settings = PlanSettings::resolve(&args, &file)?;
             runtime()?.block_on(plan::run(&settings, styles))

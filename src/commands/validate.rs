@@ -7,7 +7,7 @@ use crate::style::Styles;
 
 use super::{print_findings, ExitStatus};
 
-pub(super) fn run(settings: &OfflineSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
+pub(super) fn run(settings: &OfflineSettings, styles: Styles) -> ExitStatus {
     let rules = &settings.rules;
     let loaded = load_rules(&rules.dir, &settings.variables, &rules.policy);
     print_findings(&loaded.diagnostics, styles.stderr);
@@ -27,11 +27,11 @@ pub(super) fn run(settings: &OfflineSettings, styles: Styles) -> anyhow::Result<
         plural(warnings),
     );
     eprintln!("{summary}");
-    Ok(if errors > 0 {
+    if errors > 0 {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
+    }
 }
 
 fn plural(count: usize) -> &'static str {
