@@ -372,7 +372,7 @@ fn bench_cpu(n: usize, out: &mut Vec<String>) {
     let variables = BTreeMap::from([("flow".to_owned(), "flow-1".to_owned())]);
     let cpu_start = cpu_seconds();
     let start = Instant::now();
-    let loaded = connect_rules::commands::load_rules(
+    let loaded = connect_rules::load::load_rules(
         &dir.path().join("rules"),
         &variables,
         &connect_rules::validate::FunctionPolicy::default(),

@@ -1,5 +1,5 @@
-//! Command-line arguments (clap derive). Only argument shapes live here; each command's work
-//! is in `commands/`.
+//! Command-line arguments (clap derive). Only argument shapes live here: `settings` resolves
+//! them, with the config, into what a command uses; each command's work is in `commands/`.
 
 use std::path::PathBuf;
 
@@ -133,6 +133,22 @@ pub enum Command {
     Schema(SchemaArgs),
 }
 
+impl Command {
+    /// Where the command's rule files and config are, for the commands that have them.
+    pub fn project(&self) -> Option<&ProjectArgs> {
+        match self {
+            Command::Validate(args) => Some(&args.project),
+            Command::Explain(args) => Some(&args.project),
+            Command::Plan(args) => Some(&args.project),
+            Command::Apply(args) => Some(&args.project),
+            Command::Export(args) => Some(&args.project),
+            Command::Drift(args) => Some(&args.project),
+            Command::Adopt(args) => Some(&args.project),
+            Command::Emulator(_) | Command::Schema(_) => None,
+        }
+    }
+}
+
 /// `validate` options.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -226,8 +242,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    #[arg(long, value_enum, default_value_t = FormatChoice::Text)]
+    pub format: FormatChoice,
     /// Also write the plan as JSON to this file, for `apply`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -314,8 +330,8 @@ pub struct DriftArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    #[arg(long, value_enum, default_value_t = FormatChoice::Text)]
+    pub format: FormatChoice,
     /// Treat every live rule as managed.
     #[arg(long)]
     pub manage_all: bool,
@@ -345,9 +361,9 @@ pub struct AdoptArgs {
     pub auto_approve: bool,
 }
 
-/// `plan --format` values.
+/// `--format` values of `plan` and `drift`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PlanFormat {
+pub enum FormatChoice {
     /// For a terminal.
     Text,
     /// Versioned JSON (`format_version`).

@@ -1,11 +1,14 @@
 //! `connect-rules.yaml`: the rules folder, the targets and their variables.
 //!
-//! Parsing is pure (text in, settings out); the command layer reads the file.
+//! Parsing is pure (text in, the file's values out); `settings` reads the file and resolves
+//! these values, with the flags, into what a command uses.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::error::UserError;
 
 /// The config file name, looked up in the current directory.
 pub const CONFIG_FILE: &str = "connect-rules.yaml";
@@ -102,73 +105,9 @@ pub struct TargetConfig {
     pub burst: Option<u32>,
 }
 
-/// Where a resolved target lives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TargetKind {
-    /// An Amazon Connect instance (or any endpoint speaking its API).
-    Aws {
-        /// Region; `None` lets the AWS default chain decide (`AWS_REGION`, the profile, ...).
-        region: Option<String>,
-        /// Profile.
-        profile: Option<String>,
-        /// Endpoint override.
-        endpoint_url: Option<String>,
-    },
-    /// The embedded local instance persisted at this file.
-    Local {
-        /// The state file.
-        state: PathBuf,
-    },
-}
-
-/// A target ready to use.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Target {
-    /// Its name.
-    pub name: String,
-    /// The instance id.
-    pub instance_id: String,
-    /// How to reach it.
-    pub kind: TargetKind,
-    /// Variables for the rule files.
-    pub variables: BTreeMap<String, String>,
-    /// Describe concurrency.
-    pub concurrency: usize,
-    /// Client-side pacing (`None` for the local instance unless configured).
-    pub rate: Option<crate::client::Rate>,
-    /// Use the describe cache and the check cache (off with `--no-cache`).
-    pub cache: bool,
-    /// What the config pins, checked before anything is changed.
-    pub pins: Pins,
-    /// The folder of the describe and check caches.
-    pub cache_root: PathBuf,
-}
-
-/// The account and instance a target's config pins (`account_id`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Pins {
-    /// The AWS account the credentials must belong to.
-    pub account_id: Option<String>,
-    /// The instance the config names, which `--instance-id` may not replace.
-    pub instance_id: Option<String>,
-}
-
-/// Overrides from the command line.
-#[derive(Debug, Clone, Default)]
-pub struct TargetOverrides {
-    /// `--target`.
-    pub target: Option<String>,
-    /// `--instance-id`.
-    pub instance_id: Option<String>,
-    /// `--region`.
-    pub region: Option<String>,
-    /// `--profile`.
-    pub profile: Option<String>,
-    /// `--endpoint-url`.
-    pub endpoint_url: Option<String>,
-    /// `--var`.
-    pub variables: Vec<(String, String)>,
-}
+/// The hint for a config file that does not parse.
+const KEYS_HINT: &str =
+    "see the README's `connect-rules.yaml` section for the keys a config file takes";
 
 /// The largest config file read; real ones are a few kilobytes.
 pub const MAX_CONFIG_BYTES: usize = 1024 * 1024;
@@ -181,38 +120,37 @@ pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
         return Ok(Config::default());
     }
     if text.len() > MAX_CONFIG_BYTES {
-        anyhow::bail!(
-            "{}: error: the config file is larger than {} KiB\n  hint: a config file is a few kilobytes; is this the right file?",
-            origin.display(),
-            MAX_CONFIG_BYTES / 1024
-        );
+        return Err(UserError::at(
+            origin.display().to_string(),
+            format!(
+                "the config file is larger than {} KiB",
+                MAX_CONFIG_BYTES / 1024
+            ),
+        )
+        .with_hint("a config file is a few kilobytes; is this the right file?")
+        .into());
     }
     if let Err(err) = crate::load::yaml::parse(text) {
-        anyhow::bail!(
-            "{}:{}:{}: error: {}\n  hint: {}",
-            origin.display(),
-            err.pos.line,
-            err.pos.col,
+        let hint = if err.message.contains("nests deeper")
+            || err.message.contains("expands to more")
+        {
+            "a config file needs a few levels (targets, a target, its variables); is this the right file?"
+        } else {
+            err.hint.as_deref().unwrap_or(KEYS_HINT)
+        };
+        return Err(UserError::at(
+            format!("{}:{}:{}", origin.display(), err.pos.line, err.pos.col),
             err.message,
-            if err.message.contains("nests deeper") || err.message.contains("expands to more") {
-                "a config file needs a few levels (targets, a target, its variables); is this the right file?"
-            } else {
-                err.hint.as_deref().unwrap_or(
-                    "see the README's `connect-rules.yaml` section for the keys a config file takes",
-                )
-            }
-        );
+        )
+        .with_hint(hint)
+        .into());
     }
     let config: Config = serde_yaml::from_str(text).map_err(|err| {
         let place = err
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
             .unwrap_or_default();
-        anyhow::anyhow!(
-            "{}{place}: error: {}\n  hint: see the README's `connect-rules.yaml` section for the keys a config file takes",
-            origin.display(),
-            err
-        )
+        UserError::at(format!("{}{place}", origin.display()), err.to_string()).with_hint(KEYS_HINT)
     })?;
     for (name, target) in &config.targets {
         check_variables(&target.variables, |variable| {
@@ -236,10 +174,12 @@ pub fn check_variables(
 ) -> anyhow::Result<()> {
     for (name, value) in variables {
         if !crate::load::is_variable_name(name) {
-            anyhow::bail!(
-                "{}: the name is not a variable name\n  hint: use letters, digits, `_` and `-`, starting with a letter or `_`, as `${{var.NAME}}` in rule files",
+            return Err(UserError::new(format!(
+                "{}: the name is not a variable name",
                 place(name)
-            );
+            ))
+            .with_hint("use letters, digits, `_` and `-`, starting with a letter or `_`, as `${var.NAME}` in rule files")
+            .into());
         }
         if let Some(at) = value.find("${") {
             let escaped = value[..at].ends_with('$');
@@ -261,52 +201,24 @@ pub fn check_variables(
                 },
                 None => "holds `${`".to_owned(),
             };
-            anyhow::bail!(
-                "{}: the value {what}; values are inserted as written and never expanded, so it would reach the rule as those characters\n  hint: write the value itself (copy the other variable's value); `$${{` escapes `${{` only in rule files",
+            return Err(UserError::new(format!(
+                "{}: the value {what}; values are inserted as written and never expanded, so it would reach the rule as those characters",
                 place(name)
-            );
+            ))
+            .with_hint("write the value itself (copy the other variable's value); `$${` escapes `${` only in rule files")
+            .into());
         }
         if let Some(control) = value.chars().find(|c| c.is_control()) {
-            anyhow::bail!(
-                "{}: the value holds the control character U+{:04X}\n  hint: delete it; a value is one line of text (an id, a name, an ARN)",
+            return Err(UserError::new(format!(
+                "{}: the value holds the control character U+{:04X}",
                 place(name),
                 u32::from(control)
-            );
+            ))
+            .with_hint("delete it; a value is one line of text (an id, a name, an ARN)")
+            .into());
         }
     }
     Ok(())
-}
-
-/// What `configured` pins: its `account_id` (twelve digits, agreeing with `instance_arn`) and,
-/// only when it pins an account, its instance (a target without `account_id` pins nothing).
-fn pins(name: &str, configured: &TargetConfig, arn: Option<&InstanceArn>) -> anyhow::Result<Pins> {
-    let Some(account) = &configured.account_id else {
-        return Ok(Pins::default());
-    };
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-        anyhow::bail!(
-            "target `{name}`: `account_id` `{account}` is not an AWS account id\n  hint: write the twelve digits, quoted: account_id: \"123456789012\""
-        );
-    }
-    if configured.local_state.is_some() {
-        anyhow::bail!(
-            "target `{name}`: `account_id` pins an AWS account, but this target is the embedded local instance (`local_state`)\n  hint: remove `account_id` from this target"
-        );
-    }
-    if let Some(arn) = arn.filter(|arn| arn.account != *account) {
-        anyhow::bail!(
-            "target `{name}`: `instance_arn` is in account {}, but `account_id` pins {account}\n  hint: fix whichever is wrong",
-            arn.account
-        );
-    }
-    let instance = configured
-        .instance_id
-        .clone()
-        .or_else(|| arn.map(|arn| arn.id.clone()));
-    Ok(Pins {
-        account_id: Some(account.clone()),
-        instance_id: instance,
-    })
 }
 
 /// The parts of an instance ARN, `arn:aws:connect:REGION:ACCOUNT:instance/ID`.
@@ -346,132 +258,7 @@ pub fn parse_instance_arn(arn: &str) -> Option<InstanceArn> {
     })
 }
 
-/// Default DescribeRule concurrency: the service's default quota is 2 requests/second with a
-/// burst of 5, so more workers only buy throttling.
-pub const DEFAULT_CONCURRENCY: usize = 4;
-
 impl Config {
-    /// Resolves the target to use from the config and the command line.
-    pub fn resolve_target(&self, overrides: &TargetOverrides) -> anyhow::Result<Target> {
-        let name = overrides
-            .target
-            .clone()
-            .or_else(|| self.default_target.clone())
-            .unwrap_or_else(|| {
-                if self.targets.len() == 1 {
-                    self.targets.keys().next().cloned().unwrap_or_default()
-                } else {
-                    DEFAULT_TARGET.to_owned()
-                }
-            });
-        let configured =
-            match self.targets.get(&name) {
-                Some(target) => target.clone(),
-                None if name == DEFAULT_TARGET => TargetConfig::default(),
-                None => {
-                    let known: Vec<&str> = self.targets.keys().map(String::as_str).collect();
-                    anyhow::bail!(
-                    "there is no target `{name}` in `{CONFIG_FILE}`\n  hint: the targets are: {}",
-                    if known.is_empty() { "(none)".to_owned() } else { known.join(", ") }
-                );
-                }
-            };
-        let mut variables = configured.variables.clone();
-        variables.extend(overrides.variables.iter().cloned());
-        check_variables(&variables, |variable| {
-            if overrides.variables.iter().any(|(name, _)| name == variable) {
-                format!("`--var {variable}`")
-            } else {
-                format!("target `{name}`, variable `{variable}`")
-            }
-        })?;
-        let concurrency = configured.concurrency.unwrap_or(DEFAULT_CONCURRENCY).max(1);
-
-        let arn = match &configured.instance_arn {
-            Some(arn) => Some(parse_instance_arn(arn).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "target `{name}`: `instance_arn` `{arn}` is not an instance ARN\n  hint: it looks like arn:aws:connect:us-east-1:123456789012:instance/INSTANCE_ID"
-                )
-            })?),
-            None => None,
-        };
-        let pins = pins(&name, &configured, arn.as_ref())?;
-        let (arn_region, arn_id) = match arn {
-            Some(arn) => (Some(arn.region), Some(arn.id)),
-            None => (None, None),
-        };
-        let instance_id = overrides
-            .instance_id
-            .clone()
-            .or(configured.instance_id.clone())
-            .or(arn_id);
-        let region = overrides
-            .region
-            .clone()
-            .or(configured.region.clone())
-            .or(arn_region);
-        let endpoint_url = overrides
-            .endpoint_url
-            .clone()
-            .or(configured.endpoint_url.clone());
-        let profile = overrides.profile.clone().or(configured.profile.clone());
-
-        // Any flag that names an instance or an endpoint means an AWS-protocol target, even
-        // when the chosen target is the local one: a flag is never silently ignored.
-        let flags_name_an_instance = overrides.instance_id.is_some()
-            || overrides.endpoint_url.is_some()
-            || overrides.region.is_some()
-            || overrides.profile.is_some();
-        let is_aws = flags_name_an_instance
-            || (configured.local_state.is_none()
-                && (instance_id.is_some() || endpoint_url.is_some()));
-        if is_aws && instance_id.is_none() {
-            anyhow::bail!(
-                "target `{name}` names no instance\n  hint: pass `--instance-id ID` (or set `instance_id` or `instance_arn` in `{CONFIG_FILE}`)"
-            );
-        }
-        // A target made of flags is named after its instance, not after the local one.
-        let overridden_local = is_aws && configured.local_state.is_some();
-        let name = if is_aws && (overridden_local || !self.targets.contains_key(&name)) {
-            instance_id.clone().unwrap_or(name)
-        } else {
-            name
-        };
-        let default_rate = is_aws.then_some(crate::client::Rate::CONNECT_DEFAULT);
-        let rate = match (configured.requests_per_second, configured.burst) {
-            (None, None) => default_rate,
-            (per_second, burst) => Some(crate::client::Rate {
-                per_second: per_second.unwrap_or(crate::client::Rate::CONNECT_DEFAULT.per_second),
-                burst: burst.unwrap_or(crate::client::Rate::CONNECT_DEFAULT.burst),
-            }),
-        };
-        let kind = if is_aws {
-            TargetKind::Aws {
-                region,
-                profile,
-                endpoint_url,
-            }
-        } else {
-            TargetKind::Local {
-                state: configured
-                    .local_state
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from(DEFAULT_LOCAL_STATE)),
-            }
-        };
-        Ok(Target {
-            name,
-            instance_id: instance_id.unwrap_or_else(|| LOCAL_INSTANCE_ID.to_owned()),
-            kind,
-            variables,
-            concurrency,
-            rate,
-            cache: true,
-            pins,
-            cache_root: PathBuf::from(CACHE_ROOT),
-        })
-    }
-
     /// The rules folder: the config's, or `rules`.
     pub fn rules_dir(&self) -> PathBuf {
         self.rules.clone().unwrap_or_else(|| PathBuf::from("rules"))
@@ -483,89 +270,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_config_means_the_local_instance() {
-        let target = Config::default()
-            .resolve_target(&TargetOverrides::default())
-            .unwrap();
-        assert_eq!(target.name, "local");
-        assert_eq!(target.instance_id, LOCAL_INSTANCE_ID);
-        assert_eq!(
-            target.kind,
-            TargetKind::Local {
-                state: PathBuf::from(DEFAULT_LOCAL_STATE)
-            }
-        );
-    }
-
-    #[test]
-    fn an_instance_arn_gives_id_and_region_and_flags_override() {
-        let config = parse(
-            "targets:\n  prod:\n    instance_arn: arn:aws:connect:eu-west-2:123456789012:instance/abc-123\n    variables: {flow: f1}\n",
-            Path::new("connect-rules.yaml"),
-        )
-        .unwrap();
-        let target = config
-            .resolve_target(&TargetOverrides {
-                variables: vec![("extra".into(), "x".into())],
-                ..TargetOverrides::default()
-            })
-            .unwrap();
-        assert_eq!(target.name, "prod");
-        assert_eq!(target.instance_id, "abc-123");
-        assert!(
-            matches!(target.kind, TargetKind::Aws { ref region, .. } if region.as_deref() == Some("eu-west-2"))
-        );
-        assert_eq!(target.variables.len(), 2);
-        let overridden = config
-            .resolve_target(&TargetOverrides {
-                region: Some("us-west-2".into()),
-                ..TargetOverrides::default()
-            })
-            .unwrap();
-        assert!(
-            matches!(overridden.kind, TargetKind::Aws { ref region, .. } if region.as_deref() == Some("us-west-2"))
-        );
-    }
-
-    #[test]
-    fn instance_flags_override_a_local_target_and_never_fall_back_to_it() {
-        let config = parse(
-            "default_target: local\ntargets:\n  local:\n    local_state: state.json\n",
-            Path::new("connect-rules.yaml"),
-        )
-        .unwrap();
-        let target = config
-            .resolve_target(&TargetOverrides {
-                instance_id: Some("prod-1".into()),
-                region: Some("eu-west-2".into()),
-                ..TargetOverrides::default()
-            })
-            .unwrap();
-        assert!(matches!(target.kind, TargetKind::Aws { .. }));
-        assert_eq!(
-            (target.name.as_str(), target.instance_id.as_str()),
-            ("prod-1", "prod-1")
-        );
-        let err = config
-            .resolve_target(&TargetOverrides {
-                endpoint_url: Some("http://127.0.0.1:1".into()),
-                ..TargetOverrides::default()
-            })
-            .unwrap_err();
-        assert!(err.to_string().contains("names no instance"), "{err}");
-    }
-
-    #[test]
-    fn unknown_keys_and_targets_are_clear_errors() {
+    fn unknown_keys_are_clear_errors() {
         let err = parse("targts: {}\n", Path::new("connect-rules.yaml")).unwrap_err();
         assert!(err.to_string().contains("connect-rules.yaml:1:1"), "{err}");
-        let err = Config::default()
-            .resolve_target(&TargetOverrides {
-                target: Some("prod".into()),
-                ..TargetOverrides::default()
-            })
-            .unwrap_err();
-        assert!(err.to_string().contains("no target `prod`"), "{err}");
     }
 
     #[test]

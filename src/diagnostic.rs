@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::node::Pos;
+use crate::style::Style;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -54,6 +55,17 @@ impl Diagnostic {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The finding as [`Display`](fmt::Display) writes it, its labels coloured by `style`.
+    pub fn paint(&self, style: Style) -> String {
+        let text = self.to_string();
+        let (label, painted) = match self.severity {
+            Severity::Error => ("error:", style.error("error:")),
+            Severity::Warning => ("warning:", style.warning("warning:")),
+        };
+        text.replacen(&format!(" {label} "), &format!(" {painted} "), 1)
+            .replacen("\n  hint:", &format!("\n  {}", style.hint("hint:")), 1)
     }
 
     /// Whether this stops the run.

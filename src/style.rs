@@ -1,6 +1,25 @@
-//! Terminal colour, decided once from `--color`, `NO_COLOR` and whether output is a terminal.
+//! Terminal colour, decided once from the colour mode, `NO_COLOR` and whether output is a
+//! terminal. Knows nothing of the command line: the shell maps `--color` to [`ColorMode`].
 
-use crate::cli::ColorChoice;
+/// When to colour, as the user chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorMode {
+    /// Colour a terminal unless `NO_COLOR` is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The styles of the two output streams: data on stdout, messages on stderr.
+#[derive(Debug, Clone, Copy)]
+pub struct Styles {
+    /// For standard output.
+    pub stdout: Style,
+    /// For standard error.
+    pub stderr: Style,
+}
 
 /// Whether to emit ANSI colour codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,11 +29,11 @@ pub struct Style {
 
 impl Style {
     /// Decides colour for a stream. `NO_COLOR` (any non-empty value) turns `auto` off.
-    pub fn new(choice: ColorChoice, is_terminal: bool, no_color_env: Option<&str>) -> Self {
+    pub fn new(choice: ColorMode, is_terminal: bool, no_color_env: Option<&str>) -> Self {
         let color = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal && no_color_env.is_none_or(str::is_empty),
+            ColorMode::Always => true,
+            ColorMode::Never => false,
+            ColorMode::Auto => is_terminal && no_color_env.is_none_or(str::is_empty),
         };
         Style { color }
     }
@@ -68,19 +87,16 @@ mod tests {
 
     #[test]
     fn no_color_turns_auto_off_but_not_always() {
-        assert_eq!(
-            Style::new(ColorChoice::Auto, true, Some("1")),
-            Style::plain()
-        );
-        assert_ne!(Style::new(ColorChoice::Auto, true, None), Style::plain());
-        assert_eq!(Style::new(ColorChoice::Auto, false, None), Style::plain());
+        assert_eq!(Style::new(ColorMode::Auto, true, Some("1")), Style::plain());
+        assert_ne!(Style::new(ColorMode::Auto, true, None), Style::plain());
+        assert_eq!(Style::new(ColorMode::Auto, false, None), Style::plain());
         assert_ne!(
-            Style::new(ColorChoice::Always, false, Some("1")),
+            Style::new(ColorMode::Always, false, Some("1")),
             Style::plain()
         );
         assert_eq!(
-            Style::new(ColorChoice::Auto, true, Some("")),
-            Style::new(ColorChoice::Auto, true, None)
+            Style::new(ColorMode::Auto, true, Some("")),
+            Style::new(ColorMode::Auto, true, None)
         );
     }
 }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use connect_rules::cache::checks::CheckedCache;
-use connect_rules::commands::{load_rules, load_rules_cached, LoadedRules};
+use connect_rules::load::{load_rules, load_rules_cached, LoadedRules};
 use connect_rules::validate::FunctionPolicy;
 
 /// The example project's variables for the local target.

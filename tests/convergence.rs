@@ -1053,7 +1053,7 @@ async fn assert_converged(
     expected.extend(scenario.untouched.iter().map(String::as_str));
     assert_eq!(unique, expected, "{label}: the live rule names");
 
-    let loaded = connect_rules::commands::load_rules(
+    let loaded = connect_rules::load::load_rules(
         &project.path().join("rules"),
         &BTreeMap::new(),
         &connect_rules::validate::FunctionPolicy::default(),

@@ -217,7 +217,7 @@ fn the_examples_are_clean_and_every_function_round_trips() {
         strict: true,
         allowed_conditions: Vec::new(),
     };
-    let loaded = connect_rules::commands::load_rules(&root.join("rules"), &variables, &policy);
+    let loaded = connect_rules::load::load_rules(&root.join("rules"), &variables, &policy);
     assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
     assert_eq!(loaded.rules.len(), loaded.files);
     for desired in &loaded.rules {

@@ -199,7 +199,7 @@ impl Env {
         let mut expected: BTreeSet<&str> = specs.iter().map(|s| s.name.as_str()).collect();
         expected.extend(extra);
         assert_eq!(unique, expected);
-        let loaded = connect_rules::commands::load_rules(
+        let loaded = connect_rules::load::load_rules(
             &self.path().join("rules"),
             &BTreeMap::new(),
             &connect_rules::validate::FunctionPolicy::default(),

@@ -22,7 +22,7 @@ use crate::model::ownership::{Ownership, SOURCE_TAG_KEY};
 use crate::model::Rule;
 use crate::plan::{Change, FieldChange, Plan};
 
-pub use report::{ApplyReport, Outcome, RuleOutcome};
+pub use report::{ApplyReport, ChangeAction, Outcome, RuleOutcome};
 
 /// The ClientToken for creating `rule` under `plan_id`: a retried create (even from a second
 /// `apply` of the same plan file) never makes a duplicate, and other content (an edited plan,
@@ -96,7 +96,7 @@ pub async fn apply(
         if stop.requested() {
             outcomes.push(RuleOutcome {
                 name: change.name().to_owned(),
-                action: action_name(change),
+                action: ChangeAction::of(change),
                 outcome: Outcome::Skipped {
                     reason: NOT_STARTED.to_owned(),
                 },
@@ -117,7 +117,7 @@ pub async fn apply(
             let outcome = apply_change(&client, &change, &token, &ownership).await;
             let row = RuleOutcome {
                 name: change.name().to_owned(),
-                action: action_name(&change),
+                action: ChangeAction::of(&change),
                 outcome,
             };
             progress(&row);
@@ -157,14 +157,9 @@ fn describe_failure(client: &ConnectClient, err: &crate::client::ApiError) -> St
     }
 }
 
-/// `create`, `update`, `replace` or `delete`.
+/// `create`, `update`, `replace` or `delete`, for messages.
 pub fn action_name(change: &Change) -> &'static str {
-    match change {
-        Change::Create { .. } => "create",
-        Change::Update { .. } => "update",
-        Change::Replace { .. } => "replace",
-        Change::Delete { .. } => "delete",
-    }
+    ChangeAction::of(change).verb()
 }
 
 async fn apply_change(

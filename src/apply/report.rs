@@ -1,8 +1,63 @@
 //! What apply did, rule by rule, and the table it prints.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
+
+use crate::plan::Change;
+
+/// What a change does to its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeAction {
+    /// CreateRule.
+    Create,
+    /// UpdateRule (and tag changes).
+    Update,
+    /// Delete, then create.
+    Replace,
+    /// DeleteRule.
+    Delete,
+}
+
+impl ChangeAction {
+    /// The action of `change`.
+    pub fn of(change: &Change) -> Self {
+        match change {
+            Change::Create { .. } => ChangeAction::Create,
+            Change::Update { .. } => ChangeAction::Update,
+            Change::Replace { .. } => ChangeAction::Replace,
+            Change::Delete { .. } => ChangeAction::Delete,
+        }
+    }
+
+    /// `create`, `update`, `replace` or `delete`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            ChangeAction::Create => "create",
+            ChangeAction::Update => "update",
+            ChangeAction::Replace => "replace",
+            ChangeAction::Delete => "delete",
+        }
+    }
+
+    /// `created`, `updated`, `replaced` or `deleted`.
+    pub fn done(self) -> &'static str {
+        match self {
+            ChangeAction::Create => "created",
+            ChangeAction::Update => "updated",
+            ChangeAction::Replace => "replaced",
+            ChangeAction::Delete => "deleted",
+        }
+    }
+}
+
+/// The verb, padded as asked (`{:<7}` in the table).
+impl fmt::Display for ChangeAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.verb())
+    }
+}
 
 /// The outcome of one change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -27,8 +82,8 @@ pub enum Outcome {
 pub struct RuleOutcome {
     /// The rule.
     pub name: String,
-    /// `create`, `update`, `replace` or `delete`.
-    pub action: &'static str,
+    /// What the change does.
+    pub action: ChangeAction,
     /// What happened.
     pub outcome: Outcome,
 }

@@ -3,31 +3,25 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::AdoptArgs;
-use crate::model::ownership::Claim;
+use crate::error::UserError;
 use crate::model::LiveRule;
+use crate::model::ownership::Claim;
+use crate::settings::AdoptSettings;
 
 use super::confirm::confirm;
-use super::project::Project;
 use super::session::Session;
 use super::ExitStatus;
 
-pub(super) async fn run(args: &AdoptArgs) -> anyhow::Result<ExitStatus> {
-    let project = Project::open(&args.project)?;
-    let target = project.target(&args.target)?;
-    let session = Session::open(target).await?;
-    let result = adopt(args, &project, &session).await;
+pub(super) async fn run(args: &AdoptSettings) -> anyhow::Result<ExitStatus> {
+    let session = Session::open(args.settings.target.clone()).await?;
+    let result = adopt(args, &session).await;
     session.close().await;
     result
 }
 
-async fn adopt(
-    args: &AdoptArgs,
-    project: &Project,
-    session: &Session,
-) -> anyhow::Result<ExitStatus> {
-    let place = session.describe();
-    let ownership = project.diff_options(false).ownership();
+async fn adopt(args: &AdoptSettings, session: &Session) -> anyhow::Result<ExitStatus> {
+    let place = session.location();
+    let ownership = args.settings.diff.ownership();
     session.check_pins().await?;
     let live = session.read_live().await?;
     let by_name: BTreeMap<&str, &LiveRule> = live
@@ -47,16 +41,13 @@ async fn adopt(
             .filter(|name| !by_name.contains_key(name))
             .collect();
         if !missing.is_empty() {
-            eprintln!(
-                "error: no live rule is named {}; nothing was changed",
-                missing
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            eprintln!("  hint: `connect-rules plan` lists the live rules that are not managed");
-            return Ok(ExitStatus::Failure);
+            let named: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
+            return Err(UserError::new(format!(
+                "no live rule is named {}; nothing was changed",
+                named.join(", ")
+            ))
+            .with_hint("`connect-rules plan` lists the live rules that are not managed")
+            .into());
         }
         args.names
             .iter()
@@ -93,8 +84,10 @@ async fn adopt(
         );
     }
     if !theirs.is_empty() && !args.all {
-        eprintln!("error: a rule another repository owns is never adopted; nothing was changed");
-        return Ok(ExitStatus::Failure);
+        return Err(UserError::new(
+            "a rule another repository owns is never adopted; nothing was changed",
+        )
+        .into());
     }
     if to_tag.is_empty() {
         println!("Nothing to adopt.");

@@ -4,15 +4,18 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use anyhow::Context;
 
-/// Asks `QUESTION to PLACE? (yes/no)` on the terminal; without one, refuses.
+use crate::error::UserError;
+
+/// Asks `QUESTION to PLACE? (yes/no)` on the terminal: `Ok(false)` when the answer is not
+/// `yes`. Without a terminal it refuses, with an error.
 pub fn confirm(question: &str, place: &str) -> anyhow::Result<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        eprintln!("error: refusing to go on without confirmation: there is no terminal to ask on; nothing was changed");
-        eprintln!(
-            "  hint: review the plan above and pass `--auto-approve`, or apply a saved plan file"
-        );
-        return Ok(false);
+        return Err(UserError::new(
+            "refusing to go on without confirmation: there is no terminal to ask on; nothing was changed",
+        )
+        .with_hint("review the plan above and pass `--auto-approve`, or apply a saved plan file")
+        .into());
     }
     eprint!("\n{question} to {place}? Only `yes` is accepted. (yes/no): ");
     std::io::stderr().flush().ok();

@@ -1,48 +1,36 @@
 //! `connect-rules drift`: the plan, read as drift, with attribution. Exit 2 when drifted.
 
-use crate::cli::{DriftArgs, PlanFormat};
 use crate::drift::{drift, DriftReport};
-use crate::render;
+use crate::error;
+use crate::render::{self, OutputFormat};
+use crate::settings::DriftSettings;
+use crate::style::Styles;
 
-use super::plan::plan_all;
-use super::project::Project;
-use super::{ExitStatus, Streams};
+use super::plan::{plan_all, TargetPlan};
+use super::ExitStatus;
 
-pub(super) async fn run(args: &DriftArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
-    let project = Project::open(&args.project)?;
-    let targets = project.targets(&args.target)?;
-    let options = project.diff_options(args.manage_all);
-    // Drift exists to catch changes made elsewhere, including tag changes that do not move
-    // LastUpdatedTime, so it always describes every rule.
-    let outcomes = plan_all(&project, targets, false, &options, streams).await;
+pub(super) async fn run(settings: &DriftSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
+    let outcomes = plan_all(&settings.targets, styles).await;
     let mut status = ExitStatus::Success;
     let mut reports: Vec<DriftReport> = Vec::new();
-    for (name, outcome) in outcomes {
-        let (plan, live) = match outcome {
-            Ok(Some(planned)) => planned,
-            Ok(None) => {
+    for outcome in outcomes {
+        match outcome {
+            TargetPlan::Planned { plan, live } => reports.push(drift(&plan, &live)),
+            TargetPlan::RuleFilesHaveErrors => status = ExitStatus::Failure,
+            TargetPlan::Failed(err) => {
+                error::report(err, styles.stderr);
                 status = ExitStatus::Failure;
-                continue;
             }
-            Err(err) => {
-                eprintln!(
-                    "{} target `{name}`: {err:#}",
-                    streams.stderr.error("error:")
-                );
-                status = ExitStatus::Failure;
-                continue;
-            }
-        };
-        reports.push(drift(&plan, &live));
+        }
     }
-    let rendered: Vec<String> = match args.format {
-        PlanFormat::Text => reports
+    let rendered: Vec<String> = match settings.format {
+        OutputFormat::Text => reports
             .iter()
-            .map(|r| render::drift::text(r, streams.stdout))
+            .map(|r| render::drift::text(r, styles.stdout))
             .collect(),
-        PlanFormat::Markdown => reports.iter().map(render::drift::markdown).collect(),
-        PlanFormat::Json if reports.len() == 1 => vec![render::drift::json(&reports[0])],
-        PlanFormat::Json => {
+        OutputFormat::Markdown => reports.iter().map(render::drift::markdown).collect(),
+        OutputFormat::Json if reports.len() == 1 => vec![render::drift::json(&reports[0])],
+        OutputFormat::Json => {
             let documents: Vec<serde_json::Value> = reports
                 .iter()
                 .map(|r| serde_json::from_str(&render::drift::json(r)))

@@ -10,17 +10,17 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use crate::cli::ExplainArgs;
 use crate::diagnostic::{self, Diagnostic};
+use crate::error::{self, UserError};
 use crate::function::explain_document;
 use crate::load::{list_rule_files, parse_rule_file_traced, read_rule_file};
 use crate::node::Node;
 use crate::service::closest;
+use crate::settings::ExplainSettings;
+use crate::style::Styles;
 use crate::validate::{collect, validate_source, FunctionPolicy};
 
-use super::project::Project;
-use super::rules::paint;
-use super::{ExitStatus, Streams};
+use super::{print_findings, ExitStatus};
 
 /// One rule file, read for explaining.
 #[derive(Debug, Clone)]
@@ -34,23 +34,23 @@ struct ReadFile {
     findings: Vec<Diagnostic>,
 }
 
-pub(super) fn run(args: &ExplainArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
-    let project = Project::open(&args.project)?;
-    let variables = project.variables(args.target.as_deref())?;
-    let policy = &project.function_policy;
-    let wants_folder = args.names.is_empty() || args.names.iter().any(|want| !is_file(want));
-    let folder = wants_folder.then(|| read_folder(&project.rules_dir, &variables, policy));
+pub(super) fn run(settings: &ExplainSettings, styles: Styles) -> ExitStatus {
+    let variables = &settings.offline.variables;
+    let policy = &settings.offline.rules.policy;
+    let names = &settings.names;
+    let wants_folder = names.is_empty() || names.iter().any(|want| !is_file(want));
+    let folder = wants_folder.then(|| read_folder(&settings.offline.rules.dir, variables, policy));
 
     let mut chosen: Vec<ReadFile> = Vec::new();
     let mut missing = Vec::new();
     let mut folder_findings = Vec::new();
-    if let (Some((files, findings)), true) = (&folder, args.names.is_empty()) {
+    if let (Some((files, findings)), true) = (&folder, names.is_empty()) {
         chosen.extend(files.iter().cloned());
         folder_findings.clone_from(findings);
     }
-    for want in &args.names {
+    for want in names {
         if is_file(want) {
-            chosen.push(read_one(PathBuf::from(want), &variables, policy));
+            chosen.push(read_one(PathBuf::from(want), variables, policy));
             continue;
         }
         let files = folder
@@ -66,16 +66,14 @@ pub(super) fn run(args: &ExplainArgs, streams: Streams) -> anyhow::Result<ExitSt
     }
 
     let mut findings: Vec<Diagnostic> = folder_findings;
-    if !args.names.is_empty() {
+    if !names.is_empty() {
         for file in &chosen {
             findings.extend(file.findings.iter().cloned());
         }
     }
     diagnostic::sort(&mut findings);
     findings.dedup();
-    for finding in &findings {
-        eprintln!("{}", paint(finding, streams.stderr));
-    }
+    print_findings(&findings, styles.stderr);
     let text: Vec<String> = chosen
         .iter()
         .map(|file| {
@@ -85,24 +83,24 @@ pub(super) fn run(args: &ExplainArgs, streams: Streams) -> anyhow::Result<ExitSt
             );
             let title = file.name.as_deref().map_or_else(
                 || file.path.display().to_string(),
-                |name| format!("{} ({})", streams.stdout.bold(name), file.path.display()),
+                |name| format!("{} ({})", styles.stdout.bold(name), file.path.display()),
             );
             format!("{title}\n{reading}\n")
         })
         .collect();
     print!("{}", text.join("\n"));
-    for message in &missing {
-        eprintln!("{message}");
-    }
     if !missing.is_empty() {
-        return Ok(ExitStatus::Failure);
+        for unknown in missing {
+            error::report(unknown, styles.stderr);
+        }
+        return ExitStatus::Failure;
     }
     // Files with errors are read aloud as written; the exit code still says they need fixing.
     if findings.iter().any(Diagnostic::is_error) {
         eprintln!("some rule files have errors (above); they were read aloud as written");
-        return Ok(ExitStatus::Failure);
+        return ExitStatus::Failure;
     }
-    Ok(ExitStatus::Success)
+    ExitStatus::Success
 }
 
 fn is_file(want: &str) -> bool {
@@ -205,7 +203,7 @@ fn read_checked(
     }
 }
 
-fn not_found(want: &str, files: &[ReadFile]) -> String {
+fn not_found(want: &str, files: &[ReadFile]) -> UserError {
     let names: Vec<String> = files.iter().filter_map(|file| file.name.clone()).collect();
     let hint = match closest(want, &names) {
         Some(near) => format!("did you mean `{near}`?"),
@@ -214,5 +212,5 @@ fn not_found(want: &str, files: &[ReadFile]) -> String {
                 .to_owned()
         }
     };
-    format!("error: no rule named or stored in `{want}`\n  hint: {hint}")
+    UserError::new(format!("no rule named or stored in `{want}`")).with_hint(hint)
 }

@@ -1,32 +1,30 @@
 //! `connect-rules export`: live rules to rule files.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::cli::ExportArgs;
+use crate::error::{self, UserError};
 use crate::export::export;
 use crate::glob::glob_match;
+use crate::load::load_rules;
 use crate::schema::SCHEMA_PATH;
+use crate::settings::ExportSettings;
+use crate::style::Styles;
 
-use super::project::Project;
 use super::session::Session;
-use super::{load_rules, ExitStatus};
+use super::ExitStatus;
 
-pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
-    let project = Project::open(&args.project)?;
-    let mut target = project.target(&args.target)?;
-    // An export must write exactly what is live, tags included: no cached describes.
-    target.cache = false;
-    let variables = target.variables.clone();
-    let out_dir = args
-        .out_dir
-        .clone()
-        .unwrap_or_else(|| project.rules_dir.clone());
+pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
+    let rules = &args.settings.rules;
+    let variables = &args.settings.target.variables;
+    let out_dir = &args.out_dir;
 
-    let session = Session::open(target).await?;
-    let place = session.describe();
+    // The settings turn the describe cache off: an export writes exactly what is live.
+    let session = Session::open(args.settings.target.clone()).await?;
+    let place = session.location();
     let fetched = session.read_live().await;
     session.close().await;
     let mut live = fetched?;
@@ -40,18 +38,12 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
 
     // Rules already defined in git (anywhere under the rules folder) are not exported again:
     // a second file with the same name would make every later plan fail.
-    let in_git: BTreeMap<String, PathBuf> =
-        load_rules(&project.rules_dir, &variables, &project.function_policy)
-            .rules
-            .into_iter()
-            .map(|desired| (desired.rule.name, desired.path))
-            .collect();
-    let (files, problems) = export(
-        &live,
-        &variables,
-        &schema_ref(&out_dir),
-        &project.function_policy,
-    );
+    let in_git: BTreeMap<String, PathBuf> = load_rules(&rules.dir, variables, &rules.policy)
+        .rules
+        .into_iter()
+        .map(|desired| (desired.rule.name, desired.path))
+        .collect();
+    let (files, problems) = export(&live, variables, &schema_ref(out_dir), &rules.policy);
     let (files, already): (Vec<_>, Vec<_>) = files.into_iter().partition(|file| {
         in_git
             .get(&file.rule_name)
@@ -65,9 +57,12 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
         );
     }
     for problem in &problems {
-        eprintln!(
-            "error: rule `{}` was not exported: {}",
-            problem.rule_name, problem.message
+        error::report(
+            UserError::new(format!(
+                "rule `{}` was not exported: {}",
+                problem.rule_name, problem.message
+            )),
+            styles.stderr,
         );
     }
     // A link where a rule file goes is refused whatever the flags: writing through it (or
@@ -78,14 +73,14 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
         .filter(|path| crate::safe_write::refuse_link(path).is_err())
         .collect();
     if !linked.is_empty() {
-        eprintln!(
-            "error: these paths are symbolic links or not regular files; nothing was written:"
-        );
-        for path in &linked {
-            eprintln!("  {}", path.display());
-        }
-        eprintln!("  hint: remove them (a rule file is a plain file), or pass `--out-dir` to write elsewhere");
-        return Ok(ExitStatus::Failure);
+        return Err(UserError::new(format!(
+            "these paths are symbolic links or not regular files; nothing was written:{}",
+            path_lines(&linked)
+        ))
+        .with_hint(
+            "remove them (a rule file is a plain file), or pass `--out-dir` to write elsewhere",
+        )
+        .into());
     }
     let existing: Vec<PathBuf> = files
         .iter()
@@ -93,14 +88,14 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
         .filter(|path| path.exists())
         .collect();
     if !existing.is_empty() && !args.overwrite {
-        eprintln!("error: these files already exist; nothing was written:");
-        for path in &existing {
-            eprintln!("  {}", path.display());
-        }
-        eprintln!("  hint: pass `--overwrite` to replace them, or `--out-dir` to write elsewhere");
-        return Ok(ExitStatus::Failure);
+        return Err(UserError::new(format!(
+            "these files already exist; nothing was written:{}",
+            path_lines(&existing)
+        ))
+        .with_hint("pass `--overwrite` to replace them, or `--out-dir` to write elsewhere")
+        .into());
     }
-    std::fs::create_dir_all(&out_dir)
+    std::fs::create_dir_all(out_dir)
         .with_context(|| format!("failed to create `{}`", out_dir.display()))?;
     for file in &files {
         let path = out_dir.join(&file.file_name);
@@ -124,6 +119,15 @@ pub(super) async fn run(args: &ExportArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// Each path on a line of its own, indented, after the sentence that names them.
+fn path_lines(paths: &[PathBuf]) -> String {
+    let mut lines = String::new();
+    for path in paths {
+        let _ = write!(lines, "\n  {}", path.display());
+    }
+    lines
 }
 
 /// The `$schema` path as seen from a file in `out_dir` (relative to the repository root).

@@ -1,5 +1,6 @@
-//! The imperative shell: each command reads its inputs, calls the pure stages, and writes
-//! results. Data goes to stdout; diagnostics and progress go to stderr.
+//! The imperative shell: parses the command line, resolves it into settings, and runs the
+//! command, which reads its inputs, calls the pure stages and writes results. Data goes to
+//! stdout; diagnostics, progress and errors (rendered by `error::render`) go to stderr.
 
 mod adopt;
 mod apply;
@@ -8,8 +9,6 @@ mod drift;
 mod explain;
 mod export;
 mod plan;
-mod project;
-mod rules;
 mod schema;
 mod session;
 mod validate;
@@ -19,10 +18,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
-use crate::style::Style;
-
-pub use rules::{load_rules, load_rules_cached, LoadedRules};
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::diagnostic::Diagnostic;
+use crate::settings::{
+    AdoptSettings, ApplySettings, ConfigFile, DriftSettings, ExplainSettings, ExportSettings,
+    OfflineSettings, PlanSettings,
+};
+use crate::style::{ColorMode, Style, Styles};
 
 /// How a command ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,15 +47,6 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
-/// Styles for the two output streams.
-#[derive(Debug, Clone, Copy)]
-pub struct Streams {
-    /// For standard output.
-    pub stdout: Style,
-    /// For standard error.
-    pub stderr: Style,
-}
-
 /// Parses the process arguments and runs the command.
 pub fn main() -> ExitCode {
     // clap's own exit code for a usage error is 2, which here means "changes pending": a
@@ -69,42 +62,72 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let no_color = std::env::var("NO_COLOR").ok();
-    let streams = Streams {
-        stdout: Style::new(
-            cli.global.color,
-            std::io::stdout().is_terminal(),
-            no_color.as_deref(),
-        ),
-        stderr: Style::new(
-            cli.global.color,
-            std::io::stderr().is_terminal(),
-            no_color.as_deref(),
-        ),
+    let mode = match cli.global.color {
+        ColorChoice::Auto => ColorMode::Auto,
+        ColorChoice::Always => ColorMode::Always,
+        ColorChoice::Never => ColorMode::Never,
     };
-    match run(cli, streams) {
+    let no_color = std::env::var("NO_COLOR").ok();
+    let styles = Styles {
+        stdout: Style::new(mode, std::io::stdout().is_terminal(), no_color.as_deref()),
+        stderr: Style::new(mode, std::io::stderr().is_terminal(), no_color.as_deref()),
+    };
+    match run(cli, styles) {
         Ok(status) => status.into(),
         Err(err) => {
-            eprintln!("{} {err:#}", streams.stderr.error("error:"));
+            eprint!("{}", crate::error::render(&err, styles.stderr));
             ExitStatus::Failure.into()
         }
     }
 }
 
-fn run(cli: Cli, streams: Streams) -> anyhow::Result<ExitStatus> {
+/// Resolves the command's settings (reading the config file), then runs it.
+fn run(cli: Cli, styles: Styles) -> anyhow::Result<ExitStatus> {
+    let file = match cli.command.project() {
+        Some(project) => ConfigFile::read(project.config.as_deref())?,
+        None => ConfigFile::default(),
+    };
     match cli.command {
-        Command::Validate(args) => validate::run(&args, streams),
-        Command::Schema(args) => schema::run(&args),
-        Command::Explain(args) => explain::run(&args, streams),
-        Command::Plan(args) => runtime()?.block_on(plan::run(&args, streams)),
-        Command::Apply(args) => runtime()?.block_on(apply::run(&args, streams)),
-        Command::Export(args) => runtime()?.block_on(export::run(&args)),
-        Command::Adopt(args) => runtime()?.block_on(adopt::run(&args)),
-        Command::Drift(args) => runtime()?.block_on(drift::run(&args, streams)),
+        Command::Validate(args) => Ok(validate::run(
+            &OfflineSettings::for_validate(&args, &file)?,
+            styles,
+        )),
+        Command::Schema(args) => schema::run(args.out.as_deref()),
+        Command::Explain(args) => Ok(explain::run(
+            &ExplainSettings::resolve(&args, &file)?,
+            styles,
+        )),
+        Command::Plan(args) => {
+            let settings = PlanSettings::resolve(&args, &file)?;
+            runtime()?.block_on(plan::run(&settings, styles))
+        }
+        Command::Apply(args) => {
+            let settings = ApplySettings::resolve(&args, &file)?;
+            runtime()?.block_on(apply::run(&settings, styles))
+        }
+        Command::Export(args) => {
+            let settings = ExportSettings::resolve(&args, &file)?;
+            runtime()?.block_on(export::run(&settings, styles))
+        }
+        Command::Adopt(args) => {
+            let settings = AdoptSettings::resolve(&args, &file)?;
+            runtime()?.block_on(adopt::run(&settings))
+        }
+        Command::Drift(args) => {
+            let settings = DriftSettings::resolve(&args, &file)?;
+            runtime()?.block_on(drift::run(&settings, styles))
+        }
         Command::Emulator(args) => {
             runtime()?.block_on(crate::emulator::run(args))?;
             Ok(ExitStatus::Success)
         }
+    }
+}
+
+/// Writes findings in the rule files to stderr, their labels coloured by `style`.
+fn print_findings(diagnostics: &[Diagnostic], style: Style) {
+    for diagnostic in diagnostics {
+        eprintln!("{}", diagnostic.paint(style));
     }
 }
 

@@ -1,52 +1,40 @@
 //! `connect-rules plan`: fetch, diff and render, for one target or several at once.
 
 use std::io::Write as _;
-use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::cli::{PlanArgs, PlanFormat};
-use crate::config::Target;
-use crate::diff::{diff, DiffOptions};
+use crate::diff::diff;
+use crate::error;
+use crate::load::load_rules_cached;
 use crate::model::LiveRule;
 use crate::plan::Plan;
-use crate::render;
-
-use super::project::Project;
-use super::session::{checked_cache, Session};
-use super::{load_rules_cached, ExitStatus, Streams};
 use crate::redact::redact_plan;
+use crate::render::{self, OutputFormat};
+use crate::settings::{PlanOutput, PlanSettings, Settings};
+use crate::style::Styles;
 
-pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
-    let project = Project::open(&args.project)?;
-    let targets = project.targets(&args.target)?;
-    if targets.len() > 1 && args.out.is_some() {
-        anyhow::bail!(
-            "`--out` saves the plan of one target, but {} targets were given\n  hint: run `plan --target NAME --out FILE` once per target",
-            targets.len()
-        );
-    }
-    let options = project.diff_options(args.manage_all);
-    let outcomes = plan_all(&project, targets, true, &options, streams).await;
+use super::session::{checked_cache, Session};
+use super::{print_findings, ExitStatus};
+
+pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
+    let outcomes = plan_all(&settings.targets, styles).await;
 
     let mut status = ExitStatus::Success;
     let mut plans = Vec::new();
-    for (name, outcome) in outcomes {
+    for outcome in outcomes {
         match outcome {
-            Ok(Some((plan, _live))) => plans.push(plan),
-            Ok(None) => status = ExitStatus::Failure,
-            Err(err) => {
-                eprintln!(
-                    "{} target `{name}`: {err:#}",
-                    streams.stderr.error("error:")
-                );
+            TargetPlan::Planned { plan, .. } => plans.push(plan),
+            TargetPlan::RuleFilesHaveErrors => status = ExitStatus::Failure,
+            TargetPlan::Failed(err) => {
+                error::report(err, styles.stderr);
                 status = ExitStatus::Failure;
             }
         }
     }
-    write_outputs(&plans, args, streams)?;
+    write_outputs(&plans, &settings.output, styles)?;
     if status == ExitStatus::Success
-        && args.detailed_exitcode
+        && settings.output.detailed_exitcode
         && plans.iter().any(Plan::has_changes)
     {
         status = ExitStatus::Changes;
@@ -54,85 +42,82 @@ pub(super) async fn run(args: &PlanArgs, streams: Streams) -> anyhow::Result<Exi
     Ok(status)
 }
 
-/// A target's plan with the live rules it was made from.
-pub(super) type Planned = (Plan, Vec<LiveRule>);
+/// How planning one target ended.
+pub(super) enum TargetPlan {
+    /// The plan, with the live rules it was made from.
+    Planned {
+        /// The plan.
+        plan: Plan,
+        /// What was live.
+        live: Vec<LiveRule>,
+    },
+    /// The rule files have errors (already printed); the instance was not read.
+    RuleFilesHaveErrors,
+    /// Reading the instance failed; the error names the target.
+    Failed(anyhow::Error),
+}
 
-/// Plans every target concurrently; `Ok(None)` when a target's rule files have errors.
-pub(super) async fn plan_all(
-    project: &Project,
-    mut targets: Vec<Target>,
-    use_cache: bool,
-    options: &DiffOptions,
-    streams: Streams,
-) -> Vec<(String, anyhow::Result<Option<Planned>>)> {
-    let project = Arc::new(project.clone());
-    if !use_cache {
-        for target in &mut targets {
-            target.cache = false;
-        }
-    }
+/// Plans every target concurrently, in the order given.
+pub(super) async fn plan_all(targets: &[Settings], styles: Styles) -> Vec<TargetPlan> {
     let mut tasks = Vec::new();
-    for target in targets {
-        let project = Arc::clone(&project);
-        let options = options.clone();
-        let name = target.name.clone();
-        tasks.push((
-            name,
-            tokio::spawn(async move { plan_one(&project, target, &options, streams).await }),
-        ));
+    for settings in targets {
+        let settings = settings.clone();
+        tasks.push(tokio::spawn(async move {
+            let name = settings.target.name.clone();
+            match plan_one(&settings, styles).await {
+                Ok(planned) => planned,
+                Err(err) => TargetPlan::Failed(err.context(format!("target `{name}`"))),
+            }
+        }));
     }
     let mut outcomes = Vec::new();
-    for (name, task) in tasks {
+    for task in tasks {
         let outcome = match task.await {
             Ok(outcome) => outcome,
             Err(err) => std::panic::resume_unwind(err.into_panic()),
         };
-        outcomes.push((name, outcome));
+        outcomes.push(outcome);
     }
     outcomes
 }
 
-async fn plan_one(
-    project: &Project,
-    target: Target,
-    options: &DiffOptions,
-    streams: Streams,
-) -> anyhow::Result<Option<Planned>> {
+async fn plan_one(settings: &Settings, styles: Styles) -> anyhow::Result<TargetPlan> {
+    let target = &settings.target;
     let loaded = load_rules_cached(
-        &project.rules_dir,
+        &settings.rules.dir,
         &target.variables,
-        &project.function_policy,
-        checked_cache(project, &target).as_ref(),
+        &settings.rules.policy,
+        checked_cache(settings).as_ref(),
     );
-    loaded.print_diagnostics(streams.stderr);
+    print_findings(&loaded.diagnostics, styles.stderr);
     if loaded.has_errors() {
         eprintln!(
             "target `{}`: the rule files have errors; the instance was not read",
             target.name
         );
-        return Ok(None);
+        return Ok(TargetPlan::RuleFilesHaveErrors);
     }
-    let session = Session::open(target).await?;
+    let session = Session::open(target.clone()).await?;
     let live = session.read_live().await;
     let plan_target = session.plan_target();
     session.close().await;
     let live = live?;
-    let plan = diff(plan_target, &loaded.rules, &live, options).with_id(super::new_plan_id());
-    Ok(Some((plan, live)))
+    let plan =
+        diff(plan_target, &loaded.rules, &live, &settings.diff).with_id(super::new_plan_id());
+    Ok(TargetPlan::Planned { plan, live })
 }
 
-fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::Result<()> {
-    let redact = args.redact || (args.format == PlanFormat::Markdown && !args.no_redact);
+fn write_outputs(plans: &[Plan], output: &PlanOutput, styles: Styles) -> anyhow::Result<()> {
     let redacted: Vec<Plan>;
-    let shown = if redact {
+    let shown = if output.redact {
         redacted = plans.iter().map(redact_plan).collect();
         &redacted[..]
     } else {
         plans
     };
-    let rendered = match (args.format, shown) {
-        (PlanFormat::Json, [plan]) => render::json::render(plan),
-        (PlanFormat::Json, plans) => {
+    let rendered = match (output.format, shown) {
+        (OutputFormat::Json, [plan]) => render::json::render(plan),
+        (OutputFormat::Json, plans) => {
             // Several targets: a JSON array of plan documents, one per target.
             let documents: Vec<serde_json::Value> = plans
                 .iter()
@@ -143,12 +128,12 @@ fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::R
             text.push('\n');
             text
         }
-        (PlanFormat::Text, plans) => plans
+        (OutputFormat::Text, plans) => plans
             .iter()
-            .map(|plan| render::text::render(plan, streams.stdout))
+            .map(|plan| render::text::render(plan, styles.stdout))
             .collect::<Vec<_>>()
             .join("\n"),
-        (PlanFormat::Markdown, plans) => {
+        (OutputFormat::Markdown, plans) => {
             // Each target gets an equal share of the one comment, separators included.
             let share = render::markdown::COMMENT_BUDGET / plans.len().max(1) - 1;
             plans
@@ -162,7 +147,7 @@ fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::R
     stdout
         .write_all(rendered.as_bytes())
         .context("failed to write the plan to stdout")?;
-    if args.format == PlanFormat::Markdown {
+    if output.format == OutputFormat::Markdown {
         if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
@@ -178,7 +163,7 @@ fn write_outputs(plans: &[Plan], args: &PlanArgs, streams: Streams) -> anyhow::R
                 .context("failed to append the plan to GITHUB_STEP_SUMMARY")?;
         }
     }
-    if let (Some(out), [plan]) = (&args.out, plans) {
+    if let (Some(out), [plan]) = (&output.out, plans) {
         std::fs::write(out, crate::plan::file::to_text(plan))
             .with_context(|| format!("failed to write the plan to `{}`", out.display()))?;
         eprintln!("wrote the plan to `{}`", out.display());

@@ -2,14 +2,14 @@
 
 use anyhow::Context;
 
-use crate::cli::SchemaArgs;
 use crate::schema::rule_schema_json;
 
 use super::ExitStatus;
 
-pub(super) fn run(args: &SchemaArgs) -> anyhow::Result<ExitStatus> {
+/// Writes the schema to `out`, or to stdout.
+pub(super) fn run(out: Option<&std::path::Path>) -> anyhow::Result<ExitStatus> {
     let schema = rule_schema_json();
-    match &args.out {
+    match out {
         Some(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent)

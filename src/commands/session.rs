@@ -6,22 +6,24 @@ use anyhow::Context;
 use crate::cache::checks::CheckedCache;
 use crate::cache::describe::DescribeCache;
 use crate::client::{ConnectClient, Endpoint};
-use crate::config::{Target, TargetKind};
 use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use crate::error::UserError;
+use crate::settings::{Settings, Target, TargetKind};
 
 /// Attempts per API call (first try included) before a throttle or 5xx is reported.
 pub const MAX_ATTEMPTS: u32 = 8;
 
-/// The check cache of `target`'s rule files, unless the target's cache is off (`--no-cache`).
-pub fn checked_cache(project: &super::project::Project, target: &Target) -> Option<CheckedCache> {
-    if !target.cache {
+/// The check cache of the target's rule files, unless the settings turn it off.
+pub fn checked_cache(settings: &Settings) -> Option<CheckedCache> {
+    let target = &settings.target;
+    if !target.check_cache {
         return None;
     }
     CheckedCache::open(
         &target.cache_root,
         &target.name,
         &target.variables,
-        &project.function_policy,
+        &settings.rules.policy,
     )
 }
 
@@ -46,10 +48,14 @@ fn lock_timeout() -> anyhow::Result<std::time::Duration> {
         Err(_) => Ok(crate::emulator::DEFAULT_LOCK_TIMEOUT),
         Ok(text) => match text.trim().parse::<u64>() {
             Ok(seconds) if seconds <= 24 * 60 * 60 => Ok(std::time::Duration::from_secs(seconds)),
-            _ => anyhow::bail!(
-                "{LOCK_TIMEOUT_VAR}=`{text}` is not a number of seconds from 0 to 86400\n  hint: for example {LOCK_TIMEOUT_VAR}=300, or unset it for the default of {} s",
+            _ => Err(UserError::new(format!(
+                "{LOCK_TIMEOUT_VAR}=`{text}` is not a number of seconds from 0 to 86400"
+            ))
+            .with_hint(format!(
+                "for example {LOCK_TIMEOUT_VAR}=300, or unset it for the default of {} s",
                 crate::emulator::DEFAULT_LOCK_TIMEOUT.as_secs()
-            ),
+            ))
+            .into()),
         },
     }
 }
@@ -119,7 +125,7 @@ impl Session {
             .await
             .map_err(|err| anyhow::anyhow!("{}", err.message))?;
         let cache = target
-            .cache
+            .describe_cache
             .then(|| DescribeCache::new(&target.cache_root, &target.name, &target.instance_id));
         Ok(Session {
             target,
@@ -143,11 +149,12 @@ impl Session {
         let pins = &self.target.pins;
         if let Some(pinned) = &pins.instance_id {
             if *pinned != self.target.instance_id {
-                anyhow::bail!(
-                    "target `{}` pins instance {pinned}, but this run names instance {}; nothing was changed\n  hint: drop `--instance-id`, or use a target for that instance",
-                    self.target.name,
-                    self.target.instance_id
-                );
+                return Err(UserError::new(format!(
+                    "target `{}` pins instance {pinned}, but this run names instance {}; nothing was changed",
+                    self.target.name, self.target.instance_id
+                ))
+                .with_hint("drop `--instance-id`, or use a target for that instance")
+                .into());
             }
         }
         if let Some(pinned) = &pins.account_id {
@@ -158,10 +165,14 @@ impl Session {
                 )
             })?;
             if account != *pinned {
-                anyhow::bail!(
-                    "target `{}` pins account {pinned}, but the credentials belong to account {account}; nothing was changed\n  hint: choose the right profile (`--profile` or the target's `profile`) or credentials for account {pinned}",
+                return Err(UserError::new(format!(
+                    "target `{}` pins account {pinned}, but the credentials belong to account {account}; nothing was changed",
                     self.target.name
-                );
+                ))
+                .with_hint(format!(
+                    "choose the right profile (`--profile` or the target's `profile`) or credentials for account {pinned}"
+                ))
+                .into());
             }
         }
         Ok(())
@@ -175,13 +186,13 @@ impl Session {
             self.cache.as_ref(),
         )
         .await
-        .map_err(|err| anyhow::anyhow!("{err}\n  hint: {}", err.hint()))
-        .with_context(|| format!("could not read the rules of {}", self.describe()))?;
+        .map_err(|err| UserError::new(err.to_string()).with_hint(err.hint()))
+        .with_context(|| format!("could not read the rules of {}", self.location()))?;
         Ok(live)
     }
 
-    /// Where the target is, for messages.
-    pub fn describe(&self) -> String {
+    /// Where the target is, for messages: `instance `ID` in REGION (target `NAME`)`.
+    pub fn location(&self) -> String {
         match &self.target.kind {
             TargetKind::Aws { region, .. } => format!(
                 "instance `{}` in {} (target `{}`)",

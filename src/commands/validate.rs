@@ -1,16 +1,16 @@
 //! `connect-rules validate`: offline checks of the rule files.
 
-use crate::cli::ValidateArgs;
 use crate::diagnostic::Severity;
+use crate::load::load_rules;
+use crate::settings::OfflineSettings;
+use crate::style::Styles;
 
-use super::project::Project;
-use super::{load_rules, ExitStatus, Streams};
+use super::{print_findings, ExitStatus};
 
-pub(super) fn run(args: &ValidateArgs, streams: Streams) -> anyhow::Result<ExitStatus> {
-    let project = Project::open(&args.project)?;
-    let variables = project.variables(args.target.as_deref())?;
-    let loaded = load_rules(&project.rules_dir, &variables, &project.function_policy);
-    loaded.print_diagnostics(streams.stderr);
+pub(super) fn run(settings: &OfflineSettings, styles: Styles) -> ExitStatus {
+    let rules = &settings.rules;
+    let loaded = load_rules(&rules.dir, &settings.variables, &rules.policy);
+    print_findings(&loaded.diagnostics, styles.stderr);
     let errors = loaded
         .diagnostics
         .iter()
@@ -27,11 +27,11 @@ pub(super) fn run(args: &ValidateArgs, streams: Streams) -> anyhow::Result<ExitS
         plural(warnings),
     );
     eprintln!("{summary}");
-    Ok(if errors > 0 {
+    if errors > 0 {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
+    }
 }
 
 fn plural(count: usize) -> &'static str {

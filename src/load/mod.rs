@@ -1,6 +1,8 @@
 //! Loading: finds the rule files, reads them, and parses each into a positioned tree with
-//! variables substituted. Reading is the only I/O; everything after it is pure.
+//! variables substituted; [`load_rules`] runs the whole way to checked rules. Reading is the
+//! only I/O; everything after it is pure.
 
+mod folder;
 mod interpolate;
 pub mod yaml;
 
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::node::{Node, Pos, Value};
 
+pub use folder::{load_rules, load_rules_cached, LoadedRules};
 pub use interpolate::{
     interpolate, interpolate_traced, is_variable_name, substitute, Provenance, UndefinedVariable,
 };

@@ -11,6 +11,17 @@ use crate::function::explain;
 use crate::model::Rule;
 use crate::plan::{Change, FieldChange};
 
+/// The output formats of a plan or a drift report on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// For a terminal (coloured when colour is on).
+    Text,
+    /// Versioned JSON (`format_version`).
+    Json,
+    /// A pull-request comment.
+    Markdown,
+}
+
 /// Fields whose change alters what a rule does, so the plan reads the rule aloud.
 const BEHAVIOUR_FIELDS: &[&str] = &["Function", "Actions", "PublishStatus", "TriggerEventSource"];
 

@@ -1,14 +1,16 @@
-//! Loading and validating the rule files, shared by every command that reads them.
+//! Loading a rules folder, the whole way: list, read, parse, check, with the check cache in
+//! front of parsing and checking. Every command that reads rule files, and the tests and
+//! benches, come in here.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::cache::checks::{CheckedCache, Key};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{list_rule_files, parse_rule_file, read_rule_file};
+use crate::diagnostic::Diagnostic;
 use crate::model::DesiredRule;
-use crate::style::Style;
 use crate::validate::{collect, validate_source, FunctionPolicy, Validated};
+
+use super::{list_rule_files, parse_rule_file, read_rule_file};
 
 /// The rules of a folder with what was found in them.
 #[derive(Debug)]
@@ -27,13 +29,6 @@ impl LoadedRules {
     /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-
-    /// Writes the findings to stderr.
-    pub fn print_diagnostics(&self, style: Style) {
-        for diagnostic in &self.diagnostics {
-            eprintln!("{}", paint(diagnostic, style));
-        }
     }
 }
 
@@ -123,15 +118,4 @@ pub fn load_rules_cached(
         files,
         from_cache,
     }
-}
-
-/// A finding with its label coloured.
-pub fn paint(diagnostic: &Diagnostic, style: Style) -> String {
-    let text = diagnostic.to_string();
-    let (label, painted) = match diagnostic.severity {
-        Severity::Error => ("error:", style.error("error:")),
-        Severity::Warning => ("warning:", style.warning("warning:")),
-    };
-    text.replacen(&format!(" {label} "), &format!(" {painted} "), 1)
-        .replacen("\n  hint:", &format!("\n  {}", style.hint("hint:")), 1)
 }
