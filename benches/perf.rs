@@ -4,7 +4,8 @@
 //!
 //! Run: `cargo bench --bench perf` (N = 100 and 1,000), or with `-- --sizes 100,1000,5000`;
 //! `-- --warm-only [--repeats K]` runs only the warm plans, K times each (minutes, not an hour).
-//! Results are printed as markdown for BENCHMARKS.md.
+//! Results are printed as markdown for BENCHMARKS.md. Warm plans are also set against the
+//! process-start floor: `connect-rules --version`, timed after each warm plan in the same run.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,6 +16,12 @@ use std::time::{Duration, Instant};
 
 use connect_rules::client::{ConnectClient, Endpoint};
 use connect_rules::emulator::{Emulator, EmulatorConfig};
+
+// The test kit's CLI runner: the same hermetic environment as the end-to-end tests.
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use support::Cli;
 
 const LATENCY: Duration = Duration::from_millis(20);
 const RATE: f64 = 10.0;
@@ -84,7 +91,8 @@ fn write_paced_config(dir: &Path, endpoint: &str, rate: f64, burst: u32) {
     .unwrap();
 }
 
-struct Run {
+/// One timed CLI run.
+struct Timed {
     wall: Duration,
     /// Calls that were answered (the work).
     calls: usize,
@@ -96,24 +104,14 @@ struct Run {
 
 /// Runs the CLI and waits for it; a watcher thread samples its peak resident memory (VmHWM)
 /// meanwhile, so the wall time is the exit itself rather than the next poll.
-fn run_cli(dir: &Path, args: &[&str]) -> Run {
+fn run_cli(dir: &Path, args: &[&str]) -> Timed {
     // Let the emulator's bucket refill first, so every run starts with the burst the floor
     // assumes, as a run after a quiet spell would on the real service.
     std::thread::sleep(Duration::from_secs_f64(f64::from(BURST) / RATE + 0.5));
+    let cli = Cli::new(dir).args(args);
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_connect-rules"))
-        .args(args)
-        .current_dir(dir)
-        .env("AWS_ACCESS_KEY_ID", "AKIDBENCH")
-        .env("AWS_SECRET_ACCESS_KEY", "bench")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-        .env_remove("AWS_PROFILE")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the connect-rules binary runs");
+    let run = cli.spawn(true);
+    let mut child = run.child;
     let pid = child.id();
     let finished = Arc::new(AtomicBool::new(false));
     let watcher = {
@@ -124,7 +122,7 @@ fn run_cli(dir: &Path, args: &[&str]) -> Run {
     let wall = start.elapsed();
     finished.store(true, Ordering::SeqCst);
     let peak_kib = watcher.join().expect("the memory watcher finishes");
-    Run {
+    Timed {
         wall,
         calls: 0,
         throttled: 0,
@@ -168,15 +166,21 @@ fn floor(calls: usize, n: usize) -> Duration {
     by_rate.max(LATENCY * pages)
 }
 
-fn row(name: &str, n: usize, run: &Run) -> String {
+/// A table row. `start` is the process-start floor measured beside a warm plan (see
+/// [`process_start`]); rows without one show `-` in its two columns.
+fn row(name: &str, n: usize, run: &Timed, start: Option<Duration>) -> String {
     let floor = floor(run.calls, n);
     let ratio = if floor.is_zero() {
         "-".to_owned()
     } else {
         format!("{:.2}", run.wall.as_secs_f64() / floor.as_secs_f64())
     };
+    let (start, beyond_start) = start.map_or_else(
+        || ("-".to_owned(), "-".to_owned()),
+        |start| (seconds(start), seconds(run.wall.saturating_sub(start))),
+    );
     format!(
-        "| {name} | {n} | {} | {} | {} | {} | {ratio} | {} | {:.1} MiB |",
+        "| {name} | {n} | {} | {} | {} | {} | {ratio} | {} | {:.1} MiB | {start} | {beyond_start} |",
         seconds(run.wall),
         run.calls,
         run.throttled,
@@ -188,6 +192,21 @@ fn row(name: &str, n: usize, run: &Run) -> String {
         },
         run.peak_kib as f64 / 1024.0
     )
+}
+
+/// One start of the program: `connect-rules --version` from `dir`, which reads no file and
+/// makes no call. No plan can be faster than this, so a warm plan is reported against it.
+fn process_start(dir: &Path) -> Duration {
+    let cli = Cli::new(dir).arg("--version");
+    let start = Instant::now();
+    let status = cli
+        .spawn(true)
+        .child
+        .wait()
+        .expect("--version is waited for");
+    let wall = start.elapsed();
+    assert!(status.success(), "`connect-rules --version` succeeds");
+    wall
 }
 
 /// A duration with the precision that matters at its size: milliseconds below a second.
@@ -203,7 +222,7 @@ fn seconds(duration: Duration) -> String {
 }
 
 /// Sets a run's call counts from the emulator's request log.
-fn count_calls(emulator: &Emulator, run: &mut Run) {
+fn count_calls(emulator: &Emulator, run: &mut Timed) {
     let requests = emulator.requests();
     run.throttled = requests.iter().filter(|r| r.status == 429).count();
     run.calls = requests.len() - run.throttled;
@@ -213,14 +232,8 @@ async fn naive_plan(endpoint: &str) -> (Duration, usize) {
     // A user's script: list every page, then describe each rule, one call at a time, with the
     // SDK's default retries absorbing the throttling.
     let client = ConnectClient::connect(&Endpoint {
-        instance_id: INSTANCE.into(),
-        region: Some("us-east-1".to_owned()),
-        profile: None,
-        endpoint_url: Some(endpoint.to_owned()),
-        static_credentials: true,
         max_attempts: 8,
-        rate: None,
-        attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
+        ..Endpoint::local(INSTANCE, endpoint)
     })
     .await
     .expect("the client connects");
@@ -251,7 +264,7 @@ async fn bench_size(n: usize, out: &mut Vec<String>) {
     .await
     .unwrap();
     count_calls(&emulator, &mut run);
-    out.push(row("apply: create all (then re-plan)", n, &run));
+    out.push(row("apply: create all (then re-plan)", n, &run, None));
 
     // plan, cold: every rule described.
     emulator.clear_requests();
@@ -262,7 +275,7 @@ async fn bench_size(n: usize, out: &mut Vec<String>) {
     .await
     .unwrap();
     count_calls(&emulator, &mut run);
-    out.push(row("plan, cold cache: no changes", n, &run));
+    out.push(row("plan, cold cache: no changes", n, &run, None));
 
     // plan, warm: nothing changed since the last read, so only ListRules. A run of well under
     // a second is at the mercy of a shared machine, so the row is the median of a few.
@@ -280,13 +293,13 @@ async fn bench_size(n: usize, out: &mut Vec<String>) {
     .await
     .unwrap();
     count_calls(&emulator, &mut run);
-    out.push(row("apply: update 10% (then re-plan)", n, &run));
+    out.push(row("apply: update 10% (then re-plan)", n, &run, None));
 
     // The naive sequential script, same limits.
     emulator.clear_requests();
     tokio::time::sleep(Duration::from_secs_f64(f64::from(BURST) / RATE + 0.5)).await;
     let (wall, _) = naive_plan(&endpoint).await;
-    let mut run = Run {
+    let mut run = Timed {
         wall,
         calls: 0,
         throttled: 0,
@@ -295,8 +308,13 @@ async fn bench_size(n: usize, out: &mut Vec<String>) {
     };
     count_calls(&emulator, &mut run);
     out.push(
-        row("naive script: list, then describe one by one", n, &run)
-            .replace("| 0.0 MiB |", "| - |"),
+        row(
+            "naive script: list, then describe one by one",
+            n,
+            &run,
+            None,
+        )
+        .replace("| 0.0 MiB |", "| - |"),
     );
     running.shutdown().await;
 }
@@ -329,9 +347,13 @@ async fn bench_warm(n: usize, repeats: usize, out: &mut Vec<String>) {
 }
 
 /// Warm plans of the project in `dir`, `repeats` times: the row of the median run, naming the
-/// fastest and the slowest.
+/// fastest and the slowest. Each plan is followed by a process start ([`process_start`]), so
+/// both see the same machine; the row shows the median start and the median plan's wall time
+/// beyond it. A difference rather than a ratio: the start is a fixed cost of every run, so
+/// what is left is the plan's own work (reading the cache, listing, diffing, rendering).
 async fn warm_plans(emulator: &Emulator, dir: &Path, n: usize, repeats: usize) -> String {
     let mut runs = Vec::with_capacity(repeats);
+    let mut starts = Vec::with_capacity(repeats);
     for _ in 0..repeats {
         emulator.clear_requests();
         let path = dir.to_path_buf();
@@ -342,8 +364,15 @@ async fn warm_plans(emulator: &Emulator, dir: &Path, n: usize, repeats: usize) -
         count_calls(emulator, &mut run);
         assert_eq!(run.exit, 0, "a warm plan with nothing to do");
         runs.push(run);
+        let path = dir.to_path_buf();
+        starts.push(
+            tokio::task::spawn_blocking(move || process_start(&path))
+                .await
+                .unwrap(),
+        );
     }
     runs.sort_by_key(|run| run.wall);
+    starts.sort();
     let (fastest, slowest) = (runs[0].wall, runs[runs.len() - 1].wall);
     row(
         &format!(
@@ -353,6 +382,7 @@ async fn warm_plans(emulator: &Emulator, dir: &Path, n: usize, repeats: usize) -
         ),
         n,
         &runs[runs.len() / 2],
+        Some(starts[starts.len() / 2]),
     )
 }
 
@@ -507,6 +537,6 @@ fn print_emulator_header() {
         "## Against the emulator: {} ms latency, {RATE} req/s, burst {BURST}\n",
         LATENCY.as_millis()
     );
-    println!("| run | N | wall | API calls answered | throttled (429) | floor: answered calls beyond the burst / rate (warm: pages × latency) | wall / floor | result | peak memory (CLI) |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| run | N | wall | API calls answered | throttled (429) | floor: answered calls beyond the burst / rate (warm: pages × latency) | wall / floor | result | peak memory (CLI) | process start (`--version`, median; warm plans) | wall − process start |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
 }

@@ -12,8 +12,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use connect_rules::emulator::{Emulator, EmulatorConfig, RunningEmulator};
+
+mod support;
+
+use support::{Cli, Run};
 
 /// The corpus must not shrink below this many committed files unnoticed.
 const MIN_COMMITTED_FILES: usize = 100;
@@ -25,15 +28,6 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// rule name, so the file fails only after substitution.
 const VARIABLE: &str = "rule_name=has space";
 
-/// Static credentials for the default chain, and no file or metadata look-ups.
-const TEST_CREDENTIALS: &[(&str, &str)] = &[
-    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-    ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_CONFIG_FILE", "/nonexistent"),
-    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-];
-
 /// Files whose finding has no line: the check runs before the text is read as lines.
 const WITHOUT_POSITION: &[(&str, &str)] = &[(
     "oversize-2-mib.yaml",
@@ -44,12 +38,6 @@ const WITHOUT_POSITION: &[(&str, &str)] = &[(
 struct Input {
     name: String,
     bytes: Vec<u8>,
-}
-
-/// What one CLI run printed, and how it ended.
-struct Outcome {
-    code: i32,
-    stderr: String,
 }
 
 fn corpus_dir() -> PathBuf {
@@ -120,33 +108,16 @@ fn project(inputs: &[&Input]) -> tempfile::TempDir {
 }
 
 /// Runs the CLI binary in `dir` with `args`, against the emulator when one is given.
-async fn run(dir: &Path, args: &[&str], emulator: Option<&RunningEmulator>) -> Outcome {
-    let mut command = Command::cargo_bin("connect-rules").expect("the binary is built");
-    command
-        .current_dir(dir)
-        .args(["--color", "never"])
+async fn run(dir: &Path, args: &[&str], emulator: Option<&RunningEmulator>) -> Run {
+    let mut cli = Cli::new(dir)
+        .color_never()
         .args(args)
         .args(["--rules", "rules", "--var", VARIABLE])
-        .envs(TEST_CREDENTIALS.iter().copied())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("NO_COLOR")
         .timeout(TIMEOUT);
     if let Some(emulator) = emulator {
-        command
-            .args(["--instance-id", "inst-1", "--region", "us-east-1"])
-            .args(["--endpoint-url", &emulator.endpoint_url()]);
+        cli = cli.target("inst-1", &emulator.endpoint_url());
     }
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("the CLI task ends")
-        .expect("the CLI runs");
-    Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    cli.run_async().await
 }
 
 /// Whether some finding in `stderr` starts `rules/NAME:LINE:` (or `rules/NAME: ` when the
@@ -167,7 +138,7 @@ fn names_file_and_line(stderr: &str, name: &str) -> bool {
 }
 
 /// What is wrong with one `plan` run on a bad input, if anything.
-fn plan_problems(input: &Input, outcome: &Outcome, requests: usize) -> Vec<String> {
+fn plan_problems(input: &Input, outcome: &Run, requests: usize) -> Vec<String> {
     let mut problems = Vec::new();
     if outcome.code != 1 {
         problems.push(format!("exit code {}, not 1", outcome.code));

@@ -15,76 +15,12 @@ use connect_rules::model::DesiredRule;
 use connect_rules::plan::PlanTarget;
 use connect_rules::validate::validate;
 
-const ALL_ACTIONS: &str = r#"
-  - ActionType: CREATE_TASK
-    TaskAction:
-      Name: Follow up
-      Description: Call the customer back.
-      ContactFlowId: flow-1
-      References:
-        Ticket: {Type: URL, Value: "https://example.com/t/1"}
-        Count: {Type: NUMBER, Value: "3"}
-  - ActionType: ASSIGN_CONTACT_CATEGORY
-    AssignContactCategoryAction: {}
-  - ActionType: GENERATE_EVENTBRIDGE_EVENT
-    EventBridgeAction: {Name: something-happened}
-  - ActionType: SEND_NOTIFICATION
-    SendNotificationAction:
-      DeliveryMethod: EMAIL
-      Subject: Heads up
-      Content: Something happened.
-      ContentType: PLAIN_TEXT
-      Recipient: {UserIds: [user-1, user-2]}
-      Exclusion: {UserTags: {team: interns}}
-  - ActionType: CREATE_CASE
-    CreateCaseAction:
-      TemplateId: template-1
-      Fields:
-        - {Id: title, Value: {StringValue: From a rule}}
-        - {Id: urgent, Value: {BooleanValue: false}}
-        - {Id: score, Value: {DoubleValue: 4.5}}
-        - {Id: notes, Value: {EmptyValue: {}}}
-  - ActionType: UPDATE_CASE
-    UpdateCaseAction:
-      Fields:
-        - {Id: status, Value: {StringValue: escalated}}
-  - ActionType: ASSIGN_SLA
-    AssignSlaAction:
-      SlaAssignmentType: CASES
-      CaseSlaConfiguration:
-        Name: first response
-        Type: CaseField
-        FieldId: status
-        TargetFieldValues: [{StringValue: responded}]
-        TargetSlaMinutes: 240
-  - ActionType: END_ASSOCIATED_TASKS
-    EndAssociatedTasksAction: {}
-  - ActionType: END_ASSOCIATED_EMAILS
-    EndAssociatedEmailsAction: {}
-  - ActionType: SUBMIT_AUTO_EVALUATION
-    SubmitAutoEvaluationAction: {EvaluationFormId: form-1}
-  - ActionType: EXTRACT_INFORMATION
-    ExtractInformationAction:
-      RulesExtractionDefinitions: [{Identifier: extraction-1}]
-  - ActionType: SEND_IN_APP_NOTIFICATION
-    SendInAppNotificationAction:
-      Content: {en_US: Hello, de_DE: Hallo}
-      Recipient: {UserTags: {role: supervisor}}
-      Priority: LOW
-"#;
+mod support;
+
+use support::rule_text::{all_actions, integration_line};
 
 fn rule_yaml(index: usize, source: &str, actions: &str) -> String {
-    let integration = if [
-        "OnZendeskTicketCreate",
-        "OnZendeskTicketStatusUpdate",
-        "OnSalesforceCaseCreate",
-    ]
-    .contains(&source)
-    {
-        "\n  IntegrationAssociationId: integration-1"
-    } else {
-        ""
-    };
+    let integration = integration_line(source);
     format!(
         r#"Name: rule-{index:02}-{source}
 TriggerEventSource:
@@ -122,7 +58,7 @@ fn desired_rules() -> Vec<DesiredRule> {
         .enumerate()
         .map(|(index, source)| RuleFile {
             path: PathBuf::from(format!("rules/{source}.yaml")),
-            bytes: rule_yaml(index, source, ALL_ACTIONS).into_bytes(),
+            bytes: rule_yaml(index, source, &all_actions("Call the customer back.")).into_bytes(),
         })
         .collect();
     let sources = files
@@ -135,18 +71,9 @@ fn desired_rules() -> Vec<DesiredRule> {
 }
 
 async fn client_for(url: String) -> ConnectClient {
-    ConnectClient::connect(&Endpoint {
-        instance_id: "inst-1".into(),
-        region: Some("us-east-1".to_owned()),
-        profile: None,
-        endpoint_url: Some(url),
-        static_credentials: true,
-        max_attempts: 3,
-        rate: None,
-        attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
-    })
-    .await
-    .expect("the client connects")
+    ConnectClient::connect(&Endpoint::local("inst-1", url))
+        .await
+        .expect("the client connects")
 }
 
 fn target() -> PlanTarget {
@@ -253,14 +180,9 @@ async fn an_answer_that_never_comes_times_out_each_attempt() {
         .faults()
         .set_latency(std::time::Duration::from_hours(1));
     let client = ConnectClient::connect(&Endpoint {
-        instance_id: "inst-1".into(),
-        region: Some("us-east-1".to_owned()),
-        profile: None,
-        endpoint_url: Some(running.endpoint_url()),
-        static_credentials: true,
         max_attempts: 2,
-        rate: None,
         attempt_timeout: std::time::Duration::from_millis(300),
+        ..Endpoint::local("inst-1", running.endpoint_url())
     })
     .await
     .expect("the client connects");

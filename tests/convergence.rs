@@ -3,7 +3,7 @@
 //! re-run. Each test checks the instance field by field against the rule files afterwards, and
 //! that no rule was ever created twice.
 //!
-//! The CLI reaches the emulator through [`FaultProxy`], a small HTTP/1.1 relay in this file that
+//! The CLI reaches the emulator through [`FaultProxy`], a small HTTP/1.1 relay in the test kit that
 //! can cut a connection before the request reaches the emulator or after the emulator acted on it
 //! (the lost answer that ClientToken idempotency must cover), and can hold every request from a
 //! chosen point so the test kills the CLI at an exact step. All traffic stays on 127.0.0.1.
@@ -19,24 +19,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use connect_rules::client::{ConnectClient, Endpoint};
-use connect_rules::emulator::{Emulator, EmulatorConfig, ErrorKind, Operation, RunningEmulator};
+use connect_rules::emulator::{ErrorKind, Operation};
 use connect_rules::model::{LiveRule, Rule};
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use serde_json::Value as Json;
-use tempfile::TempDir;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
 
-const INSTANCE: &str = "inst-1";
+mod support;
+
+use support::credentials::isolate;
+use support::env::MUTATIONS;
+use support::fault_proxy::{Cut, FaultProxy, KillPoint};
+use support::{Cli, Env, Run, INSTANCE};
+
 const OWNERSHIP_TAG: &str = "managed-by";
 const SOURCE_TAG: &str = "connect-rules-source";
 
@@ -46,377 +46,6 @@ const CI_SEEDS: u64 = 24;
 const SEEDS_AT_ONCE: usize = 4;
 /// Applies per seed before the seed counts as not converged.
 const MAX_APPLIES: usize = 6;
-
-/// Static credentials for the default chain, and no file or metadata look-ups.
-const TEST_CREDENTIALS: &[(&str, &str)] = &[
-    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-    ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_CONFIG_FILE", "/nonexistent"),
-    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-];
-
-/// Every call that can change the instance.
-const MUTATIONS: [Operation; 5] = [
-    Operation::CreateRule,
-    Operation::UpdateRule,
-    Operation::DeleteRule,
-    Operation::TagResource,
-    Operation::UntagResource,
-];
-
-fn is_mutation(operation: Operation) -> bool {
-    MUTATIONS.contains(&operation)
-}
-
-// The fault proxy ---------------------------------------------------------------------------------
-
-/// Where the proxy cuts a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Cut {
-    /// The request is read and the connection closed: the emulator never sees it.
-    BeforeForwarding,
-    /// The emulator answers, and the connection is closed instead of relaying the answer.
-    AfterProcessing,
-}
-
-/// The chance of each cut, per request, from a seeded generator.
-#[derive(Debug)]
-struct CutOdds {
-    before: f64,
-    after: f64,
-    rng: StdRng,
-}
-
-/// The step at which the proxy freezes the CLI for the kill test: from there on, every request
-/// is held (never answered) until [`FaultProxy::release`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KillPoint {
-    /// `passed` mutations go through; the next one is held before it reaches the emulator, or
-    /// (with `lose_answer`) reaches it and has its answer held.
-    Mutation { passed: usize, lose_answer: bool },
-    /// Every change went through; the re-read that ends an apply is held.
-    FinalRead,
-}
-
-/// What the proxy does with one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Forward,
-    Cut(Cut),
-    Hold,
-    ForwardThenHold,
-}
-
-#[derive(Debug, Default)]
-struct ProxyState {
-    odds: Option<CutOdds>,
-    cuts: BTreeMap<(Operation, Cut), usize>,
-    kill_point: Option<KillPoint>,
-    mutations_forwarded: usize,
-    frozen: bool,
-    /// Requests sent to the emulator whose answer has not come back yet.
-    in_flight: usize,
-}
-
-#[derive(Debug)]
-struct ProxyShared {
-    upstream: SocketAddr,
-    state: Mutex<ProxyState>,
-    /// Becomes `true` to let held connections close.
-    released: watch::Sender<bool>,
-}
-
-/// A seeded HTTP/1.1 relay in front of the emulator. Every request goes on its own upstream
-/// connection with `connection: close`, so each client connection carries one request and a cut
-/// affects exactly one call.
-struct FaultProxy {
-    addr: SocketAddr,
-    shared: Arc<ProxyShared>,
-    accept: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for FaultProxy {
-    fn drop(&mut self) {
-        self.accept.abort();
-    }
-}
-
-impl FaultProxy {
-    async fn start(upstream: SocketAddr) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("the proxy binds");
-        let addr = listener.local_addr().expect("the proxy has an address");
-        let shared = Arc::new(ProxyShared {
-            upstream,
-            state: Mutex::new(ProxyState::default()),
-            released: watch::channel(false).0,
-        });
-        let accepting = Arc::clone(&shared);
-        let accept = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(relay(Arc::clone(&accepting), stream));
-            }
-        });
-        FaultProxy {
-            addr,
-            shared,
-            accept,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn lock(&self) -> MutexGuard<'_, ProxyState> {
-        self.shared.lock()
-    }
-
-    /// Cuts each request before forwarding with chance `before`, after processing with chance
-    /// `after`.
-    fn set_cuts(&self, before: f64, after: f64, seed: u64) {
-        self.lock().odds = Some(CutOdds {
-            before,
-            after,
-            rng: StdRng::seed_from_u64(seed),
-        });
-    }
-
-    fn clear_cuts(&self) {
-        self.lock().odds = None;
-    }
-
-    /// Cuts so far, by operation and kind.
-    fn cuts(&self) -> BTreeMap<(Operation, Cut), usize> {
-        self.lock().cuts.clone()
-    }
-
-    fn freeze_at(&self, point: KillPoint) {
-        let mut state = self.lock();
-        state.kill_point = Some(point);
-        state.mutations_forwarded = 0;
-        state.frozen = false;
-    }
-
-    /// Frozen, and nothing is on its way to or from the emulator: its state is final.
-    fn is_frozen_and_quiet(&self) -> bool {
-        let state = self.lock();
-        state.frozen && state.in_flight == 0
-    }
-
-    /// Closes every held connection (unanswered) and forwards again.
-    fn release(&self) {
-        {
-            let mut state = self.lock();
-            state.kill_point = None;
-            state.frozen = false;
-        }
-        // Stays true: a connection held a moment before still finds it so and closes.
-        self.shared.released.send_replace(true);
-    }
-}
-
-impl ProxyShared {
-    fn lock(&self) -> MutexGuard<'_, ProxyState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Decides one request's fate; counts it in flight when it goes to the emulator, under the
-    /// same lock, so "frozen and quiet" never misses a request about to be sent.
-    fn judge(&self, operation: Option<Operation>) -> Verdict {
-        let mut state = self.lock();
-        let verdict = Self::judge_locked(&mut state, operation);
-        if matches!(
-            verdict,
-            Verdict::Forward | Verdict::ForwardThenHold | Verdict::Cut(Cut::AfterProcessing)
-        ) {
-            state.in_flight += 1;
-        }
-        if let (Verdict::Cut(cut), Some(operation)) = (verdict, operation) {
-            *state.cuts.entry((operation, cut)).or_default() += 1;
-        }
-        verdict
-    }
-
-    fn judge_locked(state: &mut ProxyState, operation: Option<Operation>) -> Verdict {
-        if state.frozen {
-            return Verdict::Hold;
-        }
-        let mutation = operation.is_some_and(is_mutation);
-        match state.kill_point {
-            Some(KillPoint::Mutation {
-                passed,
-                lose_answer,
-            }) if mutation => {
-                if state.mutations_forwarded == passed {
-                    state.frozen = true;
-                    return if lose_answer {
-                        Verdict::ForwardThenHold
-                    } else {
-                        Verdict::Hold
-                    };
-                }
-                state.mutations_forwarded += 1;
-            }
-            Some(KillPoint::FinalRead) if mutation => state.mutations_forwarded += 1,
-            // Apply describes rules between its changes (the live ownership check, the check
-            // that a create exists); the final re-read is the one that lists the rules again.
-            Some(KillPoint::FinalRead)
-                if state.mutations_forwarded > 0 && operation == Some(Operation::ListRules) =>
-            {
-                state.frozen = true;
-                return Verdict::Hold;
-            }
-            _ => {}
-        }
-        if let Some(odds) = &mut state.odds {
-            let roll: f64 = odds.rng.random();
-            if roll < odds.before {
-                return Verdict::Cut(Cut::BeforeForwarding);
-            }
-            if roll < odds.before + odds.after {
-                return Verdict::Cut(Cut::AfterProcessing);
-            }
-        }
-        Verdict::Forward
-    }
-
-    async fn wait_for_release(&self) {
-        let mut released = self.released.subscribe();
-        let _ = released.wait_for(|released| *released).await;
-    }
-}
-
-/// One request as read from the client.
-struct HttpRequest {
-    method: String,
-    target: String,
-    /// Header lines other than `connection` and `keep-alive`.
-    headers: Vec<String>,
-    body: Vec<u8>,
-}
-
-impl HttpRequest {
-    /// The Connect operation, from the method and path as the REST binding defines them.
-    fn operation(&self) -> Option<Operation> {
-        let path = self.target.split('?').next().unwrap_or_default();
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        match (self.method.as_str(), segments.as_slice()) {
-            ("POST", ["rules", _]) => Some(Operation::CreateRule),
-            ("GET", ["rules", _]) => Some(Operation::ListRules),
-            ("PUT", ["rules", _, _]) => Some(Operation::UpdateRule),
-            ("GET", ["rules", _, _]) => Some(Operation::DescribeRule),
-            ("DELETE", ["rules", _, _]) => Some(Operation::DeleteRule),
-            ("POST", ["tags", _]) => Some(Operation::TagResource),
-            ("DELETE", ["tags", _]) => Some(Operation::UntagResource),
-            ("GET", ["tags", _]) => Some(Operation::ListTagsForResource),
-            _ => None,
-        }
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
-}
-
-/// Reads one request; `None` when the client closed first (an idle pooled connection).
-async fn read_request(stream: &mut TcpStream) -> Option<HttpRequest> {
-    const MAX_HEAD: usize = 64 * 1024;
-    let mut buffer = Vec::new();
-    let mut chunk = [0_u8; 8192];
-    let head_end = loop {
-        if let Some(end) = find(&buffer, b"\r\n\r\n") {
-            break end + 4;
-        }
-        assert!(
-            buffer.len() < MAX_HEAD,
-            "a request head over {MAX_HEAD} bytes"
-        );
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        buffer.extend_from_slice(&chunk[..read]);
-    };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
-    let mut lines = head.split("\r\n").filter(|line| !line.is_empty());
-    let mut request_line = lines.next()?.split(' ');
-    let (method, target) = (request_line.next()?, request_line.next()?);
-    let mut content_length = 0;
-    let mut headers = Vec::new();
-    for line in lines {
-        let (name, value) = line.split_once(':')?;
-        match name.trim().to_ascii_lowercase().as_str() {
-            "content-length" => {
-                content_length = value.trim().parse().ok()?;
-                headers.push(line.to_owned());
-            }
-            "transfer-encoding" => panic!("the proxy relays only Content-Length bodies: {line}"),
-            "connection" | "keep-alive" => {}
-            _ => headers.push(line.to_owned()),
-        }
-    }
-    let mut body = buffer[head_end..].to_vec();
-    while body.len() < content_length {
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..read]);
-    }
-    body.truncate(content_length);
-    Some(HttpRequest {
-        method: method.to_owned(),
-        target: target.to_owned(),
-        headers,
-        body,
-    })
-}
-
-/// Sends `request` to the emulator on a fresh connection and returns its whole answer.
-async fn forward(upstream: SocketAddr, request: &HttpRequest) -> std::io::Result<Vec<u8>> {
-    let mut stream = TcpStream::connect(upstream).await?;
-    let mut head = format!("{} {} HTTP/1.1\r\n", request.method, request.target);
-    for header in &request.headers {
-        head.push_str(header);
-        head.push_str("\r\n");
-    }
-    head.push_str("connection: close\r\n\r\n");
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(&request.body).await?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await?;
-    Ok(answer)
-}
-
-async fn relay(shared: Arc<ProxyShared>, mut client: TcpStream) {
-    let Some(request) = read_request(&mut client).await else {
-        return;
-    };
-    let verdict = shared.judge(request.operation());
-    match verdict {
-        Verdict::Cut(Cut::BeforeForwarding) => return,
-        Verdict::Hold => return shared.wait_for_release().await,
-        Verdict::Forward | Verdict::ForwardThenHold | Verdict::Cut(Cut::AfterProcessing) => {}
-    }
-    let answer = forward(shared.upstream, &request).await;
-    shared.lock().in_flight -= 1;
-    let answer = answer.expect("the emulator answers the proxy");
-    match verdict {
-        Verdict::ForwardThenHold => shared.wait_for_release().await,
-        Verdict::Forward => {
-            if client.write_all(&answer).await.is_ok() {
-                let _ = client.shutdown().await;
-            }
-        }
-        Verdict::Cut(_) | Verdict::Hold => {}
-    }
-}
 
 // Rule files ----------------------------------------------------------------------------------------
 
@@ -641,64 +270,26 @@ fn random_tags(rng: &mut StdRng) -> BTreeMap<String, String> {
 
 // The project: emulator, proxy, rule folder and a direct client ---------------------------------------
 
-/// What one CLI run printed, and how it ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
 /// An emulator behind a fault proxy, a project folder, and a client that reaches the emulator
 /// directly (for seeding and checking, never faulted).
 struct Project {
-    emulator: Emulator,
-    _running: RunningEmulator,
+    env: Env,
     proxy: FaultProxy,
-    dir: TempDir,
-    client: ConnectClient,
+}
+
+impl std::ops::Deref for Project {
+    type Target = Env;
+
+    fn deref(&self) -> &Env {
+        &self.env
+    }
 }
 
 impl Project {
     async fn start() -> Self {
-        let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
-        let running = emulator.serve_local().await.expect("emulator binds");
-        let proxy = FaultProxy::start(running.addr).await;
-        let client = ConnectClient::connect(&Endpoint {
-            instance_id: INSTANCE.to_owned(),
-            region: Some("us-east-1".to_owned()),
-            profile: None,
-            endpoint_url: Some(running.endpoint_url()),
-            static_credentials: true,
-            max_attempts: 3,
-            rate: None,
-            attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
-        })
-        .await
-        .expect("the client connects");
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-        Project {
-            emulator,
-            _running: running,
-            proxy,
-            dir,
-            client,
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
+        let env = Env::start().await;
+        let proxy = FaultProxy::start(env.running.addr).await;
+        Project { env, proxy }
     }
 
     /// Makes `rules/` hold exactly `specs`.
@@ -738,25 +329,11 @@ impl Project {
     }
 
     async fn run(&self, command: &[&str]) -> Run {
-        let mut cli = assert_cmd::Command::new(env!("CARGO_BIN_EXE_connect-rules"));
-        cli.current_dir(self.path())
+        Cli::new(self.path())
             .args(self.args(command))
-            .envs(TEST_CREDENTIALS.iter().copied())
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .timeout(Duration::from_mins(2));
-        let output = tokio::task::spawn_blocking(move || cli.output())
+            .timeout(Duration::from_mins(2))
+            .run_async()
             .await
-            .expect("the CLI task ends")
-            .expect("the CLI runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
     }
 
     async fn apply(&self) -> Run {
@@ -782,13 +359,6 @@ impl Project {
             .expect("seed rule created");
     }
 
-    async fn live(&self) -> Vec<LiveRule> {
-        connect_rules::fetch::fetch_live(&self.client, 4)
-            .await
-            .expect("the instance can be read")
-            .0
-    }
-
     /// How many rules the instance has ever created: CreateRule replays by ClientToken do not
     /// count, so this only grows by the rules really made.
     fn rules_ever_created(&self) -> u64 {
@@ -798,10 +368,6 @@ impl Project {
             .instances
             .get(INSTANCE)
             .map_or(0, |instance| instance.next_seq)
-    }
-
-    fn mutations_seen(&self) -> usize {
-        MUTATIONS.iter().map(|&op| self.emulator.count(op)).sum()
     }
 
     /// Files the CLI left in the project besides the rule files, relative to the project.
@@ -1550,7 +1116,9 @@ async fn apply_killed_at(project: &Project, point: KillPoint, label: &str) {
     let stdout = std::fs::File::create(logs.path().join("stdout")).expect("stdout file");
     let stderr = std::fs::File::create(logs.path().join("stderr")).expect("stderr file");
     project.proxy.freeze_at(point);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_connect-rules"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_connect-rules"));
+    let _home = isolate(&mut command);
+    let mut child = command
         .current_dir(project.path())
         .args(project.args(&[
             "apply",
@@ -1559,11 +1127,6 @@ async fn apply_killed_at(project: &Project, point: KillPoint, label: &str) {
             "--allow-replace",
             "--force",
         ]))
-        .envs(TEST_CREDENTIALS.iter().copied())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_ENDPOINT_URL")
         .stdin(std::process::Stdio::null())
         .stdout(stdout)
         .stderr(stderr)
@@ -1673,7 +1236,7 @@ async fn kill_and_rerun(point: KillPoint) -> KillReport {
 
     apply_killed_at(&project, point, &label).await;
 
-    let mutations_landed = project.mutations_seen();
+    let mutations_landed = project.mutations();
     match point {
         KillPoint::Mutation {
             passed,

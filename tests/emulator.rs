@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_connect::config::retry::RetryConfig;
 use aws_sdk_connect::config::timeout::TimeoutConfig;
-use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_connect::error::ProvideErrorMetadata;
 use aws_sdk_connect::operation::create_rule::builders::CreateRuleFluentBuilder;
 use aws_sdk_connect::operation::create_rule::CreateRuleError;
@@ -23,6 +22,10 @@ use aws_sdk_connect::Client;
 use connect_rules::emulator::{Emulator, EmulatorConfig, ErrorKind, Operation, RunningEmulator};
 use serde_json::{json, Value as Json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+mod support;
+
+use support::credentials::sdk_config;
 
 const INSTANCE: &str = "11111111-2222-3333-4444-555555555555";
 const FUNCTION: &str = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript"}}"#;
@@ -68,11 +71,7 @@ impl Harness {
 }
 
 fn client(endpoint: &str, retry: RetryConfig) -> Client {
-    let config = aws_sdk_connect::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+    let config = sdk_config(endpoint)
         .retry_config(retry)
         .timeout_config(
             TimeoutConfig::builder()

@@ -16,14 +16,9 @@ const BOUND: Duration = Duration::from_secs(20);
 
 async fn client(running: &RunningEmulator) -> ConnectClient {
     ConnectClient::connect(&Endpoint {
-        instance_id: "inst-1".to_owned(),
-        region: Some("us-east-1".to_owned()),
-        profile: None,
-        endpoint_url: Some(running.endpoint_url()),
-        static_credentials: true,
         max_attempts: 1,
-        rate: None,
         attempt_timeout: BOUND,
+        ..Endpoint::local("inst-1", running.endpoint_url())
     })
     .await
     .expect("the client connects")

@@ -4,65 +4,29 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-use tempfile::TempDir;
+mod support;
 
-/// A project folder with a `rules` folder.
-struct Project {
-    dir: TempDir,
-}
+use support::rule_text::all_of;
+use support::{Cli, Project, RuleText};
 
 impl Project {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-        Project { dir }
-    }
-
     /// A rule file `rules/NAME.yaml` for `source` with `function` (YAML, indented two spaces)
     /// and one action.
     fn rule(self, name: &str, source: &str, function: &str) -> Self {
         let text = rule_text(name, source, function);
         self.file(&format!("rules/{name}.yaml"), &text)
     }
-
-    fn file(self, path: &str, text: &str) -> Self {
-        let path = self.dir.path().join(path);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
-        std::fs::write(path, text).expect("write");
-        self
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        run_in(self.dir.path(), args)
-    }
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("connect-rules")
-        .expect("binary")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    Cli::new(dir).args(args).env("NO_COLOR", "1").run().parts()
 }
 
 fn rule_text(name: &str, source: &str, function: &str) -> String {
-    format!(
-        "Name: {name}\nTriggerEventSource:\n  EventSourceName: {source}\nFunction:\n{function}PublishStatus: PUBLISHED\nActions:\n  - ActionType: ASSIGN_CONTACT_CATEGORY\n    AssignContactCategoryAction: {{}}\n"
-    )
-}
-
-/// A `Function` mapping whose `RuleFunction` is an `AND` of `conditions` (YAML list items
-/// indented six spaces).
-fn all_of(conditions: &str) -> String {
-    format!("  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: AND\n    Operands:\n{conditions}")
+    RuleText::new(name)
+        .source(source)
+        .function(function)
+        .build()
 }
 
 /// What a reading must never hold: JSON, filter or pattern member names, raw operator names.

@@ -5,144 +5,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use assert_cmd::Command;
-use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
-use connect_rules::client::{ConnectClient, Endpoint};
-use connect_rules::emulator::{Emulator, EmulatorConfig, Operation, RunningEmulator};
+use connect_rules::emulator::Operation;
 use connect_rules::load::{parse_rule_file, RuleFile};
 use connect_rules::model::enums::{ACTION_DEFINITIONS, EVENT_SOURCE_NAMES};
-use connect_rules::model::{LiveRule, Rule};
+use connect_rules::model::Rule;
 use serde_json::Value as Json;
-use tempfile::TempDir;
 
-const INSTANCE: &str = "inst-1";
+mod support;
 
-/// What one CLI run printed, and how it ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn expect(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-/// Static credentials for the default chain, and no file or metadata look-ups.
-const TEST_CREDENTIALS: &[(&str, &str)] = &[
-    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-    ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_CONFIG_FILE", "/nonexistent"),
-    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-];
-
-/// A running emulator, a project folder with an empty `rules/`, and clients for seeding.
-struct Env {
-    emulator: Emulator,
-    running: RunningEmulator,
-    dir: TempDir,
-    client: ConnectClient,
-    sdk: aws_sdk_connect::Client,
-}
+use support::rule_text::{all_actions, integration_line};
+use support::{Env, INSTANCE};
 
 impl Env {
-    async fn start() -> Self {
-        let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
-        let running = emulator.serve_local().await.expect("emulator binds");
-        let url = running.endpoint_url();
-        let client = ConnectClient::connect(&Endpoint {
-            instance_id: INSTANCE.to_owned(),
-            region: Some("us-east-1".to_owned()),
-            profile: None,
-            endpoint_url: Some(url.clone()),
-            static_credentials: true,
-            max_attempts: 3,
-            rate: None,
-            attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
-        })
-        .await
-        .expect("the client connects");
-        let config = aws_sdk_connect::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(&url)
-            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-            .build();
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-        Env {
-            emulator,
-            running,
-            dir,
-            client,
-            sdk: aws_sdk_connect::Client::from_conf(config),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Runs the CLI against `inst-1` on the emulator, from the project folder.
-    async fn run(&self, args: &[&str]) -> Run {
-        let mut command = self.command();
-        command
-            .args(args)
-            .args(["--color", "never"])
-            .args(["--instance-id", INSTANCE, "--region", "us-east-1"])
-            .args(["--endpoint-url", &self.running.endpoint_url()]);
-        output(command).await
-    }
-
-    /// Runs an offline command (no target flags), from the project folder.
-    async fn run_offline(&self, args: &[&str]) -> Run {
-        let mut command = self.command();
-        command.args(args).args(["--color", "never"]);
-        output(command).await
-    }
-
-    fn command(&self) -> Command {
-        let mut command = Command::cargo_bin("connect-rules").expect("the binary is built");
-        command
-            .current_dir(self.path())
-            .envs(TEST_CREDENTIALS.iter().copied())
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .env_remove("NO_COLOR")
-            .timeout(Duration::from_mins(1));
-        command
-    }
-
-    /// The instance's rules, described, sorted by name.
-    async fn live(&self) -> Vec<LiveRule> {
-        connect_rules::fetch::fetch_live(&self.client, 4)
-            .await
-            .expect("the instance can be read")
-            .0
-    }
-
-    async fn live_by_name(&self) -> BTreeMap<String, LiveRule> {
-        self.live()
-            .await
-            .into_iter()
-            .map(|rule| (rule.rule.name.clone(), rule))
-            .collect()
-    }
-
     /// Creates a rule through the SDK, as a console user would; returns its RuleId.
     async fn seed(&self, rule: &Rule, owned: bool) -> String {
         let rule = if owned {
@@ -181,35 +56,9 @@ impl Env {
             .unwrap_or_default()
     }
 
-    /// Every request that could change the instance.
-    fn mutations(&self) -> usize {
-        [
-            Operation::CreateRule,
-            Operation::UpdateRule,
-            Operation::DeleteRule,
-            Operation::TagResource,
-            Operation::UntagResource,
-        ]
-        .into_iter()
-        .map(|op| self.emulator.count(op))
-        .sum()
-    }
-
     fn read(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path().join(relative))
             .unwrap_or_else(|err| panic!("`{relative}` can be read: {err}"))
-    }
-}
-
-async fn output(mut command: Command) -> Run {
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("the CLI task ends")
-        .expect("the CLI runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 
@@ -240,65 +89,6 @@ fn tree(dir: &Path) -> Vec<String> {
     out
 }
 
-/// Every action type, each with its definition (as in `tests/client.rs`).
-const ALL_ACTIONS: &str = r#"
-  - ActionType: CREATE_TASK
-    TaskAction:
-      Name: Follow up
-      Description: DESCRIPTION
-      ContactFlowId: flow-1
-      References:
-        Ticket: {Type: URL, Value: "https://example.com/t/1"}
-        Count: {Type: NUMBER, Value: "3"}
-  - ActionType: ASSIGN_CONTACT_CATEGORY
-    AssignContactCategoryAction: {}
-  - ActionType: GENERATE_EVENTBRIDGE_EVENT
-    EventBridgeAction: {Name: something-happened}
-  - ActionType: SEND_NOTIFICATION
-    SendNotificationAction:
-      DeliveryMethod: EMAIL
-      Subject: Heads up
-      Content: Something happened.
-      ContentType: PLAIN_TEXT
-      Recipient: {UserIds: [user-1, user-2]}
-      Exclusion: {UserTags: {team: interns}}
-  - ActionType: CREATE_CASE
-    CreateCaseAction:
-      TemplateId: template-1
-      Fields:
-        - {Id: title, Value: {StringValue: From a rule}}
-        - {Id: urgent, Value: {BooleanValue: false}}
-        - {Id: score, Value: {DoubleValue: 4.5}}
-        - {Id: notes, Value: {EmptyValue: {}}}
-  - ActionType: UPDATE_CASE
-    UpdateCaseAction:
-      Fields:
-        - {Id: status, Value: {StringValue: escalated}}
-  - ActionType: ASSIGN_SLA
-    AssignSlaAction:
-      SlaAssignmentType: CASES
-      CaseSlaConfiguration:
-        Name: first response
-        Type: CaseField
-        FieldId: status
-        TargetFieldValues: [{StringValue: responded}]
-        TargetSlaMinutes: 240
-  - ActionType: END_ASSOCIATED_TASKS
-    EndAssociatedTasksAction: {}
-  - ActionType: END_ASSOCIATED_EMAILS
-    EndAssociatedEmailsAction: {}
-  - ActionType: SUBMIT_AUTO_EVALUATION
-    SubmitAutoEvaluationAction: {EvaluationFormId: form-1}
-  - ActionType: EXTRACT_INFORMATION
-    ExtractInformationAction:
-      RulesExtractionDefinitions: [{Identifier: extraction-1}]
-  - ActionType: SEND_IN_APP_NOTIFICATION
-    SendInAppNotificationAction:
-      Content: {en_US: Hello, de_DE: Hallo}
-      Recipient: {UserTags: {role: supervisor}}
-      Priority: LOW
-"#;
-
 /// How one seeded rule varies from the others.
 #[derive(Debug, Clone)]
 struct Variant {
@@ -309,23 +99,13 @@ struct Variant {
 
 /// A rule file for `name` on `source` with every action type.
 fn rule_yaml(name: &str, source: &str, variant: &Variant) -> String {
-    let integration = if [
-        "OnZendeskTicketCreate",
-        "OnZendeskTicketStatusUpdate",
-        "OnSalesforceCaseCreate",
-    ]
-    .contains(&source)
-    {
-        "\n  IntegrationAssociationId: integration-1"
-    } else {
-        ""
-    };
+    let integration = integration_line(source);
     let filters = if variant.filters {
         "PreEvaluationFilters:\n  AndConditions:\n    - {ResourceType: CONTACT, FilterType: TAG, FilterKey: team, FilterValue: billing, Operator: EQUALS}\n"
     } else {
         ""
     };
-    let actions = ALL_ACTIONS.replace("DESCRIPTION", variant.description);
+    let actions = all_actions(variant.description);
     format!(
         r#"Name: {name}
 TriggerEventSource:
@@ -400,48 +180,21 @@ fn small_rule(name: &str, word: &str, flow: &str) -> Rule {
     )
 }
 
-/// Replaces what changes from run to run: ids, plan ids, ports, times and temp paths.
+/// What changes from run to run: the kit's filters, and timestamps.
 fn filters(env: &Env) -> Vec<(String, String)> {
-    vec![
-        (
-            regex_escape(&env.path().display().to_string()),
-            "[TMP]".to_owned(),
-        ),
-        (
-            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".to_owned(),
-            "[RULE_ID]".to_owned(),
-        ),
-        (r"\b[0-9a-f]{32}\b".to_owned(), "[PLAN_ID]".to_owned()),
-        (r"127\.0\.0\.1:\d+".to_owned(), "[ENDPOINT]".to_owned()),
-        (
-            r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z".to_owned(),
-            "[TIME]".to_owned(),
-        ),
-    ]
+    let mut filters = support::snapshot::run_filters(env.path());
+    filters.push((
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z".to_owned(),
+        "[TIME]".to_owned(),
+    ));
+    filters
 }
 
-fn regex_escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
+/// Snapshots `$value` as `$name`, with what changes from run to run filtered out.
 macro_rules! snapshot {
-    ($env:expr, $name:expr, $value:expr) => {{
-        let filters = filters($env);
-        let filters: Vec<(&str, &str)> = filters
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        insta::with_settings!({ filters => filters, prepend_module_to_snapshot => true }, {
-            insta::assert_snapshot!($name, $value);
-        });
-    }};
+    ($env:expr, $name:expr, $value:expr) => {
+        support::snapshot::assert_filtered!(filters($env), $name, $value)
+    };
 }
 
 // 1. the export round trip --------------------------------------------------------------------

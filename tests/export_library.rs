@@ -10,67 +10,15 @@
 //! tests marked "needs the issue 15 checker" fail with the checker's message.
 //! All traffic stays on 127.0.0.1.
 
-use std::time::Duration;
-
-use assert_cmd::Command;
-use connect_rules::client::{ConnectClient, Endpoint};
-use connect_rules::emulator::{Emulator, EmulatorConfig, Operation, RunningEmulator};
+use connect_rules::emulator::Operation;
 use connect_rules::model::Rule;
 use serde_json::{json, Value as Json};
-use tempfile::TempDir;
 
-const INSTANCE: &str = "inst-1";
+mod support;
 
-const TEST_CREDENTIALS: &[(&str, &str)] = &[
-    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-    ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_CONFIG_FILE", "/nonexistent"),
-    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-];
-
-/// A running emulator, an empty project folder, and an SDK client for creating rules.
-struct Env {
-    emulator: Emulator,
-    running: RunningEmulator,
-    dir: TempDir,
-    client: ConnectClient,
-}
-
-/// What one CLI run printed, and how it ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use support::Env;
 
 impl Env {
-    async fn start() -> Self {
-        let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
-        let running = emulator.serve_local().await.expect("emulator binds");
-        let client = ConnectClient::connect(&Endpoint {
-            instance_id: INSTANCE.to_owned(),
-            region: Some("us-east-1".to_owned()),
-            profile: None,
-            endpoint_url: Some(running.endpoint_url()),
-            static_credentials: true,
-            max_attempts: 3,
-            rate: None,
-            attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
-        })
-        .await
-        .expect("the client connects");
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-        Env {
-            emulator,
-            running,
-            dir,
-            client,
-        }
-    }
-
     /// Creates `rule` (a `CreateRule` input as JSON) through the SDK, as the library's
     /// `aws connect create-rule --cli-input-json` does. No ownership tag: a console rule.
     async fn create(&self, rule: &Json) {
@@ -79,33 +27,6 @@ impl Env {
             .create_rule(&rule, &format!("create-{}", rule.name))
             .await
             .unwrap_or_else(|err| panic!("`{}` is created: {err}", rule.name));
-    }
-
-    async fn run(&self, args: &[&str]) -> Run {
-        let mut command = Command::cargo_bin("connect-rules").expect("the binary is built");
-        command
-            .current_dir(self.dir.path())
-            .envs(TEST_CREDENTIALS.iter().copied())
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .env_remove("NO_COLOR")
-            .timeout(Duration::from_mins(1))
-            .args(args)
-            .args(["--color", "never"])
-            .args(["--instance-id", INSTANCE, "--region", "us-east-1"])
-            .args(["--endpoint-url", &self.running.endpoint_url()]);
-        let output = tokio::task::spawn_blocking(move || command.output())
-            .await
-            .expect("the CLI task ends")
-            .expect("the CLI runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
     }
 }
 

@@ -4,64 +4,19 @@
 //! loader's bounds; variable values are checked when the config is read.
 
 use std::path::Path;
-use std::time::Duration;
 
-use assert_cmd::Command;
+mod support;
 
-/// What one CLI run printed, and how it ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn expect(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
+use support::project::rule_names_in;
+use support::{Cli, RuleText, Run};
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("connect-rules")
-        .expect("the binary is built")
-        .current_dir(dir)
-        .args(args)
-        .args(["--color", "never"])
-        .env_remove("NO_COLOR")
-        // Every run here ends in a second or two; a hang (a FIFO, a huge config) is a failure.
-        .timeout(Duration::from_mins(1))
-        .output()
-        .expect("the CLI runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    // Every run here ends in a second or two; a hang (a FIFO, a huge config) is a failure.
+    Cli::new(dir).args(args).color_never().run()
 }
 
 fn rule_yaml(name: &str) -> String {
-    format!(
-        r#"Name: {name}
-TriggerEventSource:
-  EventSourceName: OnPostCallAnalysisAvailable
-Function:
-  Version: "2022-11-25"
-  RuleFunction:
-    Operator: AND
-    Operands:
-      - {{Operator: CONTAINS_ANY, Operands: [refund], ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript}}
-PublishStatus: PUBLISHED
-Actions:
-  - ActionType: ASSIGN_CONTACT_CATEGORY
-    AssignContactCategoryAction: {{}}
-"#
-    )
+    RuleText::new(name).build()
 }
 
 /// A project with `rules/NAME.yaml` for each name and a config for the local instance.
@@ -78,15 +33,7 @@ fn project(dir: &Path, names: &[&str]) {
 }
 
 fn rule_names(state: &Path) -> Vec<String> {
-    let state: connect_rules::emulator::State =
-        serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
-    let mut names: Vec<String> = state
-        .instances
-        .values()
-        .flat_map(|instance| instance.rules.iter().map(|rule| rule.name.clone()))
-        .collect();
-    names.sort();
-    names
+    rule_names_in(state)
 }
 
 #[test]

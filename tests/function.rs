@@ -5,65 +5,30 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use assert_cmd::Command;
 use connect_rules::function::FunctionDoc;
 use connect_rules::validate::FunctionPolicy;
-use tempfile::TempDir;
 
-/// A project folder with one rule file per case.
-struct Project {
-    dir: TempDir,
-}
+mod support;
+
+use support::rule_text::all_of;
+use support::{Project, RuleText};
 
 impl Project {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-        Project { dir }
-    }
-
+    /// `rules/FILE` for `source` with `function`; third-party sources get an integration.
     fn rule(self, file: &str, source: &str, function: &str) -> Self {
-        let text = format!(
-            "Name: {name}\nTriggerEventSource:\n  EventSourceName: {source}\n{integration}Function:\n{function}PublishStatus: PUBLISHED\nActions:\n  - ActionType: ASSIGN_CONTACT_CATEGORY\n    AssignContactCategoryAction: {{}}\n",
-            name = file.trim_end_matches(".yaml"),
-            integration = if source.contains("Zendesk") || source.contains("Salesforce") {
-                "  IntegrationAssociationId: integration-1\n"
-            } else {
-                ""
-            },
-        );
-        self.raw(file, &text)
-    }
-
-    fn raw(self, file: &str, text: &str) -> Self {
-        std::fs::write(self.dir.path().join("rules").join(file), text).expect("write rule");
-        self
-    }
-
-    fn config(self, text: &str) -> Self {
-        std::fs::write(self.dir.path().join("connect-rules.yaml"), text).expect("write config");
-        self
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let output = Command::cargo_bin("connect-rules")
-            .expect("binary")
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("runs");
-        (
-            output.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        )
+        let mut text = RuleText::new(file.trim_end_matches(".yaml"))
+            .source(source)
+            .function(function);
+        if source.contains("Zendesk") || source.contains("Salesforce") {
+            text = text.integration("integration-1");
+        }
+        self.rule_file(file, &text.build())
     }
 }
 
 /// A `Function` mapping with `conditions` (YAML lines indented for `Operands:`) under AND.
 fn function(conditions: &str) -> String {
-    format!("  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: AND\n    Operands:\n{conditions}")
+    all_of(conditions)
 }
 
 /// `validate` on one rule: its exit code and findings.

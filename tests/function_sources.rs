@@ -4,8 +4,10 @@
 
 use std::fmt::Write as _;
 
-use assert_cmd::Command;
-use tempfile::TempDir;
+mod support;
+
+use support::rule_text::function_of;
+use support::{Project, RuleText};
 
 const POST_CALL: &str = "OnPostCallAnalysisAvailable";
 const REAL_TIME: &str = "OnRealTimeCallAnalysisAvailable";
@@ -14,33 +16,27 @@ const METRICS: &str = "OnMetricDataUpdate";
 
 /// A rule file for `source` whose `Function` is `function` (YAML lines indented by two).
 fn rule(source: &str, function: &str) -> String {
-    format!(
-        "Name: rule\nTriggerEventSource:\n  EventSourceName: {source}\nFunction:\n{function}PublishStatus: PUBLISHED\nActions:\n  - ActionType: ASSIGN_CONTACT_CATEGORY\n    AssignContactCategoryAction: {{}}\n"
-    )
+    RuleText::new("rule")
+        .source(source)
+        .function(function)
+        .build()
 }
 
 /// `Function` with `operands` (YAML lines indented for `Operands:`) under `operator`.
 fn function(operator: &str, operands: &str) -> String {
-    format!("  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: {operator}\n    Operands:\n{operands}")
+    function_of(operator, operands)
 }
 
 /// `validate` (with `args`) over one rule: exit code and stderr.
 fn validate(text: &str, args: &[&str]) -> (i32, String) {
-    let dir = TempDir::new().expect("temp dir");
-    std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-    std::fs::write(dir.path().join("rules/rule.yaml"), text).expect("write rule");
-    let output = Command::cargo_bin("connect-rules")
-        .expect("binary")
+    let project = Project::new().rule_file("rule.yaml", text);
+    let run = project
+        .cli()
         .arg("validate")
         .args(args)
-        .current_dir(dir.path())
         .env("NO_COLOR", "1")
-        .output()
-        .expect("runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+        .run();
+    (run.code, run.stderr)
 }
 
 /// Passes `--strict` with no finding at all.

@@ -4,29 +4,18 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use connect_rules::emulator::{Emulator, EmulatorConfig, State};
+use connect_rules::emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
+
+mod support;
+
+use support::project::rule_names_in;
+use support::{Cli, RuleText};
 
 /// A rule file the instance accepts.
 fn rule_yaml(name: &str) -> String {
-    format!(
-        r#"Name: {name}
-TriggerEventSource:
-  EventSourceName: OnPostCallAnalysisAvailable
-Function:
-  Version: "2022-11-25"
-  RuleFunction:
-    Operator: AND
-    Operands:
-      - {{Operator: CONTAINS_ANY, Operands: [refund], ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript}}
-PublishStatus: PUBLISHED
-Actions:
-  - ActionType: ASSIGN_CONTACT_CATEGORY
-    AssignContactCategoryAction: {{}}
-"#
-    )
+    RuleText::new(name).build()
 }
 
 /// A project folder whose rules are `{prefix}-0` .. `{prefix}-{count-1}`, on the local instance
@@ -49,28 +38,13 @@ fn project(root: &Path, prefix: &str, count: usize, state: &Path, ignore: &str) 
     dir
 }
 
-fn cli(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_connect-rules"));
-    command
-        .current_dir(dir)
-        .args(args)
-        .args(["--color", "never"])
-        .env_remove("NO_COLOR")
-        .env_remove("CONNECT_RULES_LOCK_TIMEOUT");
-    command
+fn cli(dir: &Path, args: &[&str]) -> Cli {
+    Cli::new(dir).args(args).color_never()
 }
 
 /// The rule names the state file holds (read the way the tool reads it).
 fn names_in(state: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(state).expect("the state file exists");
-    let state: State = serde_json::from_str(&text).expect("the state file is a state");
-    let mut names: Vec<String> = state
-        .instances
-        .values()
-        .flat_map(|instance| instance.rules.iter().map(|rule| rule.name.clone()))
-        .collect();
-    names.sort();
-    names
+    rule_names_in(state)
 }
 
 fn expected(prefixes: &[&str], count: usize) -> Vec<String> {
@@ -92,16 +66,10 @@ fn two_applies_racing_on_the_local_instance_both_keep_their_rules() {
     let args = ["apply", "--auto-approve"];
     let racing: Vec<_> = [&first, &second]
         .iter()
-        .map(|dir| {
-            cli(dir, &args)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
+        .map(|dir| cli(dir, &args).spawn(false))
         .collect();
-    for child in racing {
-        let output = child.wait_with_output().unwrap();
+    for run in racing {
+        let output = run.child.wait_with_output().unwrap();
         assert!(
             output.status.success(),
             "{}\n{}",
@@ -112,7 +80,7 @@ fn two_applies_racing_on_the_local_instance_both_keep_their_rules() {
     assert_eq!(names_in(&state), expected(&["alpha", "beta"], RULES));
     // Each sees the other's rules now, and nothing to change in its own.
     for dir in [&first, &second] {
-        let output = cli(dir, &["plan", "--detailed-exitcode"]).output().unwrap();
+        let output = cli(dir, &["plan", "--detailed-exitcode"]).output();
         assert_eq!(output.status.code(), Some(0), "{output:?}");
     }
     // A clean close folds the journal into the state file: no journal, no temporary file.
@@ -136,8 +104,7 @@ fn a_second_run_gives_up_after_the_timeout_naming_who_holds_the_instance() {
     let held = hold(&state);
     let output = cli(&dir, &["apply", "--auto-approve"])
         .env("CONNECT_RULES_LOCK_TIMEOUT", "1")
-        .output()
-        .unwrap();
+        .output();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let holder = format!("is in use by pid {}", std::process::id());
@@ -164,11 +131,8 @@ fn a_waiting_run_starts_from_the_state_the_holder_left() {
     let state = root.path().join("shared/local-instance.json");
     let dir = project(root.path(), "alpha", 2, &state, "held-*");
     let held = hold(&state);
-    let mut child = cli(&dir, &["apply", "--auto-approve"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let run = cli(&dir, &["apply", "--auto-approve"]).spawn(false);
+    let mut child = run.child;
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
     let mut waiting = false;
@@ -206,11 +170,8 @@ fn a_run_killed_mid_apply_leaves_a_state_the_next_run_reads_and_completes() {
     let state = root.path().join("shared/local-instance.json");
     let dir = project(root.path(), "alpha", RULES, &state, "beta-*");
     let journal = root.path().join("shared/local-instance.json.journal");
-    let mut child = cli(&dir, &["apply", "--auto-approve"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let run = cli(&dir, &["apply", "--auto-approve"]).spawn(true);
+    let mut child = run.child;
     // Kill it once some creates are journalled (bounded: at most a minute of polling; if the
     // apply finishes first, the kill is a no-op and the test still checks the outcome).
     for _ in 0..6_000 {
@@ -223,9 +184,9 @@ fn a_run_killed_mid_apply_leaves_a_state_the_next_run_reads_and_completes() {
     let _ = child.kill();
     let _ = child.wait();
     // The next run gets the lock at once (the OS freed it), replays the journal and finishes.
-    let plan = cli(&dir, &["plan"]).output().unwrap();
+    let plan = cli(&dir, &["plan"]).output();
     assert!(plan.status.success(), "{plan:?}");
-    let output = cli(&dir, &["apply", "--auto-approve"]).output().unwrap();
+    let output = cli(&dir, &["apply", "--auto-approve"]).output();
     assert!(output.status.success(), "{output:?}");
     assert_eq!(names_in(&state), expected(&["alpha"], RULES));
 }

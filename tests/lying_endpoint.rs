@@ -4,26 +4,26 @@
 //! an enormous body, or answer byte by byte. Each stops with an error naming the call and what
 //! was wrong, and nothing is changed.
 
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use connect_rules::client::{ApiError, ApiErrorKind, ConnectClient, Endpoint};
 use connect_rules::emulator::{Emulator, EmulatorConfig};
 use connect_rules::fetch::fetch_live;
 use serde_json::{json, Value as Json};
-use support::{raw_server, Answer, Call, LyingServer};
 use tokio::io::AsyncWriteExt;
 
-const INSTANCE: &str = "inst-1";
+mod support;
+
+use support::lying_server::{raw_server, Answer, Call, LyingServer};
+use support::rule_text::REFUND_FUNCTION_JSON;
+use support::{Cli, Project, RuleText, INSTANCE};
 
 /// Long enough for any honest answer on loopback; a test that hits it has hung.
 const HANG: Duration = Duration::from_mins(2);
 
-const FUNCTION: &str = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript","Negate":false}]}}"#;
+const FUNCTION: &str = REFUND_FUNCTION_JSON;
 
 /// Creates a rule in the emulator's store, as a console user or an earlier apply would.
 fn seed(emulator: &Emulator, name: &str, owned: bool) -> (String, String) {
@@ -45,21 +45,14 @@ fn seed(emulator: &Emulator, name: &str, owned: bool) -> (String, String) {
 }
 
 fn rule_file(name: &str) -> String {
-    format!(
-        "Name: {name}\nTriggerEventSource:\n  EventSourceName: OnPostCallAnalysisAvailable\nFunction: '{FUNCTION}'\nPublishStatus: PUBLISHED\nActions:\n  - ActionType: ASSIGN_CONTACT_CATEGORY\n    AssignContactCategoryAction: {{}}\n"
-    )
+    RuleText::new(name).function_json(FUNCTION).build()
 }
 
 async fn client(url: String, max_attempts: u32, attempt_timeout: Duration) -> ConnectClient {
     ConnectClient::connect(&Endpoint {
-        instance_id: INSTANCE.to_owned(),
-        region: Some("us-east-1".to_owned()),
-        profile: None,
-        endpoint_url: Some(url),
-        static_credentials: true,
         max_attempts,
-        rate: None,
         attempt_timeout,
+        ..Endpoint::local(INSTANCE, url)
     })
     .await
     .expect("the client connects")
@@ -428,54 +421,25 @@ async fn a_server_that_never_answers_times_out_per_attempt() {
     );
 }
 
-/// Static credentials for the default chain, and no file or metadata look-ups.
-const TEST_CREDENTIALS: &[(&str, &str)] = &[
-    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-    ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_CONFIG_FILE", "/nonexistent"),
-    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-];
-
 /// Runs the CLI in `dir` against `endpoint`; `(exit code, stdout, stderr)`.
 async fn cli(dir: &std::path::Path, endpoint: &str, args: &[&str]) -> (i32, String, String) {
-    let mut command = Command::cargo_bin("connect-rules").expect("the binary is built");
-    command
-        .current_dir(dir)
+    Cli::new(dir)
         .args(args)
-        .args(["--rules", "rules", "--color", "never"])
-        .args(["--instance-id", INSTANCE, "--region", "us-east-1"])
-        .args(["--endpoint-url", endpoint])
-        .envs(TEST_CREDENTIALS.iter().copied())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("NO_COLOR")
-        .timeout(HANG);
-    let output = tokio::task::spawn_blocking(move || command.output())
+        .args(["--rules", "rules"])
+        .color_never()
+        .target(INSTANCE, endpoint)
+        .timeout(HANG)
+        .run_async()
         .await
-        .expect("the CLI task ends")
-        .expect("the CLI runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+        .parts()
 }
 
-fn project(files: &[&str]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
+fn project(files: &[&str]) -> Project {
+    let mut project = Project::new();
     for name in files {
-        std::fs::write(
-            dir.path().join("rules").join(format!("{name}.yaml")),
-            rule_file(name),
-        )
-        .expect("rule file");
+        project = project.rule_file(&format!("{name}.yaml"), &rule_file(name));
     }
-    dir
+    project
 }
 
 fn redact(text: &str, server: &LyingServer, ids: &[(&str, &str)]) -> String {

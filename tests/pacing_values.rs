@@ -2,36 +2,18 @@
 //! (`0.0001`) or silently turn pacing off (`0`, `NaN`) is refused with an error naming the flag
 //! or the config key, before any call is made.
 
-use std::time::Duration;
+mod support;
 
-use assert_cmd::Command;
+use support::{Cli, Project};
 
 /// Runs `plan` in `dir` (no instance is reached: every case fails before the first call).
 fn plan(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let output = Command::cargo_bin("connect-rules")
-        .expect("the binary is built")
-        .current_dir(dir)
-        .arg("plan")
-        .args(args)
-        .args(["--color", "never"])
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .timeout(Duration::from_mins(1))
-        .output()
-        .expect("the CLI runs");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    let run = Cli::new(dir).arg("plan").args(args).color_never().run();
+    (run.code, run.stderr)
 }
 
-fn project(config: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-    std::fs::write(dir.path().join("connect-rules.yaml"), config).expect("config");
-    dir
+fn project(config: &str) -> Project {
+    Project::new().config(config)
 }
 
 #[test]

@@ -2,81 +2,36 @@
 //! on its own instance: `apply` asks STS GetCallerIdentity (served by the emulator here) and
 //! refuses otherwise, before any change.
 
-use assert_cmd::Command;
-use connect_rules::emulator::{Emulator, EmulatorConfig, Operation, RunningEmulator};
-use tempfile::TempDir;
+use connect_rules::emulator::{EmulatorConfig, Operation};
+
+mod support;
+
+use support::{Cli, Env, RuleText};
 
 const ACCOUNT: &str = "111122223333";
 
-const RULE: &str = r#"Name: refund-callback
-TriggerEventSource:
-  EventSourceName: OnPostCallAnalysisAvailable
-Function:
-  Version: "2022-11-25"
-  RuleFunction:
-    Operator: AND
-    Operands:
-      - {Operator: CONTAINS_ANY, Operands: [refund], ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript}
-PublishStatus: PUBLISHED
-Actions:
-  - ActionType: ASSIGN_CONTACT_CATEGORY
-    AssignContactCategoryAction: {}
-"#;
-
-struct Setup {
-    emulator: Emulator,
-    running: RunningEmulator,
-    dir: TempDir,
-}
-
-async fn setup(pinned_account: &str) -> Setup {
-    let emulator = Emulator::new(EmulatorConfig {
+async fn setup(pinned_account: &str) -> Env {
+    let env = Env::with(EmulatorConfig {
         account_id: ACCOUNT.to_owned(),
         ..EmulatorConfig::default()
     })
-    .expect("emulator");
-    let running = emulator.serve_local().await.expect("binds");
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-    std::fs::write(dir.path().join("rules/refund.yaml"), RULE).expect("rule");
-    std::fs::write(
-        dir.path().join("connect-rules.yaml"),
-        format!(
-            "default_target: prod\ntargets:\n  prod:\n    instance_id: inst-1\n    region: us-east-1\n    endpoint_url: {}\n    account_id: \"{pinned_account}\"\n",
-            running.endpoint_url()
-        ),
-    )
-    .expect("config");
-    Setup {
-        emulator,
-        running,
-        dir,
-    }
+    .await;
+    env.write_rule("refund", &RuleText::new("refund-callback").build());
+    env.write_config(&format!(
+        "default_target: prod\ntargets:\n  prod:\n    instance_id: inst-1\n    region: us-east-1\n    endpoint_url: {}\n    account_id: \"{pinned_account}\"\n",
+        env.url()
+    ));
+    env
 }
 
-impl Setup {
+impl Env {
     fn apply(&self, extra: &[&str]) -> (i32, String) {
-        let output = Command::cargo_bin("connect-rules")
-            .expect("binary")
+        let run = Cli::new(self.path())
             .args(["apply", "--auto-approve"])
             .args(extra)
-            .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
-            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-            .env("AWS_SECRET_ACCESS_KEY", "secret")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/nonexistent")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-            .output()
-            .expect("runs");
-        (
-            output.status.code().unwrap_or(-1),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ),
-        )
+            .run();
+        (run.code, format!("{}{}", run.stdout, run.stderr))
     }
 
     fn creates(&self) -> usize {

@@ -6,109 +6,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::Command;
-use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
-use connect_rules::client::{ConnectClient, Endpoint};
-use connect_rules::emulator::{Emulator, EmulatorConfig, ErrorKind, Operation, RunningEmulator};
-use connect_rules::model::{LiveRule, Rule};
+use connect_rules::emulator::{ErrorKind, Operation};
+use connect_rules::model::Rule;
 use serde_json::Value as Json;
-use tempfile::TempDir;
 
-const INSTANCE: &str = "inst-1";
+mod support;
 
-/// What one CLI run printed, and how it ended.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+use support::credentials::isolate;
+use support::{Cli, Env, Run, INSTANCE};
+
+/// The kit's environment; every run names the rules folder, as a CI job does.
+async fn start() -> Env {
+    Env::start().await.always(&["--rules", "rules"])
 }
-
-impl Run {
-    fn expect(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-/// A running emulator, a project folder with `rules/`, and clients for seeding.
-struct Env {
-    emulator: Emulator,
-    running: RunningEmulator,
-    dir: TempDir,
-    client: ConnectClient,
-    sdk: aws_sdk_connect::Client,
-}
-
-/// Static credentials for the default chain, and no file or metadata look-ups.
-const TEST_CREDENTIALS: &[(&str, &str)] = &[
-    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-    ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_CONFIG_FILE", "/nonexistent"),
-    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-];
 
 impl Env {
-    async fn start() -> Self {
-        let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
-        let running = emulator.serve_local().await.expect("emulator binds");
-        let url = running.endpoint_url();
-        let client = ConnectClient::connect(&Endpoint {
-            instance_id: INSTANCE.to_owned(),
-            region: Some("us-east-1".to_owned()),
-            profile: None,
-            endpoint_url: Some(url.clone()),
-            static_credentials: true,
-            max_attempts: 3,
-            rate: None,
-            attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
-        })
-        .await
-        .expect("the client connects");
-        let config = aws_sdk_connect::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .endpoint_url(&url)
-            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-            .build();
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-        Env {
-            emulator,
-            running,
-            dir,
-            client,
-            sdk: aws_sdk_connect::Client::from_conf(config),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
     fn write(&self, spec: &Spec) {
-        std::fs::write(
-            self.path()
-                .join("rules")
-                .join(format!("{}.yaml", spec.name)),
-            spec.yaml(),
-        )
-        .expect("rule file written");
+        self.write_rule(&spec.name, &spec.yaml());
     }
 
     fn remove(&self, name: &str) {
-        std::fs::remove_file(self.path().join("rules").join(format!("{name}.yaml")))
-            .expect("rule file removed");
-    }
-
-    /// Runs the CLI against `inst-1` on the emulator, from the project folder.
-    async fn run(&self, args: &[&str]) -> Run {
-        self.run_on(INSTANCE, args).await
+        std::fs::remove_file(self.rule_path(name)).expect("rule file removed");
     }
 
     async fn run_on(&self, instance: &str, args: &[&str]) -> Run {
@@ -116,49 +34,10 @@ impl Env {
     }
 
     async fn run_with(&self, instance: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let mut command = Command::cargo_bin("connect-rules").expect("the binary is built");
-        command
-            .current_dir(self.path())
-            .args(args)
-            .args(["--rules", "rules", "--color", "never"])
-            .args(["--instance-id", instance, "--region", "us-east-1"])
-            .args(["--endpoint-url", &self.running.endpoint_url()])
-            .envs(TEST_CREDENTIALS.iter().copied())
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .env_remove("NO_COLOR")
-            .timeout(Duration::from_mins(1));
-        for (key, value) in env {
-            command.env(key, value);
-        }
-        let output = tokio::task::spawn_blocking(move || command.output())
+        self.cli_on(instance, args)
+            .envs(env.iter().copied())
+            .run_async()
             .await
-            .expect("the CLI task ends")
-            .expect("the CLI runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    /// The instance's rules, described, sorted by name.
-    async fn live(&self) -> Vec<LiveRule> {
-        connect_rules::fetch::fetch_live(&self.client, 4)
-            .await
-            .expect("the instance can be read")
-            .0
-    }
-
-    async fn live_by_name(&self) -> BTreeMap<String, LiveRule> {
-        self.live()
-            .await
-            .into_iter()
-            .map(|rule| (rule.rule.name.clone(), rule))
-            .collect()
     }
 
     /// Creates a rule through the SDK, as a console user would; returns its RuleId.
@@ -173,20 +52,6 @@ impl Env {
 
     fn requests_of(&self, operation: Operation) -> usize {
         self.emulator.count(operation)
-    }
-
-    /// Every request that could change the instance.
-    fn mutations(&self) -> usize {
-        [
-            Operation::CreateRule,
-            Operation::UpdateRule,
-            Operation::DeleteRule,
-            Operation::TagResource,
-            Operation::UntagResource,
-        ]
-        .into_iter()
-        .map(|op| self.emulator.count(op))
-        .sum()
     }
 
     /// Checks the instance holds exactly the rule files (plus `extra` unmanaged names), field
@@ -349,44 +214,15 @@ impl Spec {
     }
 }
 
-/// Replaces what changes from run to run: ids, plan ids, ports and temp paths.
-fn filters(env: &Env) -> Vec<(String, String)> {
-    vec![
-        (
-            regex_escape(&env.path().display().to_string()),
-            "[TMP]".to_owned(),
-        ),
-        (
-            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}".to_owned(),
-            "[RULE_ID]".to_owned(),
-        ),
-        (r"\b[0-9a-f]{32}\b".to_owned(), "[PLAN_ID]".to_owned()),
-        (r"127\.0\.0\.1:\d+".to_owned(), "[ENDPOINT]".to_owned()),
-    ]
-}
-
-fn regex_escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
+/// Snapshots `$value` as `$name`, with what changes from run to run filtered out.
 macro_rules! snapshot {
-    ($env:expr, $name:expr, $value:expr) => {{
-        let filters = filters($env);
-        let filters: Vec<(&str, &str)> = filters
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        insta::with_settings!({ filters => filters, prepend_module_to_snapshot => true }, {
-            insta::assert_snapshot!($name, $value);
-        });
-    }};
+    ($env:expr, $name:expr, $value:expr) => {
+        support::snapshot::assert_filtered!(
+            support::snapshot::run_filters($env.path()),
+            $name,
+            $value
+        )
+    };
 }
 
 fn three_specs() -> Vec<Spec> {
@@ -403,7 +239,7 @@ fn three_specs() -> Vec<Spec> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_against_an_empty_instance_lists_creates() {
-    let env = Env::start().await;
+    let env = start().await;
     for s in three_specs() {
         env.write(&s);
     }
@@ -501,7 +337,7 @@ async fn seed_every_kind(env: &Env) -> (Vec<Spec>, BTreeMap<String, String>) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_shows_every_kind_of_change() {
-    let env = Env::start().await;
+    let env = start().await;
     seed_every_kind(&env).await;
 
     let run = env.run(&["plan"]).await;
@@ -538,7 +374,7 @@ async fn plan_shows_every_kind_of_change() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_from_empty_creates_everything_and_then_nothing_is_left() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = three_specs();
     for s in &specs {
         env.write(s);
@@ -584,7 +420,7 @@ async fn apply_from_empty_creates_everything_and_then_nothing_is_left() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_needs_permission_to_replace_and_delete() {
-    let env = Env::start().await;
+    let env = start().await;
     let (files, ids) = seed_every_kind(&env).await;
 
     let refused = env.run(&["apply", "--auto-approve"]).await;
@@ -679,7 +515,7 @@ async fn apply_needs_permission_to_replace_and_delete() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_updates_tags_without_touching_the_rule_id() {
-    let env = Env::start().await;
+    let env = start().await;
     let mut tagged = spec("tagged");
     tagged.team = "support";
     env.write(&tagged);
@@ -706,7 +542,7 @@ async fn apply_updates_tags_without_touching_the_rule_id() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_without_a_terminal_or_auto_approve_refuses() {
-    let env = Env::start().await;
+    let env = start().await;
     for s in three_specs() {
         env.write(&s);
     }
@@ -726,7 +562,7 @@ async fn apply_without_a_terminal_or_auto_approve_refuses() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_is_applied_as_planned() {
-    let env = Env::start().await;
+    let env = start().await;
     let (files, ids) = seed_every_kind(&env).await;
     env.run(&["plan", "--out", "plan.json"]).await.expect(0);
     assert_eq!(env.mutations(), 0);
@@ -751,7 +587,7 @@ async fn a_saved_plan_is_applied_as_planned() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_applies_what_was_planned_not_the_files() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = three_specs();
     for s in &specs {
         env.write(s);
@@ -781,7 +617,7 @@ async fn a_saved_plan_applies_what_was_planned_not_the_files() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stale_plan_is_refused() {
-    let env = Env::start().await;
+    let env = start().await;
     seed_every_kind(&env).await;
     env.run(&["plan", "--out", "plan.json"]).await.expect(0);
 
@@ -828,7 +664,7 @@ async fn a_stale_plan_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_plan_for_another_instance_is_refused() {
-    let env = Env::start().await;
+    let env = start().await;
     for s in three_specs() {
         env.write(&s);
     }
@@ -841,7 +677,7 @@ async fn a_plan_for_another_instance_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tampered_plan_is_refused() {
-    let env = Env::start().await;
+    let env = start().await;
     for s in three_specs() {
         env.write(&s);
     }
@@ -870,7 +706,7 @@ async fn a_tampered_plan_is_refused() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn deleting_most_rules_needs_force_or_a_higher_limit() {
-    let env = Env::start().await;
+    let env = start().await;
     let all: Vec<Spec> = (0..12).map(|i| spec(&format!("rule-{i:02}"))).collect();
     for s in &all {
         env.seed(&s.rule(true)).await;
@@ -925,7 +761,7 @@ async fn deleting_most_rules_needs_force_or_a_higher_limit() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn force_passes_the_delete_limit() {
-    let env = Env::start().await;
+    let env = start().await;
     let all: Vec<Spec> = (0..12).map(|i| spec(&format!("rule-{i:02}"))).collect();
     for s in &all {
         env.seed(&s.rule(true)).await;
@@ -962,7 +798,7 @@ fn ten_specs() -> Vec<Spec> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_rides_out_random_throttling_and_server_errors() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = ten_specs();
     for s in &specs {
         env.write(s);
@@ -995,7 +831,7 @@ async fn apply_rides_out_random_throttling_and_server_errors() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_rides_out_a_rate_limit() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = ten_specs();
     for s in &specs {
         env.write(s);
@@ -1016,7 +852,7 @@ async fn apply_rides_out_a_rate_limit() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_create_is_reported_and_a_second_apply_finishes_the_job() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = ten_specs();
     for s in &specs {
         env.write(s);
@@ -1070,7 +906,7 @@ async fn a_failed_create_is_reported_and_a_second_apply_finishes_the_job() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_create_retried_after_a_server_error_does_not_duplicate() {
-    let env = Env::start().await;
+    let env = start().await;
     let only = spec("only-one");
     env.write(&only);
     env.emulator
@@ -1099,7 +935,7 @@ async fn a_create_whose_answer_was_lost_is_not_duplicated_on_retry() {
     // The service made the rule but the answer never arrived: the retry carries the same
     // ClientToken (derived from the plan id, the name and the content) and gets the same rule
     // back.
-    let env = Env::start().await;
+    let env = start().await;
     let rule = connect_rules::model::ownership::with_ownership(&spec("lost-answer").rule(false));
     let token = connect_rules::apply::client_token("plan-1", &rule);
     assert_eq!(token, connect_rules::apply::client_token("plan-1", &rule));
@@ -1126,7 +962,7 @@ async fn a_create_whose_answer_was_lost_is_not_duplicated_on_retry() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_update_does_not_stop_the_others_and_a_rerun_converges() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = three_specs();
     for s in &specs {
         env.write(s);
@@ -1169,12 +1005,11 @@ async fn apply_on_a_terminal(env: &Env, answer: &str) -> (i32, String) {
     let answer = answer.to_owned();
     let output = tokio::task::spawn_blocking(move || {
         use std::io::Write as _;
-        let mut child = std::process::Command::new("script")
+        let mut script = std::process::Command::new("script");
+        let _home = isolate(&mut script);
+        let mut child = script
             .args(["-qec", &command_line, "/dev/null"])
             .current_dir(dir)
-            .envs(TEST_CREDENTIALS.iter().copied())
-            .env_remove("AWS_PROFILE")
-            .env_remove("NO_COLOR")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -1196,7 +1031,7 @@ async fn apply_on_a_terminal(env: &Env, answer: &str) -> (i32, String) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_asks_on_a_terminal_and_only_yes_applies() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = three_specs();
     env.write(&specs[0]);
 
@@ -1238,20 +1073,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("connect-rules")
-        .expect("the binary is built")
-        .current_dir(dir)
-        .args(args)
-        .args(["--color", "never"])
-        .env_remove("NO_COLOR")
-        .timeout(Duration::from_mins(1))
-        .output()
-        .expect("the CLI runs");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    Cli::new(dir).args(args).color_never().run()
 }
 
 /// A fresh checkout of the example project: the rules and the config, nothing else.
@@ -1351,7 +1173,7 @@ fn plan_reuses_files_checked_clean_and_still_stops_on_a_file_broken_since() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_covers_several_targets_with_one_section_each_and_the_worst_exit_code() {
-    let env = Env::start().await;
+    let env = start().await;
     let specs = three_specs();
     for s in &specs {
         env.write(s);
@@ -1373,16 +1195,11 @@ async fn plan_covers_several_targets_with_one_section_each_and_the_worst_exit_co
         let dir = dir.clone();
         async move {
             tokio::task::spawn_blocking(move || {
-                Command::cargo_bin("connect-rules")
-                    .expect("the binary is built")
-                    .current_dir(dir)
+                Cli::new(&dir)
                     .args(args)
-                    .args(["--color", "never"])
-                    .envs(TEST_CREDENTIALS.iter().copied())
-                    .env_remove("AWS_PROFILE")
+                    .color_never()
                     .timeout(Duration::from_mins(2))
                     .output()
-                    .expect("the CLI runs")
             })
             .await
             .expect("the CLI task ends")
@@ -1446,7 +1263,7 @@ async fn plan_covers_several_targets_with_one_section_each_and_the_worst_exit_co
 
 #[tokio::test(flavor = "multi_thread")]
 async fn renaming_a_rule_in_its_file_is_a_rename_or_a_replace() {
-    let env = Env::start().await;
+    let env = start().await;
     let post_call = spec("old-post-call");
     let zendesk_yaml = spec("old-ticket")
         .source("OnZendeskTicketCreate")

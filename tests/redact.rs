@@ -1,8 +1,9 @@
 //! Notification contents and recipients stay out of PR comments: markdown plans redact them by
 //! default, `--redact` does the same for any format, and the plan file for `apply` keeps them.
 
-use assert_cmd::Command;
-use tempfile::TempDir;
+mod support;
+
+use support::{Project, RuleText};
 
 const SECRETS: &[&str] = &[
     "Ms Smith",
@@ -11,18 +12,8 @@ const SECRETS: &[&str] = &[
     "5d2e7a10-user",
 ];
 
-const RULE: &str = r#"Name: notify-vip
-TriggerEventSource:
-  EventSourceName: OnPostCallAnalysisAvailable
-Function:
-  Version: "2022-11-25"
-  RuleFunction:
-    Operator: AND
-    Operands:
-      - {Operator: CONTAINS_ANY, Operands: [refund], ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript}
-PublishStatus: PUBLISHED
-Actions:
-  - ActionType: SEND_NOTIFICATION
+/// A notification whose subject, content and recipients hold the secrets.
+const NOTIFICATION: &str = "  - ActionType: SEND_NOTIFICATION
     SendNotificationAction:
       DeliveryMethod: EMAIL
       Subject: Call back Ms Smith
@@ -31,32 +22,24 @@ Actions:
       Recipient:
         UserTags: {team: vip-escalations}
         UserIds: [5d2e7a10-user]
-"#;
+";
 
-fn project() -> TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-    std::fs::write(dir.path().join("rules/notify.yaml"), RULE).expect("rule file");
-    dir
+fn project() -> Project {
+    Project::new().rule_file(
+        "notify.yaml",
+        &RuleText::new("notify-vip").actions(NOTIFICATION).build(),
+    )
 }
 
-fn plan(dir: &TempDir, args: &[&str]) -> String {
-    let output = Command::cargo_bin("connect-rules")
-        .expect("binary")
+fn plan(project: &Project, args: &[&str]) -> String {
+    let run = project
+        .cli()
         .arg("plan")
         .args(args)
-        .current_dir(dir.path())
         .env("NO_COLOR", "1")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .output()
-        .expect("runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
 }
 
 fn hidden(text: &str) -> bool {

@@ -8,81 +8,21 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
-use connect_rules::client::{ConnectClient, Endpoint};
-use connect_rules::emulator::{Emulator, EmulatorConfig, Operation, RunningEmulator};
+use connect_rules::emulator::Operation;
 use connect_rules::model::{LiveRule, Rule};
 use connect_rules::plan::Change;
 use serde_json::Value as Json;
-use tempfile::TempDir;
 
-const INSTANCE: &str = "inst-1";
+mod support;
 
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use support::{Env, Run, INSTANCE};
 
-impl Run {
-    fn expect(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-}
-
-/// Static credentials for the default chain, and no file or metadata look-ups.
-const TEST_CREDENTIALS: &[(&str, &str)] = &[
-    ("AWS_ACCESS_KEY_ID", "AKIDTEST"),
-    ("AWS_SECRET_ACCESS_KEY", "secret"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-    ("AWS_CONFIG_FILE", "/nonexistent"),
-    ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
-];
-
-/// A running emulator and a project folder with `rules/`.
-struct Env {
-    emulator: Emulator,
-    running: RunningEmulator,
-    dir: TempDir,
-    client: ConnectClient,
+/// The kit's environment; every run names the rules folder, as a CI job does.
+async fn start() -> Env {
+    Env::start().await.always(&["--rules", "rules"])
 }
 
 impl Env {
-    async fn start() -> Self {
-        let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
-        let running = emulator.serve_local().await.expect("emulator binds");
-        let client = ConnectClient::connect(&Endpoint {
-            instance_id: INSTANCE.to_owned(),
-            region: Some("us-east-1".to_owned()),
-            profile: None,
-            endpoint_url: Some(running.endpoint_url()),
-            static_credentials: true,
-            max_attempts: 3,
-            rate: None,
-            attempt_timeout: connect_rules::client::ATTEMPT_TIMEOUT,
-        })
-        .await
-        .expect("the client connects");
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("rules")).expect("rules dir");
-        Env {
-            emulator,
-            running,
-            dir,
-            client,
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// Writes `rules/<file>.yaml` holding rule `name`.
     fn write(&self, file: &str, name: &str, word: &str) {
         std::fs::write(self.rule_file(file), rule_yaml(name, word)).expect("rule written");
@@ -93,54 +33,12 @@ impl Env {
     }
 
     fn config(&self, text: &str) {
-        std::fs::write(self.path().join("connect-rules.yaml"), text).expect("config written");
-    }
-
-    fn command(&self, dir: &Path, args: &[&str]) -> std::process::Command {
-        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("connect-rules"));
-        command
-            .current_dir(dir)
-            .args(args)
-            .args(["--rules", "rules", "--color", "never"])
-            .args(["--instance-id", INSTANCE, "--region", "us-east-1"])
-            .args(["--endpoint-url", &self.running.endpoint_url()])
-            .envs(TEST_CREDENTIALS.iter().copied())
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_SESSION_TOKEN")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("GITHUB_STEP_SUMMARY")
-            .env_remove("NO_COLOR");
-        command
-    }
-
-    async fn run(&self, args: &[&str]) -> Run {
-        self.run_in(self.path(), args).await
+        self.write_config(text);
     }
 
     /// Runs the CLI from `dir` against the emulator.
     async fn run_in(&self, dir: &Path, args: &[&str]) -> Run {
-        let mut command = Command::from_std(self.command(dir, args));
-        command.timeout(Duration::from_mins(1));
-        let output = tokio::task::spawn_blocking(move || command.output())
-            .await
-            .expect("the CLI task ends")
-            .expect("the CLI runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-
-    async fn live(&self) -> BTreeMap<String, LiveRule> {
-        connect_rules::fetch::fetch_live(&self.client, 4)
-            .await
-            .expect("the instance can be read")
-            .0
-            .into_iter()
-            .map(|rule| (rule.rule.name.clone(), rule))
-            .collect()
+        self.cli_at(dir, INSTANCE, args).run_async().await
     }
 
     /// Creates a rule as a console user would (no ownership tag).
@@ -150,17 +48,17 @@ impl Env {
             .create_rule(&rule, &format!("seed-{name}"))
             .await
             .expect("seed rule created");
-        self.live().await.remove(name).expect("seeded")
+        self.live_by_name().await.remove(name).expect("seeded")
     }
 
     /// Removes a tag as the console would: UntagResource, which does not move LastUpdatedTime.
     async fn untag(&self, name: &str, key: &str) {
-        let live = self.live().await;
+        let live = self.live_by_name().await;
         self.client
             .untag_rule(&live[name].rule_arn, &[key.to_owned()])
             .await
             .expect("untagged");
-        let after = self.live().await;
+        let after = self.live_by_name().await;
         assert_eq!(
             connect_rules::model::epoch_millis(after[name].last_updated_time),
             connect_rules::model::epoch_millis(live[name].last_updated_time),
@@ -212,29 +110,9 @@ fn zendesk_yaml(name: &str, word: &str) -> String {
 /// Snapshots `text` with what changes from run to run replaced: ids, plan ids, ports, ARNs
 /// and temp paths.
 fn snapshot(env: &Env, name: &str, text: &str) {
-    let path = env.path().display().to_string();
-    let mut settings = insta::Settings::clone_current();
-    settings.add_filter(&regex_escape(&path), "[TMP]");
-    settings.add_filter(
-        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-        "[RULE_ID]",
-    );
-    settings.add_filter(r"\b[0-9a-f]{32}\b", "[PLAN_ID]");
-    settings.add_filter(r"127\.0\.0\.1:\d+", "[ENDPOINT]");
-    settings.add_filter(r"by arn:[^)\s]+", "by [ARN]");
-    settings.set_prepend_module_to_snapshot(true);
-    settings.bind(|| insta::assert_snapshot!(name, text));
-}
-
-fn regex_escape(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
+    let mut filters = support::snapshot::run_filters(env.path());
+    filters.push((r"by arn:[^)\s]+".to_owned(), "by [ARN]".to_owned()));
+    support::snapshot::assert_filtered!(filters, name, text);
 }
 
 fn five_rules(env: &Env) {
@@ -265,7 +143,7 @@ fn forge_plan(path: &Path, plan: &connect_rules::plan::Plan) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rule_untagged_in_the_console_is_not_deleted_despite_a_warm_cache() {
-    let env = Env::start().await;
+    let env = start().await;
     five_rules(&env);
     env.run(&["apply", "--auto-approve"]).await.expect(0);
     env.run(&["plan"]).await.expect(0); // warms the describe cache
@@ -277,7 +155,7 @@ async fn a_rule_untagged_in_the_console_is_not_deleted_despite_a_warm_cache() {
         .await;
     run.expect(1);
     assert!(
-        env.live().await.contains_key("rule-3"),
+        env.live_by_name().await.contains_key("rule-3"),
         "rule-3 was deleted"
     );
     assert_eq!(env.count(Operation::DeleteRule), 0);
@@ -290,7 +168,7 @@ async fn a_rule_untagged_in_the_console_is_not_deleted_despite_a_warm_cache() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_does_not_delete_a_rule_untagged_since() {
-    let env = Env::start().await;
+    let env = start().await;
     five_rules(&env);
     env.run(&["apply", "--auto-approve"]).await.expect(0);
     std::fs::remove_file(env.rule_file("rule-3")).expect("removed");
@@ -306,7 +184,7 @@ async fn a_saved_plan_does_not_delete_a_rule_untagged_since() {
         run.stdout
     );
     assert!(
-        env.live().await.contains_key("rule-3"),
+        env.live_by_name().await.contains_key("rule-3"),
         "rule-3 was deleted"
     );
     assert_eq!(env.count(Operation::DeleteRule), 0);
@@ -316,10 +194,14 @@ async fn a_saved_plan_does_not_delete_a_rule_untagged_since() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_ignored_rule_is_not_replaced_through_its_old_file() {
-    let env = Env::start().await;
+    let env = start().await;
     env.write("foo", "legacy-foo", "refund");
     env.run(&["apply", "--auto-approve"]).await.expect(0);
-    let legacy = env.live().await.remove("legacy-foo").expect("created");
+    let legacy = env
+        .live_by_name()
+        .await
+        .remove("legacy-foo")
+        .expect("created");
     env.config("ignore: [\"legacy-*\"]\n");
     env.write("foo", "foo-v2", "refund");
 
@@ -356,7 +238,7 @@ async fn an_ignored_rule_is_not_replaced_through_its_old_file() {
     ])
     .await
     .expect(0);
-    let live = env.live().await;
+    let live = env.live_by_name().await;
     assert_eq!(
         live["legacy-foo"].rule_id, legacy.rule_id,
         "legacy-foo kept"
@@ -371,17 +253,21 @@ async fn an_ignored_rule_is_not_replaced_through_its_old_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_ignored_zendesk_rule_is_not_renamed_in_place() {
-    let env = Env::start().await;
+    let env = start().await;
     std::fs::write(env.rule_file("ticket"), zendesk_yaml("legacy-ticket", "42")).expect("written");
     env.run(&["apply", "--auto-approve"]).await.expect(0);
-    let legacy = env.live().await.remove("legacy-ticket").expect("created");
+    let legacy = env
+        .live_by_name()
+        .await
+        .remove("legacy-ticket")
+        .expect("created");
     env.config("ignore: [\"legacy-*\"]\n");
     std::fs::write(env.rule_file("ticket"), zendesk_yaml("ticket-v2", "43")).expect("written");
 
     let run = env.run(&["apply", "--auto-approve"]).await;
     run.expect(0);
     assert_eq!(env.count(Operation::UpdateRule), 0, "{}", run.stdout);
-    let live = env.live().await;
+    let live = env.live_by_name().await;
     assert_eq!(
         live["legacy-ticket"].rule, legacy.rule,
         "the ignored rule is as it was"
@@ -414,7 +300,7 @@ fn check_cache_file(env: &Env) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_forged_check_cache_entry_is_never_sent() {
-    let env = Env::start().await;
+    let env = start().await;
     env.write("refund", "refund", "refund");
     env.run(&["plan"]).await.expect(0); // fills the check cache
     let cache = check_cache_file(&env);
@@ -442,7 +328,7 @@ async fn a_forged_check_cache_entry_is_never_sent() {
     assert!(plan.stdout.contains("planted"), "{}", plan.stdout);
 
     env.run(&["apply", "--auto-approve"]).await.expect(0);
-    let function = &env.live().await["refund"].rule.function;
+    let function = &env.live_by_name().await["refund"].rule.function;
     assert!(
         !function.contains("planted"),
         "sent from the cache: {function}"
@@ -452,7 +338,7 @@ async fn a_forged_check_cache_entry_is_never_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_describe_cache_entry_claiming_ownership_does_not_delete_a_console_rule() {
-    let env = Env::start().await;
+    let env = start().await;
     let console = env.seed_console_rule("console-rule").await;
     env.run(&["plan"]).await.expect(0); // caches its description
     let entry = env
@@ -484,13 +370,16 @@ async fn a_describe_cache_entry_claiming_ownership_does_not_delete_a_console_rul
         .run(&["apply", "--auto-approve", "--allow-delete"])
         .await;
     run.expect(1);
-    assert!(env.live().await.contains_key("console-rule"), "deleted");
+    assert!(
+        env.live_by_name().await.contains_key("console-rule"),
+        "deleted"
+    );
     assert_eq!(env.count(Operation::DeleteRule), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_forged_plan_cannot_delete_an_unowned_rule_or_tag_another_arn() {
-    let env = Env::start().await;
+    let env = start().await;
     let console = env.seed_console_rule("console-rule").await;
     env.write("mine", "mine", "refund");
     env.run(&["apply", "--auto-approve"]).await.expect(0);
@@ -531,7 +420,7 @@ async fn a_forged_plan_cannot_delete_an_unowned_rule_or_tag_another_arn() {
     run.expect(1);
     assert!(run.stderr.contains("`mine`"), "{}", run.stderr);
 
-    let live = env.live().await;
+    let live = env.live_by_name().await;
     assert_eq!(live["console-rule"].rule, console.rule, "untouched");
     assert_eq!(env.count(Operation::DeleteRule), 0);
     assert_eq!(env.count(Operation::TagResource), 0);
@@ -539,7 +428,7 @@ async fn a_forged_plan_cannot_delete_an_unowned_rule_or_tag_another_arn() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_sends_only_what_the_files_say_now() {
-    let env = Env::start().await;
+    let env = start().await;
     env.write("refund", "refund", "refund");
     env.run(&["plan", "--out", "plan.json"]).await.expect(0);
     // Forged: the create now sends another Function.
@@ -552,7 +441,7 @@ async fn a_saved_plan_sends_only_what_the_files_say_now() {
     let run = env.run(&["apply", "forged.json"]).await;
     run.expect(1);
     snapshot(&env, "forged_create_refused", &run.stderr);
-    assert!(env.live().await.is_empty());
+    assert!(env.live_by_name().await.is_empty());
 
     // The honest plan, with the file changed since: refused as well.
     env.write("refund", "refund", "cancel");
@@ -566,11 +455,11 @@ async fn a_saved_plan_sends_only_what_the_files_say_now() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_replayed_plan_whose_rule_was_deleted_reports_a_failure() {
-    let env = Env::start().await;
+    let env = start().await;
     env.write("refund", "refund", "refund");
     env.run(&["plan", "--out", "plan.json"]).await.expect(0);
     env.run(&["apply", "plan.json"]).await.expect(0);
-    let created = env.live().await.remove("refund").expect("created");
+    let created = env.live_by_name().await.remove("refund").expect("created");
     env.client
         .delete_rule(&created.rule_id)
         .await
@@ -584,17 +473,17 @@ async fn a_replayed_plan_whose_rule_was_deleted_reports_a_failure() {
         "{}",
         run.stdout
     );
-    assert!(env.live().await.is_empty());
+    assert!(env.live_by_name().await.is_empty());
     // A new plan creates it.
     env.run(&["apply", "--auto-approve"]).await.expect(0);
-    assert!(env.live().await.contains_key("refund"));
+    assert!(env.live_by_name().await.contains_key("refund"));
 }
 
 // --- 9. Two repositories on one instance ------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_repositories_never_touch_each_others_rules() {
-    let env = Env::start().await;
+    let env = start().await;
     let other = tempfile::tempdir().expect("second repository");
     std::fs::create_dir(other.path().join("rules")).expect("rules");
     std::fs::write(other.path().join("connect-rules.yaml"), "owner: team-b\n").expect("config");
@@ -611,7 +500,7 @@ async fn two_repositories_never_touch_each_others_rules() {
     env.run_in(other.path(), &["apply", "--auto-approve"])
         .await
         .expect(0);
-    let theirs = env.live().await;
+    let theirs = env.live_by_name().await;
     assert_eq!(theirs["b-rule"].rule.tags["managed-by-owner"], "team-b");
 
     // Repository A wants `shared` different, and has no file for `b-rule`.
@@ -635,7 +524,7 @@ async fn two_repositories_never_touch_each_others_rules() {
     ])
     .await
     .expect(0);
-    let live = env.live().await;
+    let live = env.live_by_name().await;
     assert_eq!(live["b-rule"].rule, theirs["b-rule"].rule);
     assert_eq!(live["shared"].rule, theirs["shared"].rule);
     assert_eq!(live["a-rule"].rule.tags["managed-by-owner"], "team-a");
@@ -653,7 +542,7 @@ async fn two_repositories_never_touch_each_others_rules() {
     ])
     .await
     .expect(0);
-    assert_eq!(env.live().await.len(), 3);
+    assert_eq!(env.live_by_name().await.len(), 3);
     assert_eq!(env.count(Operation::DeleteRule), 0);
 
     // `adopt` never takes another repository's rule.
@@ -668,27 +557,27 @@ async fn two_repositories_never_touch_each_others_rules() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn adopt_claims_a_rule_for_the_configured_owner() {
-    let env = Env::start().await;
+    let env = start().await;
     env.seed_console_rule("console-rule").await;
     env.config("owner: team-a\n");
     env.run(&["adopt", "console-rule", "--auto-approve"])
         .await
         .expect(0);
-    let tags = env.live().await["console-rule"].rule.tags.clone();
+    let tags = env.live_by_name().await["console-rule"].rule.tags.clone();
     assert_eq!(tags["managed-by"], "connect-rules");
     assert_eq!(tags["managed-by-owner"], "team-a");
     // Owned now: with no file, it is deleted.
     env.run(&["apply", "--auto-approve", "--allow-delete"])
         .await
         .expect(0);
-    assert!(env.live().await.is_empty());
+    assert!(env.live_by_name().await.is_empty());
 }
 
 /// A repository that sets `owner:` must not sweep up, with `adopt --all`, the rules of another
 /// repository that never set one; it claims such a rule only when it names it.
 #[tokio::test(flavor = "multi_thread")]
 async fn adopt_all_leaves_rules_managed_without_an_owner_id_to_be_named() {
-    let env = Env::start().await;
+    let env = start().await;
     let other = tempfile::tempdir().expect("second repository");
     std::fs::create_dir(other.path().join("rules")).expect("rules");
     std::fs::write(
@@ -709,7 +598,7 @@ async fn adopt_all_leaves_rules_managed_without_an_owner_id_to_be_named() {
         "{}",
         adopt.stderr
     );
-    let live = env.live().await;
+    let live = env.live_by_name().await;
     assert_eq!(live["console-rule"].rule.tags["managed-by-owner"], "team-a");
     assert!(!live["b-rule"].rule.tags.contains_key("managed-by-owner"));
 
@@ -717,7 +606,7 @@ async fn adopt_all_leaves_rules_managed_without_an_owner_id_to_be_named() {
         .await
         .expect(0);
     assert_eq!(
-        env.live().await["b-rule"].rule.tags["managed-by-owner"],
+        env.live_by_name().await["b-rule"].rule.tags["managed-by-owner"],
         "team-a"
     );
 }
@@ -728,22 +617,17 @@ async fn adopt_all_leaves_rules_managed_without_an_owner_id_to_be_named() {
 /// as an interrupt normally does, instead of being ignored.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_sigint_during_apply_stops_at_once() {
-    let env = Env::start().await;
+    let env = start().await;
     for index in 1..=12 {
         let name = format!("rule-{index:02}");
         env.write(&name, &name, "refund");
     }
     // Slow enough that the change in flight is still waiting when the second signal comes.
     env.emulator.faults().set_latency(Duration::from_secs(3));
-    let mut child = env
-        .command(
-            env.path(),
-            &["apply", "--auto-approve", "--parallelism", "1"],
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("apply starts");
+    let apply = env
+        .cli(&["apply", "--auto-approve", "--parallelism", "1"])
+        .spawn(false);
+    let mut child = apply.child;
     let mut waited = 0;
     while env.count(Operation::CreateRule) == 0 {
         assert!(waited < 600, "apply never created anything");
@@ -782,7 +666,7 @@ async fn a_second_sigint_during_apply_stops_at_once() {
 /// Starts `apply` of 12 creates, one at a time against a slow instance, sends `signal` once
 /// the first is done, and checks the run stops cleanly.
 async fn interrupted_apply(signal: &str) {
-    let env = Env::start().await;
+    let env = start().await;
     for index in 1..=12 {
         let name = format!("rule-{index:02}");
         env.write(&name, &name, "refund");
@@ -790,15 +674,10 @@ async fn interrupted_apply(signal: &str) {
     env.emulator
         .faults()
         .set_latency(Duration::from_millis(150));
-    let mut child = env
-        .command(
-            env.path(),
-            &["apply", "--auto-approve", "--parallelism", "1"],
-        )
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("apply starts");
+    let apply = env
+        .cli(&["apply", "--auto-approve", "--parallelism", "1"])
+        .spawn(false);
+    let mut child = apply.child;
     // Bounded wait for the first create (ListRules, then CreateRule and DescribeRule).
     let mut waited = 0;
     while env.count(Operation::CreateRule) == 0 {
@@ -834,7 +713,7 @@ async fn interrupted_apply(signal: &str) {
     assert!(not_started > 0, "{stdout}");
     assert_eq!(applied + not_started, 12, "{stdout}");
     assert_eq!(
-        env.live().await.len(),
+        env.live_by_name().await.len(),
         applied,
         "the table says what was done"
     );

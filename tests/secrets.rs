@@ -6,14 +6,17 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use assert_cmd::cargo::CommandCargoExt;
-use assert_cmd::Command;
 use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
-use connect_rules::emulator::{Emulator, EmulatorConfig, ErrorKind, Operation, RunningEmulator};
+use connect_rules::emulator::{ErrorKind, Operation};
+
+mod support;
+
+use support::rule_text::REFUND_FUNCTION_JSON;
+use support::{Cli, Env, RuleText, Run, INSTANCE};
 
 const ACCESS_KEY_ID: &str = "AKIAFAKESECRETKEY123";
 const SECRET_ACCESS_KEY: &str = "fakeSecretAccessKey/DoNotPrint+0123456789abcdef";
@@ -38,16 +41,14 @@ const FORBIDDEN: &[&str] = &[
 /// No run may take longer; a hang is a failure, not a stuck CI job.
 const TIMEOUT: Duration = Duration::from_mins(1);
 
-/// The environment of every run: the fake credentials for the default chain, the most
-/// talkative logging a library might honour, and no file or metadata look-ups.
+/// What every run here adds to the kit's environment (which already turns off file and
+/// metadata look-ups): the fake credentials for the default chain, and the most talkative
+/// logging a library might honour.
 fn credential_env() -> Vec<(&'static str, &'static str)> {
     vec![
         ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID),
         ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY),
         ("AWS_SESSION_TOKEN", SESSION_TOKEN),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_CONFIG_FILE", "/nonexistent"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
         ("RUST_LOG", "trace"),
         ("RUST_BACKTRACE", "1"),
     ]
@@ -55,29 +56,25 @@ fn credential_env() -> Vec<(&'static str, &'static str)> {
 
 /// A rule the instance accepts; `name` keeps several apart.
 fn rule_yaml(name: &str) -> String {
-    format!(
-        r#"Name: {name}
-TriggerEventSource:
-  EventSourceName: OnPostCallAnalysisAvailable
-Function: '{{"Version":"2022-11-25","RuleFunction":{{"Operator":"AND","Operands":[{{"Operator":"CONTAINS_ANY","Operands":["refund"],"ComparisonValue":"$.ContactLens.PostCall.ExactMatch.Transcript","Negate":false}}]}}}}'
-PublishStatus: PUBLISHED
-Actions:
-  - ActionType: CREATE_TASK
-    TaskAction:
-      Name: Call back
-      ContactFlowId: flow-1
-Tags:
-  team: retention
-"#
-    )
+    RuleText::new(name)
+        .function_json(REFUND_FUNCTION_JSON)
+        .actions("  - ActionType: CREATE_TASK\n    TaskAction:\n      Name: Call back\n      ContactFlowId: flow-1\n")
+        .tag("team", "retention")
+        .build()
 }
 
 /// What one run printed, with the command line for messages.
-struct Run {
+struct Labelled {
     label: String,
-    code: i32,
-    stdout: String,
-    stderr: String,
+    run: Run,
+}
+
+impl std::ops::Deref for Labelled {
+    type Target = Run;
+
+    fn deref(&self) -> &Run {
+        &self.run
+    }
 }
 
 /// Everything the tool printed or wrote, checked once at the end so one failure shows all.
@@ -99,7 +96,7 @@ impl Leaks {
         }
     }
 
-    fn check_run(&mut self, run: &Run) {
+    fn check_run(&mut self, run: &Labelled) {
         self.check_text(&format!("stdout of `{}`", run.label), &run.stdout);
         self.check_text(&format!("stderr of `{}`", run.label), &run.stderr);
     }
@@ -140,71 +137,28 @@ impl Leaks {
     }
 }
 
-/// A project folder and an emulator, and the CLI run against it.
-struct Env {
-    emulator: Emulator,
-    running: RunningEmulator,
-    dir: tempfile::TempDir,
-}
-
 impl Env {
-    async fn start() -> Self {
-        let emulator = Emulator::new(EmulatorConfig::default()).expect("emulator starts");
-        let running = emulator.serve_local().await.expect("emulator binds");
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        std::fs::create_dir(dir.path().join("rules")).expect("create rules/");
-        Env {
-            emulator,
-            running,
-            dir,
-        }
-    }
-
-    fn write_rule(&self, name: &str) {
-        std::fs::write(
-            self.dir.path().join("rules").join(format!("{name}.yaml")),
-            rule_yaml(name),
-        )
-        .expect("write a rule");
-    }
-
-    /// Runs `connect-rules ARGS` against the emulator (validate takes no instance).
-    async fn run(&self, args: &[&str]) -> Run {
-        let mut command = Command::cargo_bin("connect-rules").expect("the binary is built");
-        command
-            .current_dir(self.dir.path())
-            .args(["--color", "never"])
+    /// Runs `connect-rules ARGS` against the emulator (validate takes no instance) with the
+    /// fake credentials and a step summary file.
+    async fn run_labelled(&self, args: &[&str]) -> Labelled {
+        let mut cli = Cli::new(self.path())
+            .color_never()
             .args(args)
             .args(["--rules", "rules"])
             .envs(credential_env())
-            .env(
-                "GITHUB_STEP_SUMMARY",
-                self.dir.path().join("step-summary.md"),
-            )
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_REGION")
-            .env_remove("AWS_ENDPOINT_URL")
-            .env_remove("NO_COLOR")
+            .env("GITHUB_STEP_SUMMARY", self.path().join("step-summary.md"))
             .timeout(TIMEOUT);
         if args[0] != "validate" {
-            command
-                .args(["--instance-id", "inst-1", "--region", "us-east-1"])
-                .args(["--endpoint-url", &self.running.endpoint_url()]);
+            cli = cli.target(INSTANCE, &self.url());
         }
-        let output = tokio::task::spawn_blocking(move || command.output())
-            .await
-            .expect("the CLI task ends")
-            .expect("the CLI runs");
-        Run {
+        Labelled {
             label: format!("connect-rules {}", args.join(" ")),
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            run: cli.run_async().await,
         }
     }
 }
 
-fn expect_code(run: &Run, code: i32) {
+fn expect_code(run: &Labelled, code: i32) {
     assert_eq!(
         run.code, code,
         "`{}` exit code\n--- stdout\n{}\n--- stderr\n{}",
@@ -216,13 +170,13 @@ fn expect_code(run: &Run, code: i32) {
 async fn no_command_prints_or_writes_credentials() {
     let env = Env::start().await;
     let mut leaks = Leaks::default();
-    env.write_rule("callback");
-    env.write_rule("escalation");
+    env.write_rule("callback", &rule_yaml("callback"));
+    env.write_rule("escalation", &rule_yaml("escalation"));
 
     let mut runs = Vec::new();
-    runs.push((env.run(&["validate"]).await, 0));
+    runs.push((env.run_labelled(&["validate"]).await, 0));
     runs.push((
-        env.run(&[
+        env.run_labelled(&[
             "plan",
             "--format",
             "json",
@@ -233,8 +187,8 @@ async fn no_command_prints_or_writes_credentials() {
         .await,
         2,
     ));
-    runs.push((env.run(&["plan", "--format", "markdown"]).await, 0));
-    runs.push((env.run(&["apply", "plan.json"]).await, 0));
+    runs.push((env.run_labelled(&["plan", "--format", "markdown"]).await, 0));
+    runs.push((env.run_labelled(&["apply", "plan.json"]).await, 0));
     assert_eq!(env.emulator.count(Operation::CreateRule), 2);
 
     // A rule changed outside git, and one more in git: drift, a text plan, then apply.
@@ -243,14 +197,17 @@ async fn no_command_prints_or_writes_credentials() {
         rule_yaml("callback").replace("Call back", "Call the customer back"),
     )
     .expect("change a rule");
-    env.write_rule("follow-up");
-    runs.push((env.run(&["drift", "--format", "text"]).await, 2));
-    runs.push((env.run(&["drift", "--format", "json"]).await, 2));
-    runs.push((env.run(&["plan"]).await, 0));
-    runs.push((env.run(&["apply", "--auto-approve"]).await, 0));
+    env.write_rule("follow-up", &rule_yaml("follow-up"));
+    runs.push((env.run_labelled(&["drift", "--format", "text"]).await, 2));
+    runs.push((env.run_labelled(&["drift", "--format", "json"]).await, 2));
+    runs.push((env.run_labelled(&["plan"]).await, 0));
+    runs.push((env.run_labelled(&["apply", "--auto-approve"]).await, 0));
     // Export writes only live rules that are not in git.
     std::fs::remove_file(env.dir.path().join("rules/escalation.yaml")).expect("remove a rule");
-    runs.push((env.run(&["export", "--out-dir", "exported"]).await, 0));
+    runs.push((
+        env.run_labelled(&["export", "--out-dir", "exported"]).await,
+        0,
+    ));
     for (run, code) in &runs {
         expect_code(run, *code);
         leaks.check_run(run);
@@ -276,27 +233,27 @@ async fn no_command_prints_or_writes_credentials() {
 async fn failed_calls_print_no_credentials() {
     let env = Env::start().await;
     let mut leaks = Leaks::default();
-    env.write_rule("callback");
-    env.write_rule("escalation");
+    env.write_rule("callback", &rule_yaml("callback"));
+    env.write_rule("escalation", &rule_yaml("escalation"));
     let faults = env.emulator.faults();
     let mut runs = Vec::new();
 
     // The instance refuses to be read, then answers 500 on every attempt of every retry.
     faults.fail_next(Operation::ListRules, ErrorKind::AccessDenied, 1);
-    runs.push(env.run(&["plan"]).await);
+    runs.push(env.run_labelled(&["plan"]).await);
     faults.fail_next(Operation::ListRules, ErrorKind::InternalService, 100);
-    runs.push(env.run(&["drift"]).await);
+    runs.push(env.run_labelled(&["drift"]).await);
     faults.clear();
     // Apply with one create denied and one failing with 500 past the retries.
     faults.fail_next(Operation::CreateRule, ErrorKind::AccessDenied, 1);
     faults.fail_next(Operation::CreateRule, ErrorKind::InternalService, 100);
-    runs.push(env.run(&["apply", "--auto-approve"]).await);
+    runs.push(env.run_labelled(&["apply", "--auto-approve"]).await);
     faults.clear();
     // The export reads rules that fail to describe.
-    runs.push(env.run(&["apply", "--auto-approve"]).await);
+    runs.push(env.run_labelled(&["apply", "--auto-approve"]).await);
     faults.fail_next(Operation::DescribeRule, ErrorKind::AccessDenied, 100);
     runs.push(
-        env.run(&["export", "--out-dir", "exported", "--no-cache"])
+        env.run_labelled(&["export", "--out-dir", "exported", "--no-cache"])
             .await,
     );
     faults.clear();
@@ -334,16 +291,13 @@ fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
 async fn the_emulator_command_does_not_echo_credentials() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let state = dir.path().join("state.json");
-    let mut child = std::process::Command::cargo_bin("connect-rules")
-        .expect("the binary is built")
+    let emulator = Cli::new(dir.path())
         .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
         .arg(&state)
         .args(["--fail", "CreateRule:AccessDeniedException:1"])
         .envs(credential_env())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the emulator starts");
+        .spawn(false);
+    let mut child = emulator.child;
     let lines = stderr_lines(&mut child);
     let announced = lines
         .recv_timeout(TIMEOUT)

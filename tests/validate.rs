@@ -9,8 +9,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use assert_cmd::Command;
 use tempfile::TempDir;
+
+mod support;
+
+use support::{Cli, Run};
 
 /// No run may take longer; a hang on hostile input is a failure, not a stuck CI job.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -67,14 +70,7 @@ struct Case {
     args: Vec<String>,
 }
 
-/// What a run produced.
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Outcome {
+impl Run {
     /// The text a snapshot pins: exit code, then everything on stderr.
     fn snapshot_text(&self) -> String {
         format!("exit: {}\n---\n{}", self.code, self.stderr)
@@ -127,13 +123,13 @@ impl Case {
         self
     }
 
-    fn run(&self) -> Outcome {
+    fn run(&self) -> Run {
         run_in(self.dir.path(), &self.args)
     }
 
     /// Runs and pins the outcome in the snapshot `name`: exit code and stderr, then the command
     /// line and the input files with line numbers, so positions can be checked in the snapshot.
-    fn snapshot(&self, name: &str) -> Outcome {
+    fn snapshot(&self, name: &str) -> Run {
         let outcome = self.run();
         assert!(
             !outcome.stderr.contains("panicked"),
@@ -194,24 +190,13 @@ fn escape(line: &str) -> String {
         .collect()
 }
 
-fn connect_rules() -> Command {
-    let mut command = Command::cargo_bin("connect-rules").expect("the connect-rules binary");
-    command.timeout(TIMEOUT);
-    command
+/// The binary, run from the repository.
+fn connect_rules() -> Cli {
+    Cli::new(&manifest_dir()).timeout(TIMEOUT)
 }
 
-fn run_in(dir: &Path, args: &[String]) -> Outcome {
-    let output = connect_rules()
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .args(args)
-        .output()
-        .expect("run connect-rules");
-    Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+fn run_in(dir: &Path, args: &[String]) -> Run {
+    Cli::new(dir).args(args).timeout(TIMEOUT).run()
 }
 
 fn manifest_dir() -> PathBuf {
@@ -887,7 +872,7 @@ fn files_without_a_yaml_extension_and_hidden_folders_are_skipped() {
 // 15. Malformed files ---------------------------------------------------------------------
 
 /// Runs one hostile file: it must fail (exit 1) with its path named and without a panic.
-fn malformed(name: &str, file: &str, contents: &[u8]) -> Outcome {
+fn malformed(name: &str, file: &str, contents: &[u8]) -> Run {
     let outcome = Case::new().file(file, contents).snapshot(name);
     assert_eq!(outcome.code, 1, "{}", outcome.stderr);
     assert!(outcome.stderr.contains(file), "{}", outcome.stderr);
@@ -1110,10 +1095,7 @@ fn count_rule_files(dir: &Path) -> usize {
 
 #[test]
 fn validate_help_shows_an_example() {
-    let output = connect_rules()
-        .args(["validate", "--help"])
-        .output()
-        .expect("run");
+    let output = connect_rules().args(["validate", "--help"]).output();
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(help.contains("Example"), "{help}");
@@ -1121,10 +1103,7 @@ fn validate_help_shows_an_example() {
 
 #[test]
 fn schema_help_shows_an_example() {
-    let output = connect_rules()
-        .args(["schema", "--help"])
-        .output()
-        .expect("run");
+    let output = connect_rules().args(["schema", "--help"]).output();
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     assert!(help.contains("Example"), "{help}");
@@ -1134,7 +1113,7 @@ fn schema_help_shows_an_example() {
 
 #[test]
 fn committed_schema_is_up_to_date() {
-    let output = connect_rules().arg("schema").output().expect("run");
+    let output = connect_rules().arg("schema").output();
     assert!(
         output.status.success(),
         "{}",
@@ -1164,6 +1143,6 @@ fn schema_out_writes_the_file() {
     assert!(outcome.stdout.is_empty(), "{}", outcome.stdout);
     let written = std::fs::read_to_string(case.dir.path().join("out/rule.schema.json"))
         .expect("the schema file");
-    let printed = connect_rules().arg("schema").output().expect("run").stdout;
+    let printed = connect_rules().arg("schema").output().stdout;
     assert_eq!(written.as_bytes(), printed.as_slice());
 }

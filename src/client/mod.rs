@@ -59,6 +59,25 @@ pub struct Endpoint {
 /// The attempt timeout the CLI uses; rule calls answer in well under a second.
 pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
+impl Endpoint {
+    /// Instance `instance_id` of a Connect emulator on this machine at `endpoint_url`
+    /// (`http://127.0.0.1:PORT`): fixed local credentials, the emulator's region, three
+    /// attempts per call, no pacing and the CLI's attempt timeout. Change a field with struct
+    /// update syntax (`Endpoint { max_attempts: 1, ..Endpoint::local(..) }`).
+    pub fn local(instance_id: impl Into<String>, endpoint_url: impl Into<String>) -> Self {
+        Endpoint {
+            instance_id: instance_id.into(),
+            region: Some(crate::emulator::DEFAULT_REGION.to_owned()),
+            profile: None,
+            endpoint_url: Some(endpoint_url.into()),
+            static_credentials: true,
+            max_attempts: 3,
+            rate: None,
+            attempt_timeout: ATTEMPT_TIMEOUT,
+        }
+    }
+}
+
 /// The rule operations on one instance.
 #[derive(Debug, Clone)]
 pub struct ConnectClient {
