@@ -66,10 +66,11 @@ if [ -s "${APPLY_LOG:-/dev/null}" ]; then
   echo "<details><summary>apply's output</summary>"
   echo
   echo '```text'
-  # shellcheck disable=SC2016 # the backticks are the text to replace, not an expansion
-  head -c "$log_limit" "$APPLY_LOG" | sed 's/^```/` ``/'
-  [ "$(wc -c <"$APPLY_LOG")" -le "$log_limit" ] || printf '\n… (cut: the whole log is in the workflow run)'
-  echo
+  # shellcheck disable=SC2016,SC1003 # backticks and `$a\` are sed text, not shell
+  {
+    head -c "$log_limit" "$APPLY_LOG"
+    [ "$(wc -c <"$APPLY_LOG")" -le "$log_limit" ] || printf '\n… (cut: the whole log is in the workflow run)'
+  } | sed -e 's/^```/` ``/' -e '$a\'
   echo '```'
   echo
   echo "</details>"

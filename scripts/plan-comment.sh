@@ -28,10 +28,11 @@ fenced() {
   local file="$1"
   echo '```text'
   if [ -s "$file" ]; then
-    # shellcheck disable=SC2016 # the backticks are the text to replace, not an expansion
-    head -c "$log_limit" "$file" | sed 's/^```/` ``/'
-    [ "$(wc -c <"$file")" -le "$log_limit" ] || printf '\n… (cut: the whole log is in the workflow run)'
-    echo
+    # shellcheck disable=SC2016,SC1003 # backticks and `$a\` are sed text, not shell
+    {
+      head -c "$log_limit" "$file"
+      [ "$(wc -c <"$file")" -le "$log_limit" ] || printf '\n… (cut: the whole log is in the workflow run)'
+    } | sed -e 's/^```/` ``/' -e '$a\'
   else
     echo "(no output)"
   fi
