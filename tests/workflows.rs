@@ -228,12 +228,12 @@ fn the_plan_example_comments_on_every_pull_request_and_validates_forks_only() {
     assert_sets_up_connect_rules(plan);
     let validate = named(plan, "Validate");
     assert_eq!(validate["continue-on-error"].as_bool(), Some(true));
-    let commands = commands(plan);
-    assert!(commands.iter().any(|c| c[1] == "plan"
+    let plan_commands = commands(plan);
+    assert!(plan_commands.iter().any(|c| c[1] == "plan"
         && c.windows(2).any(|w| w == ["--format", "markdown"])
         && c.windows(2).any(|w| w == ["--out", "plan.json"])
         && c.contains(&"--detailed-exitcode".to_owned())));
-    for command in &commands {
+    for command in &plan_commands {
         assert_parses(command);
     }
     assert_eq!(
