@@ -5,6 +5,7 @@
 //! nothing.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -44,7 +45,7 @@ impl ReleaseServer {
                         break;
                     }
                     if let Ok(stream) = stream {
-                        serve(stream, &files, &requests);
+                        serve(&stream, &files, &requests);
                     }
                 }
             }
@@ -77,11 +78,11 @@ impl Drop for ReleaseServer {
     }
 }
 
-fn serve(stream: TcpStream, files: &BTreeMap<String, Vec<u8>>, requests: &Mutex<Vec<String>>) {
+fn serve(stream: &TcpStream, files: &BTreeMap<String, Vec<u8>>, requests: &Mutex<Vec<String>>) {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    let mut reader = BufReader::new(&stream);
+    let mut reader = BufReader::new(stream);
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
         return;
@@ -100,7 +101,7 @@ fn serve(stream: TcpStream, files: &BTreeMap<String, Vec<u8>>, requests: &Mutex<
         return;
     }
     requests.lock().unwrap().push(path.clone());
-    let mut stream = &stream;
+    let mut stream = stream;
     let (status, body): (&str, &[u8]) = match files.get(&path) {
         Some(body) => ("200 OK", body),
         None => ("404 Not Found", b"Not Found"),
@@ -139,10 +140,12 @@ fn archive() -> &'static [u8] {
 }
 
 fn sha256_line(bytes: &[u8], name: &str) -> Vec<u8> {
-    let digest: String = Sha256::digest(bytes)
+    let digest = Sha256::digest(bytes)
         .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+        .fold(String::new(), |mut hex, byte| {
+            let _ = write!(hex, "{byte:02x}");
+            hex
+        });
     format!("{digest}  {name}\n").into_bytes()
 }
 
