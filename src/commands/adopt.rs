@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::error::UserError;
-use crate::model::LiveRule;
 use crate::model::ownership::Claim;
+use crate::model::LiveRule;
 use crate::settings::AdoptSettings;
 
 use super::confirm::confirm;
