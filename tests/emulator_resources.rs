@@ -149,7 +149,10 @@ async fn every_kind_lists_every_page_once_in_seed_order() {
     );
     let forms = every_item!(c, list_evaluation_forms);
     assert_eq!(
-        forms.iter().map(|f| f.title()).collect::<Vec<_>>(),
+        forms
+            .iter()
+            .map(aws_sdk_connect::types::EvaluationFormSummary::title)
+            .collect::<Vec<_>>(),
         ["Quality", "Compliance"]
     );
     let integrations = every_item!(c, list_integration_associations);
