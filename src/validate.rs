@@ -12,9 +12,6 @@ use crate::model::{enums, DesiredRule, Rule};
 use crate::node::{Entry, Node, Pos, Value};
 use crate::service::{self, Problem, UnknownMembers, Violation};
 
-/// Total UTF-8 bytes a task's references may take (keys plus values).
-pub const MAX_REFERENCE_BYTES: usize = 4096;
-
 /// Members the service owns; they never belong in a rule file.
 const SERVER_FIELDS: &[&str] = &[
     "RuleId",
@@ -115,8 +112,7 @@ fn validate_one(
     violations.retain(|v| v.path != "Function");
     tidy_unknown_keys(&mut violations);
     found.extend(violations.iter().map(|v| describe(&path, v)));
-    check_actions(&path, &node, found);
-    check_trigger(&path, &node, found);
+    check_beyond_model(&path, &node, found);
     check_reserved_tags(&path, &node, found);
 
     if found[before..].iter().any(Diagnostic::is_error) {
@@ -332,7 +328,8 @@ fn numbered(json: &serde_json::Value, at: &str, paths: &mut Vec<String>) -> Node
     Node { value, pos }
 }
 
-/// Turns a mapping-form `Function` into its JSON string and checks a string-form one is JSON.
+/// Turns a mapping-form `Function` into its JSON string; a string-form one is checked with the
+/// service's other rules ([`check_beyond_model`]).
 fn normalize_function(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>) {
     let Value::Map(entries) = &mut node.value else {
         return;
@@ -346,141 +343,64 @@ fn normalize_function(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>)
             let json = function.to_json();
             function.value = Value::Str(json.to_string());
         }
-        Value::Str(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Object(_)) => {}
-            Ok(other) => found.push(
-                Diagnostic::error(
-                    path,
-                    Some(function.pos),
-                    format!(
-                        "`Function` must be a JSON object, but it is {}",
-                        Node::from_json(&other).value.kind()
-                    ),
-                )
-                .with_hint(r#"write `{"Version":"2022-11-25","RuleFunction":{...}}`"#),
+        Value::Str(_) | Value::Null => {}
+        other => found.push(Diagnostic::error(
+            path,
+            Some(function.pos),
+            format!(
+                "`Function` must be a JSON string or a mapping, but it is {}",
+                other.kind()
             ),
-            Err(err) => found.push(
-                Diagnostic::error(
-                    path,
-                    Some(function.pos),
-                    format!(
-                        "`Function` is not valid JSON: {} (at line {} column {} of the JSON)",
-                        json_error_text(&err),
-                        err.line(),
-                        err.column()
-                    ),
-                )
-                .with_hint("write `Function` as a YAML mapping instead of a string, and the file's own syntax checks it"),
-            ),
-        },
-        Value::Null => {}
-        other => found.push(
-            Diagnostic::error(
-                path,
-                Some(function.pos),
-                format!("`Function` must be a JSON string or a mapping, but it is {}", other.kind()),
-            ),
-        ),
+        )),
     }
 }
 
-/// serde_json's message without its own ` at line L column C` suffix.
-fn json_error_text(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(index) => text[..index].to_owned(),
-        None => text,
-    }
-}
-
-fn check_actions(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
-    let Some(Value::Seq(actions)) = node.get("Actions").map(|n| &n.value) else {
-        return;
-    };
-    for (index, action) in actions.iter().enumerate() {
-        let Value::Map(entries) = &action.value else {
-            continue;
-        };
-        let Some(action_type) = action.get("ActionType").and_then(Node::as_str) else {
-            continue;
-        };
-        let Some(expected) = enums::definition_member(action_type) else {
-            continue;
-        };
-        let here = format!("Actions[{index}]");
-        let definitions: Vec<_> = entries
-            .iter()
-            .filter(|entry| entry.key != "ActionType")
-            .filter(|entry| {
-                enums::ACTION_DEFINITIONS
-                    .iter()
-                    .any(|(_, m)| *m == entry.key)
-            })
-            .collect();
-        if !definitions.iter().any(|entry| entry.key == expected) {
-            found.push(
-                Diagnostic::error(
-                    path,
-                    Some(action.pos),
-                    format!("`{here}` has ActionType `{action_type}` but no `{expected}`"),
-                )
-                .with_hint(format!("add `{expected}:` with the action's definition (`{{}}` where it has no members)")),
-            );
-        }
-        for entry in definitions.iter().filter(|entry| entry.key != expected) {
-            let owner = enums::ACTION_DEFINITIONS
-                .iter()
-                .find(|(_, member)| *member == entry.key)
-                .map_or("", |(kind, _)| *kind);
-            found.push(
-                Diagnostic::error(
-                    path,
-                    Some(entry.key_pos),
-                    format!("`{here}.{}` does not belong to ActionType `{action_type}`", entry.key),
-                )
-                .with_hint(format!(
-                    "an action carries only the definition of its type: keep `{expected}`, or set ActionType to `{owner}` and make the other definition a separate action"
-                )),
-            );
-        }
-        if let Some(references) = action
-            .get("TaskAction")
-            .and_then(|task| task.get("References"))
-        {
-            check_reference_size(
+/// The service's rules that its model cannot express, shared with the emulator, in a rule
+/// file's terms.
+fn check_beyond_model(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
+    use crate::service::beyond_model::{check_rule, BreachKind, MAX_REFERENCE_BYTES};
+    for breach in check_rule(node) {
+        let pos = Some(breach.pos);
+        found.push(match breach.kind {
+            BreachKind::IntegrationMissing { source } => Diagnostic::error(
                 path,
-                &format!("{here}.TaskAction.References"),
-                references,
-                found,
-            );
-        }
-    }
-}
-
-fn check_reference_size(path: &Path, here: &str, references: &Node, found: &mut Vec<Diagnostic>) {
-    let Value::Map(entries) = &references.value else {
-        return;
-    };
-    let bytes: usize = entries
-        .iter()
-        .map(|entry| {
-            entry.key.len()
-                + entry
-                    .value
-                    .get("Value")
-                    .and_then(Node::as_str)
-                    .map_or(0, str::len)
-        })
-        .sum();
-    if bytes > MAX_REFERENCE_BYTES {
-        found.push(
-            Diagnostic::error(
+                pos,
+                format!("`TriggerEventSource` for `{source}` needs `IntegrationAssociationId`"),
+            )
+            .with_hint("set it to the id of the instance's integration association, e.g. `${var.zendesk_integration_id}`"),
+            BreachKind::FunctionNotJson { error, line, column } => Diagnostic::error(
                 path,
-                Some(references.pos),
-                format!("`{here}` take {bytes} bytes; the service allows {MAX_REFERENCE_BYTES} in total"),
+                pos,
+                format!("`Function` is not valid JSON: {error} (at line {line} column {column} of the JSON)"),
+            )
+            .with_hint("write `Function` as a YAML mapping instead of a string, and the file's own syntax checks it"),
+            BreachKind::FunctionNotObject { found: kind } => Diagnostic::error(
+                path,
+                pos,
+                format!("`Function` must be a JSON object, but it is {kind}"),
+            )
+            .with_hint(r#"write `{"Version":"2022-11-25","RuleFunction":{...}}`"#),
+            BreachKind::DefinitionMissing { index, action_type, member } => Diagnostic::error(
+                path,
+                pos,
+                format!("`Actions[{index}]` has ActionType `{action_type}` but no `{member}`"),
+            )
+            .with_hint(format!("add `{member}:` with the action's definition (`{{}}` where it has no members)")),
+            BreachKind::DefinitionForeign { index, action_type, expected, member, owner } => Diagnostic::error(
+                path,
+                pos,
+                format!("`Actions[{index}].{member}` does not belong to ActionType `{action_type}`"),
+            )
+            .with_hint(format!(
+                "an action carries only the definition of its type: keep `{expected}`, or set ActionType to `{owner}` and make the other definition a separate action"
+            )),
+            BreachKind::ReferencesTooLong { index, bytes } => Diagnostic::error(
+                path,
+                pos,
+                format!("`Actions[{index}].TaskAction.References` take {bytes} bytes; the service allows {MAX_REFERENCE_BYTES} in total"),
             )
             .with_hint("shorten the reference values or move them into the task's flow"),
-        );
+        });
     }
 }
 
@@ -516,27 +436,6 @@ const RESERVED_TAG_KEYS: [&str; 2] = [
     crate::model::ownership::SOURCE_TAG_KEY,
 ];
 
-fn check_trigger(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
-    let Some(trigger) = node.get("TriggerEventSource") else {
-        return;
-    };
-    let Some(source) = trigger.get("EventSourceName").and_then(Node::as_str) else {
-        return;
-    };
-    if enums::INTEGRATION_EVENT_SOURCES.contains(&source)
-        && trigger.get("IntegrationAssociationId").is_none()
-    {
-        found.push(
-            Diagnostic::error(
-                path,
-                Some(trigger.pos),
-                format!("`TriggerEventSource` for `{source}` needs `IntegrationAssociationId`"),
-            )
-            .with_hint("set it to the id of the instance's integration association, e.g. `${var.zendesk_integration_id}`"),
-        );
-    }
-}
-
 fn report_duplicate_names(rules: &[DesiredRule], found: &mut Vec<Diagnostic>) {
     let mut first_by_name: BTreeMap<&str, &DesiredRule> = BTreeMap::new();
     for rule in rules {
@@ -561,8 +460,9 @@ fn report_duplicate_names(rules: &[DesiredRule], found: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Turns a model violation into a message for a rule file.
-fn describe(path: &Path, violation: &Violation) -> Diagnostic {
+/// Turns a model violation into a message for a rule file (or another file checked against the
+/// model, such as the emulator's seed).
+pub(crate) fn describe(path: &Path, violation: &Violation) -> Diagnostic {
     let at = if violation.path.is_empty() {
         "the rule".to_owned()
     } else {

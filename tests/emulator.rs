@@ -1036,3 +1036,64 @@ async fn wire_bodies_keep_members_byte_for_byte_with_numeric_timestamps() {
     let tags = raw(h.addr(), "GET", &format!("/tags/{arn}"), "").await;
     assert_eq!(tags.json(), json!({"tags": {"team": "qa"}}));
 }
+
+/// A `CREATE_TASK` action whose references take `bytes` bytes in total (keys and values).
+fn task_with_reference_bytes(bytes: usize) -> RuleAction {
+    use aws_sdk_connect::types::{Reference, ReferenceType, TaskActionDefinition};
+    let key = "playbook";
+    let reference = Reference::builder()
+        .r#type(ReferenceType::String)
+        .value("x".repeat(bytes - key.len()))
+        .build()
+        .unwrap();
+    RuleAction::builder()
+        .action_type(ActionType::CreateTask)
+        .task_action(
+            TaskActionDefinition::builder()
+                .name("Call back")
+                .contact_flow_id("flow-1")
+                .references(key, reference)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn task_references_over_4096_bytes_are_refused_as_validate_refuses_them() {
+    let h = Harness::start().await;
+    // `create` carries a category action already: the task is the second action.
+    // The limit `validate` enforces (tests/validate.rs::references_over_4096_bytes), one rule
+    // written once and shared: exactly 4,096 bytes pass, one more does not.
+    h.create("at-the-limit")
+        .actions(task_with_reference_bytes(4096))
+        .send()
+        .await
+        .expect("4,096 bytes of references are allowed");
+    let refused = h
+        .create("over-the-limit")
+        .actions(task_with_reference_bytes(4097))
+        .send()
+        .await
+        .unwrap_err();
+    let status = refused.raw_response().map(|raw| raw.status().as_u16());
+    assert_eq!(status, Some(400), "{refused:?}");
+    let error = refused.into_service_error();
+    assert!(
+        matches!(error, CreateRuleError::InvalidRequestException(_)),
+        "{error:?}"
+    );
+    let message = error.message().unwrap();
+    assert!(
+        message.starts_with("1 validation error detected: ")
+            && message.contains("at 'actions.2.member.taskAction.references' failed to satisfy constraint: Member must have keys and values of total length less than or equal to 4096 bytes"),
+        "{message}"
+    );
+    assert_eq!(
+        h.emulator.store().snapshot().instances[INSTANCE]
+            .rules
+            .len(),
+        1
+    );
+}

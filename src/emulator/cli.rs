@@ -11,9 +11,11 @@ use super::config::{
     DEFAULT_REGION, DEFAULT_RULE_QUOTA,
 };
 use super::faults::{FailSpec, Faults};
+use super::resources::load_seed;
 use super::Emulator;
 
-/// Serve the Connect rule operations locally, for tests and offline use.
+/// Serve the Connect rule operations, and the list operations of queues, flows, users and the
+/// other resources rules refer to, locally, for tests and offline use.
 #[derive(Debug, Clone, clap::Args)]
 pub struct EmulatorArgs {
     /// Address to listen on. Keep it on loopback: the emulator has no authentication.
@@ -23,6 +25,12 @@ pub struct EmulatorArgs {
     /// starts empty.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// List the queues, contact flows, users, routing profiles, evaluation forms, integration
+    /// associations, agent statuses and hierarchy groups in this YAML file (top-level keys
+    /// `queues`, `contact_flows`, `users`, ...; each a list of the summary members, `Id` and
+    /// `Arn` made up when left out).
+    #[arg(long, value_name = "FILE")]
+    pub resources: Option<PathBuf>,
     /// Region used in rule ARNs.
     #[arg(long, value_name = "REGION", default_value = DEFAULT_REGION)]
     pub region: String,
@@ -71,7 +79,8 @@ fn parse_rate(text: &str) -> Result<f64, String> {
 }
 
 impl EmulatorArgs {
-    /// The store settings these flags ask for.
+    /// The store settings these flags ask for, without the resources file (see
+    /// [`EmulatorArgs::load_config`]).
     pub fn config(&self) -> EmulatorConfig {
         EmulatorConfig {
             region: self.region.clone(),
@@ -81,6 +90,15 @@ impl EmulatorArgs {
             idle_timeout: Duration::from_millis(self.idle_timeout_ms),
             max_connections: self.max_connections as usize,
             ..EmulatorConfig::default()
+        }
+    }
+
+    /// The store settings these flags ask for, with the resources file read and checked.
+    pub fn load_config(&self) -> anyhow::Result<EmulatorConfig> {
+        let config = self.config();
+        match &self.resources {
+            None => Ok(config),
+            Some(path) => Ok(config.with_resources(load_seed(path)?)),
         }
     }
 
@@ -110,7 +128,7 @@ fn exposure_warning(listen: std::net::SocketAddr) -> Option<String> {
 
 /// Runs the emulator until Ctrl-C (or SIGTERM), announcing its address on stderr.
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<()> {
-    let emulator = Emulator::new(args.config())?;
+    let emulator = Emulator::new(args.load_config()?)?;
     args.apply_faults(emulator.faults());
     if let Some(warning) = exposure_warning(args.listen) {
         eprintln!("{warning}");
@@ -220,6 +238,27 @@ mod tests {
             .config();
         assert_eq!(config.idle_timeout, Duration::from_millis(250));
         assert_eq!(config.max_connections, 3);
+    }
+
+    #[test]
+    fn the_resources_file_is_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let seed = dir.path().join("seed.yaml");
+        std::fs::write(&seed, "queues:\n  - Name: Billing\n").unwrap();
+        let args = parse(&["--resources", seed.to_str().unwrap()]).unwrap();
+        assert_eq!(args.load_config().unwrap().resources.len(), 1);
+        std::fs::write(&seed, "queues:\n  - Nme: Billing\n").unwrap();
+        let error = args.load_config().unwrap_err().to_string();
+        assert!(
+            error.contains("seed.yaml:2:5: error: unknown key `Nme` in `queues[0]`\n  hint: did you mean `Name`?"),
+            "{error}"
+        );
+        let missing = parse(&["--resources", "no-such-seed.yaml"]).unwrap();
+        let error = missing.load_config().unwrap_err().to_string();
+        assert!(
+            error.contains("no-such-seed.yaml: error: cannot read the resources file"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! How an emulator is set up: its identity, its quota, where it keeps its state and how long
-//! and how many connections it serves.
+//! How an emulator is set up: its identity, its quota, where it keeps its state, the resources
+//! it lists, and how long and how many connections it serves.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+
+use super::resources::Resources;
 
 /// The default region in ARNs.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -38,6 +41,9 @@ pub struct EmulatorConfig {
     /// when it is idle, after its answer otherwise); while twice this many are still open, new
     /// connections are closed as soon as they are accepted.
     pub max_connections: usize,
+    /// The queues, flows, users, ... the list operations answer with (a seed file's content);
+    /// the same for every instance id.
+    pub resources: Arc<Resources>,
 }
 
 /// How long a second process waits for the state file's lock by default.
@@ -53,6 +59,7 @@ impl Default for EmulatorConfig {
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            resources: Arc::default(),
         }
     }
 }
@@ -83,6 +90,13 @@ impl EmulatorConfig {
     #[must_use]
     pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = timeout;
+        self
+    }
+
+    /// The same settings, listing `resources`.
+    #[must_use]
+    pub fn with_resources(mut self, resources: Resources) -> Self {
+        self.resources = Arc::new(resources);
         self
     }
 

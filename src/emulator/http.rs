@@ -1,5 +1,6 @@
-//! The rest-json protocol over hyper: routes a request, applies faults, calls the store and
-//! writes the answer as the AWS SDKs expect it.
+//! The rest-json protocol over hyper: routes a request by the binding table, applies faults,
+//! checks its labels and query, calls the operation's handler and writes the answer as the AWS
+//! SDKs expect it.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -9,13 +10,13 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::{Request, Response, StatusCode};
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 use super::api_error::{ApiError, ErrorKind};
+use super::binding::{parse_query, route, Routed};
+use super::call::Call;
 use super::ids::new_uuid;
-use super::query::{list_rules_query, untag_keys};
 use super::request_log::RequestRecord;
-use super::router::{parse_query, route, Route};
 use super::sts;
 use super::Shared;
 
@@ -26,7 +27,7 @@ const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub(crate) enum Answer {
     /// A JSON document.
     Json(Json),
-    /// Nothing (`UpdateRule`, `DeleteRule`, the tag mutations).
+    /// Nothing (operations without an output shape: `UpdateRule`, `DeleteRule`, ...).
     Empty,
 }
 
@@ -73,13 +74,14 @@ async fn answer_request(shared: &Shared, request: Request<Incoming>) -> Response
         });
         return response;
     }
-    let route = route(&method, &path);
-    let outcome = match &route {
+    let routed = route(&method, &path);
+    let operation = routed.as_ref().map(|routed| routed.binding.operation);
+    let outcome = match routed {
         None => Err(no_route(&method, &path)),
-        Some(route) => match shared.faults.inject(route.operation()) {
+        Some(routed) => match shared.faults.inject(routed.binding.operation) {
             Some(fault) => Err(fault),
             None => match read_body(request, shared.store.config().idle_timeout).await {
-                Ok(body) => call(shared, route, &query, &body),
+                Ok(body) => call(shared, routed, &query, &body),
                 Err(error) => Err(error),
             },
         },
@@ -89,7 +91,7 @@ async fn answer_request(shared: &Shared, request: Request<Incoming>) -> Response
         Err(error) => failure(error),
     };
     shared.log.record(RequestRecord {
-        operation: route.as_ref().map(Route::operation),
+        operation,
         method,
         path,
         status: response.status().as_u16(),
@@ -109,7 +111,7 @@ pub(crate) fn answer(
 ) -> Result<Answer, ApiError> {
     match route(method, path) {
         None => Err(no_route(method, path)),
-        Some(route) => call(shared, &route, &parse_query(query), body),
+        Some(routed) => call(shared, routed, &parse_query(query), body),
     }
 }
 
@@ -144,76 +146,23 @@ async fn read_body(request: Request<Incoming>, timeout: Duration) -> Result<Byte
     }
 }
 
-/// The body as JSON; an empty body is an empty object, as the SDKs send for no members.
-fn json_body(body: &Bytes) -> Result<Json, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
-    }
-    serde_json::from_slice(body).map_err(|err| {
-        ApiError::new(
-            ErrorKind::Serialization,
-            format!("The request body is not valid JSON: {err}"),
-        )
-    })
-}
-
+/// Checks the call's labels and query, then runs the operation's handler. Input problems are
+/// answered with the error type the operation's model lists for them.
 fn call(
     shared: &Shared,
-    route: &Route,
+    routed: Routed,
     query: &[(String, String)],
     body: &Bytes,
 ) -> Result<Answer, ApiError> {
-    let store = &shared.store;
-    match route {
-        Route::CreateRule { instance_id } => {
-            let created = store.create_rule(instance_id, &json_body(body)?)?;
-            Ok(Answer::Json(json!({
-                "RuleArn": created.rule_arn,
-                "RuleId": created.rule_id,
-            })))
-        }
-        Route::UpdateRule {
-            instance_id,
-            rule_id,
-        } => {
-            store.update_rule(instance_id, rule_id, &json_body(body)?)?;
-            Ok(Answer::Empty)
-        }
-        Route::DescribeRule {
-            instance_id,
-            rule_id,
-        } => {
-            let rule = store.describe_rule(instance_id, rule_id)?;
-            Ok(Answer::Json(json!({ "Rule": rule })))
-        }
-        Route::ListRules { instance_id } => {
-            let page = store.list_rules(instance_id, &list_rules_query(query)?)?;
-            let mut answer = json!({ "RuleSummaryList": page.summaries });
-            if let Some(token) = page.next_token {
-                answer["NextToken"] = json!(token);
+    let binding = routed.binding;
+    Call::new(routed, query, body)
+        .and_then(|call| (binding.operation.handler())(&shared.store, &call))
+        .map_err(|mut error| {
+            if error.kind == ErrorKind::InvalidRequest {
+                error.kind = binding.invalid_input;
             }
-            Ok(Answer::Json(answer))
-        }
-        Route::DeleteRule {
-            instance_id,
-            rule_id,
-        } => {
-            store.delete_rule(instance_id, rule_id)?;
-            Ok(Answer::Empty)
-        }
-        Route::TagResource { resource_arn } => {
-            store.tag_resource(resource_arn, &json_body(body)?)?;
-            Ok(Answer::Empty)
-        }
-        Route::UntagResource { resource_arn } => {
-            store.untag_resource(resource_arn, &untag_keys(query)?)?;
-            Ok(Answer::Empty)
-        }
-        Route::ListTagsForResource { resource_arn } => {
-            let tags = store.list_tags(resource_arn)?;
-            Ok(Answer::Json(json!({ "tags": tags })))
-        }
-    }
+            error
+        })
 }
 
 fn success(answer: &Answer) -> Response<Full<Bytes>> {

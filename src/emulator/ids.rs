@@ -32,7 +32,19 @@ fn canonical(value: &Json) -> Json {
 
 /// A random id in the form of a version-4 UUID, as the service's rule ids are.
 pub fn new_uuid() -> String {
-    let mut bytes: [u8; 16] = rand::random();
+    uuid_form(rand::random())
+}
+
+/// An id in the form of a UUID drawn from `parts`: the same parts always give the same id.
+pub(super) fn stable_uuid(parts: &[&str]) -> String {
+    let digest = Sha256::digest(parts.join("\u{0}").as_bytes());
+    let mut bytes = [0_u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid_form(bytes)
+}
+
+/// `bytes` as a version-4 UUID's text.
+fn uuid_form(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     let hex = hex(&bytes);

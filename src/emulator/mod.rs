@@ -1,23 +1,27 @@
-//! The local Connect rules emulator: the rule operations over HTTP, as the rest-json protocol and
-//! the service model define them, backed by an in-process store.
+//! The local Connect emulator: the rule and tag operations, and the list operations of the
+//! resources rules refer to, over HTTP as the rest-json protocol and the service model define
+//! them, backed by an in-process store. Each operation is one line of the table in
+//! `operation.rs` and a handler; its HTTP binding is read from the model (`binding.rs`).
 //!
 //! Tests and the embedded local target start it on an ephemeral loopback port and point
 //! `aws-sdk-connect` at [`RunningEmulator::endpoint_url`], so the emulator is reached by the same
 //! code path as a real instance.
 
 mod api_error;
+mod binding;
+mod call;
 mod cli;
 mod config;
 mod faults;
+mod handlers;
 mod http;
 mod ids;
 mod journal;
 mod operation;
 mod pagination;
 mod persist;
-mod query;
 mod request_log;
-mod router;
+mod resources;
 mod server;
 mod state;
 mod state_lock;
@@ -37,11 +41,12 @@ pub use config::{
 };
 pub use faults::{FailSpec, Faults};
 pub use operation::Operation;
-pub use query::ListRulesQuery;
+pub use pagination::{Page, PageRequest, DEFAULT_PAGE_SIZE};
 pub use request_log::RequestRecord;
+pub use resources::{load_seed, parse_seed, ResourceKind, Resources, SeedError, KINDS};
 pub use server::RunningEmulator;
 pub use state::{State, FORMAT_VERSION};
-pub use store::{CreatedRule, RulePage, Store};
+pub use store::{CreatedRule, ListRulesQuery, Store};
 
 /// An emulator: its store, faults and request log. Cheap to clone; clones share everything, so
 /// a test can keep one to steer faults while the server runs.

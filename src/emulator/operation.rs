@@ -1,55 +1,63 @@
-//! The operations the emulator serves, by their API names.
+//! The operations the emulator serves, one line each: the operation, named as the service
+//! model names it, and the handler that answers it. Method, path and query parameters are the
+//! model's (see [`binding`](super::binding)), so a new operation is its handler and one line.
 
 use std::fmt;
 use std::str::FromStr;
 
-/// One of the Connect rule (and tag) operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Operation {
-    /// `POST /rules/{InstanceId}`.
-    CreateRule,
-    /// `PUT /rules/{InstanceId}/{RuleId}`.
-    UpdateRule,
-    /// `GET /rules/{InstanceId}/{RuleId}`.
-    DescribeRule,
-    /// `GET /rules/{InstanceId}`.
-    ListRules,
-    /// `DELETE /rules/{InstanceId}/{RuleId}`.
-    DeleteRule,
-    /// `POST /tags/{resourceArn}`.
-    TagResource,
-    /// `DELETE /tags/{resourceArn}?tagKeys=..`.
-    UntagResource,
-    /// `GET /tags/{resourceArn}`.
-    ListTagsForResource,
+use super::handlers::{self, Handler};
+use super::resources;
+
+/// Declares [`Operation`] and its handlers from one table.
+macro_rules! operations {
+    ($($name:ident => $handler:path,)+) => {
+        /// One of the operations the emulator serves, by its API name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Operation {
+            $(
+                #[doc = concat!("`", stringify!($name), "`, bound as the service model binds it.")]
+                $name,
+            )+
+        }
+
+        impl Operation {
+            /// Every operation, in table order.
+            pub const ALL: &'static [Operation] = &[$(Operation::$name),+];
+
+            /// The API name, e.g. `CreateRule`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Operation::$name => stringify!($name),)+
+                }
+            }
+
+            /// The function that answers a call.
+            pub(super) fn handler(self) -> Handler {
+                match self {
+                    $(Operation::$name => $handler,)+
+                }
+            }
+        }
+    };
 }
 
-impl Operation {
-    /// Every operation.
-    pub const ALL: [Operation; 8] = [
-        Operation::CreateRule,
-        Operation::UpdateRule,
-        Operation::DescribeRule,
-        Operation::ListRules,
-        Operation::DeleteRule,
-        Operation::TagResource,
-        Operation::UntagResource,
-        Operation::ListTagsForResource,
-    ];
-
-    /// The API name, e.g. `CreateRule`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::CreateRule => "CreateRule",
-            Operation::UpdateRule => "UpdateRule",
-            Operation::DescribeRule => "DescribeRule",
-            Operation::ListRules => "ListRules",
-            Operation::DeleteRule => "DeleteRule",
-            Operation::TagResource => "TagResource",
-            Operation::UntagResource => "UntagResource",
-            Operation::ListTagsForResource => "ListTagsForResource",
-        }
-    }
+operations! {
+    CreateRule => handlers::create_rule,
+    UpdateRule => handlers::update_rule,
+    DescribeRule => handlers::describe_rule,
+    ListRules => handlers::list_rules,
+    DeleteRule => handlers::delete_rule,
+    TagResource => handlers::tag_resource,
+    UntagResource => handlers::untag_resource,
+    ListTagsForResource => handlers::list_tags_for_resource,
+    ListQueues => resources::list,
+    ListContactFlows => resources::list,
+    ListUsers => resources::list,
+    ListRoutingProfiles => resources::list,
+    ListEvaluationForms => resources::list,
+    ListIntegrationAssociations => resources::list,
+    ListAgentStatuses => resources::list,
+    ListUserHierarchyGroups => resources::list,
 }
 
 impl fmt::Display for Operation {
@@ -63,7 +71,8 @@ impl FromStr for Operation {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Operation::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|operation| operation.name() == text)
             .ok_or_else(|| {
                 let names: Vec<&str> = Operation::ALL.iter().map(|op| op.name()).collect();

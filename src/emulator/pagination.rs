@@ -1,25 +1,67 @@
-//! Opaque, tamper-safe `NextToken`s for `ListRules`.
+//! Pages for every list operation, with opaque, tamper-safe `NextToken`s.
 //!
+//! A listing is a sequence of items with increasing positions (a rule's creation number, a
+//! seeded resource's place in its file) and a scope (the operation, instance and filters).
 //! A token is the hex of a small JSON cursor followed by a truncated HMAC-SHA256 of it under a
-//! secret drawn when the store is made, so a token that was changed, made up, or issued by another
-//! emulator is refused instead of silently listing the wrong page.
+//! secret drawn when the store is made, so a token that was changed, made up, issued by another
+//! emulator or for another listing is refused instead of silently listing the wrong page.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value as Json};
 use sha2::{Digest, Sha256};
 
 use super::api_error::ApiError;
 use super::ids::hex;
 
+/// The page size when the caller gives no `MaxResults` (the service's documented default; the
+/// largest allowed is the model's, checked before a listing starts).
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+
+/// What a caller asked of a listing: how many items, and where to continue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    /// Page size, within the model's `MaxResults` bounds.
+    pub max_results: usize,
+    /// Where to continue.
+    pub next_token: Option<String>,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        PageRequest {
+            max_results: DEFAULT_PAGE_SIZE,
+            next_token: None,
+        }
+    }
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The summaries, in listing order.
+    pub items: Vec<Json>,
+    /// The token for the next page, when there is one.
+    pub next_token: Option<String>,
+}
+
+impl Page {
+    /// The response body: the items under `list_member` and the `NextToken` when there is one.
+    pub fn to_json(&self, list_member: &str) -> Json {
+        let mut body = json!({ list_member: self.items });
+        if let Some(token) = &self.next_token {
+            body["NextToken"] = json!(token);
+        }
+        body
+    }
+}
+
 /// Where the next page starts, and what listing it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
-    /// The instance listed.
-    #[serde(rename = "i")]
-    pub instance_id: String,
-    /// The filters the listing used, so a token is not reused with other filters.
-    #[serde(rename = "f")]
-    pub filter: String,
-    /// The creation sequence number of the last rule returned.
+    /// The operation, instance and filters listed, so a token is not reused elsewhere.
+    #[serde(rename = "s")]
+    pub scope: String,
+    /// The position of the last item returned.
     #[serde(rename = "a")]
     pub after: u64,
 }
@@ -58,6 +100,46 @@ impl TokenCodec {
             return Err(invalid());
         }
         serde_json::from_slice(&payload).map_err(|_| invalid())
+    }
+
+    /// One page of the listing `scope`: `items` come in increasing `position`; the page starts
+    /// after the request's token (which must belong to `scope`), holds at most `max_results`
+    /// items and makes a `summary` of those only.
+    pub fn page<T>(
+        &self,
+        scope: &str,
+        request: &PageRequest,
+        items: impl IntoIterator<Item = T>,
+        position: impl Fn(&T) -> u64,
+        summary: impl Fn(T) -> Json,
+    ) -> Result<Page, ApiError> {
+        let after = match &request.next_token {
+            None => None,
+            Some(token) => {
+                let cursor = self.decode(token)?;
+                if cursor.scope != scope {
+                    return Err(ApiError::invalid_request(
+                        "invalid nextToken: it was issued for another operation, instance or other filters",
+                    ));
+                }
+                Some(cursor.after)
+            }
+        };
+        let mut rest = items
+            .into_iter()
+            .filter(|item| after.is_none_or(|after| position(item) > after));
+        let page: Vec<T> = rest.by_ref().take(request.max_results).collect();
+        let next_token = match (page.last(), rest.next()) {
+            (Some(last), Some(_)) => Some(self.encode(&Cursor {
+                scope: scope.to_owned(),
+                after: position(last),
+            })),
+            _ => None,
+        };
+        Ok(Page {
+            items: page.into_iter().map(summary).collect(),
+            next_token,
+        })
     }
 
     /// HMAC-SHA256 (RFC 2104) of `message` under the secret.
@@ -101,10 +183,62 @@ mod tests {
 
     fn cursor() -> Cursor {
         Cursor {
-            instance_id: "i-1".to_owned(),
-            filter: "PUBLISHED|".to_owned(),
+            scope: "ListRules|i-1|PUBLISHED|".to_owned(),
             after: 7,
         }
+    }
+
+    /// One page of the items 1..=count at positions 10, 20, ...
+    fn page(
+        codec: &TokenCodec,
+        scope: &str,
+        request: &PageRequest,
+        count: u64,
+    ) -> Result<Page, ApiError> {
+        codec.page(scope, request, 1..=count, |n| n * 10, |n| json!(n))
+    }
+
+    #[test]
+    fn pages_cover_every_item_once_and_end_without_a_token() {
+        let codec = TokenCodec::random();
+        let mut request = PageRequest {
+            max_results: 2,
+            next_token: None,
+        };
+        let mut seen = Vec::new();
+        loop {
+            let page = page(&codec, "s", &request, 5).unwrap();
+            assert!(page.items.len() <= 2);
+            seen.extend(page.items);
+            match page.next_token {
+                Some(token) => request.next_token = Some(token),
+                None => break,
+            }
+            assert!(seen.len() < 5, "a token after the last page");
+        }
+        assert_eq!(seen, (1..=5).map(|n| json!(n)).collect::<Vec<_>>());
+        let all = PageRequest {
+            max_results: 5,
+            next_token: None,
+        };
+        let exact = page(&codec, "s", &all, 5).unwrap();
+        assert_eq!((exact.items.len(), exact.next_token), (5, None));
+    }
+
+    #[test]
+    fn tokens_belong_to_their_listing() {
+        let codec = TokenCodec::random();
+        let one = PageRequest {
+            max_results: 1,
+            next_token: None,
+        };
+        let first = page(&codec, "a", &one, 3).unwrap();
+        let elsewhere = PageRequest {
+            max_results: 1,
+            next_token: first.next_token,
+        };
+        let error = page(&codec, "b", &elsewhere, 3).unwrap_err();
+        assert!(error.message.contains("invalid nextToken"), "{error}");
     }
 
     #[test]

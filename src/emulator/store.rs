@@ -14,9 +14,8 @@ use crate::model::enums;
 use super::api_error::{ApiError, ErrorKind};
 use super::config::EmulatorConfig;
 use super::ids::{fingerprint, new_uuid, now_ms};
-use super::pagination::{Cursor, TokenCodec};
+use super::pagination::{Page, PageRequest, TokenCodec};
 use super::persist::{self, Persisted};
-use super::query::ListRulesQuery;
 use super::state::{
     Change, ClientTokenRecord, InstanceState, State, StoredRule, CLIENT_TOKEN_LIFETIME_MS,
 };
@@ -32,13 +31,15 @@ pub struct CreatedRule {
     pub rule_arn: String,
 }
 
-/// One page of `ListRules`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RulePage {
-    /// `RuleSummary` objects, in creation order.
-    pub summaries: Vec<Json>,
-    /// The token for the next page, when there is one.
-    pub next_token: Option<String>,
+/// `ListRules`' query, checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListRulesQuery {
+    /// Page size and where to continue.
+    pub page: PageRequest,
+    /// Only rules with this `PublishStatus`.
+    pub publish_status: Option<String>,
+    /// Only rules with this event source.
+    pub event_source_name: Option<String>,
 }
 
 /// The state of every instance, behind one lock.
@@ -46,7 +47,7 @@ pub struct RulePage {
 pub struct Store {
     pub(super) state: Mutex<State>,
     pub(super) config: EmulatorConfig,
-    tokens: TokenCodec,
+    pub(super) tokens: TokenCodec,
     /// The state file's journal and lock; always locked after `state`, never before.
     persisted: Option<Mutex<Persisted>>,
 }
@@ -295,62 +296,33 @@ impl Store {
             .ok_or_else(|| ApiError::rule_not_found(instance_id, rule_id))
     }
 
-    /// `ListRules`: one page, in creation order.
-    pub fn list_rules(
-        &self,
-        instance_id: &str,
-        query: &ListRulesQuery,
-    ) -> Result<RulePage, ApiError> {
+    /// `ListRules`: one page of `RuleSummary` objects, in creation order.
+    pub fn list_rules(&self, instance_id: &str, query: &ListRulesQuery) -> Result<Page, ApiError> {
         check_labels(instance_id, None)?;
-        let filter = format!(
-            "{}|{}",
-            query.publish_status.as_deref().unwrap_or_default(),
-            query.event_source_name.as_deref().unwrap_or_default()
+        let publish_status = query.publish_status.as_deref();
+        let event_source_name = query.event_source_name.as_deref();
+        let scope = format!(
+            "ListRules|{instance_id}|{}|{}",
+            publish_status.unwrap_or_default(),
+            event_source_name.unwrap_or_default()
         );
-        let after = match &query.next_token {
-            None => None,
-            Some(token) => {
-                let cursor = self.tokens.decode(token)?;
-                if cursor.instance_id != instance_id || cursor.filter != filter {
-                    return Err(ApiError::invalid_request(
-                        "invalid nextToken: it was issued for another instance or other filters",
-                    ));
-                }
-                Some(cursor.after)
-            }
-        };
         let state = self.lock();
         let empty = InstanceState::default();
         let instance = state.instances.get(instance_id).unwrap_or(&empty);
-        let mut matching = instance
+        let matching = instance
             .rules
             .iter()
-            .filter(|rule| after.is_none_or(|after| rule.seq > after))
+            .filter(|rule| publish_status.is_none_or(|status| rule.publish_status == status))
             .filter(|rule| {
-                query
-                    .publish_status
-                    .as_ref()
-                    .is_none_or(|status| &rule.publish_status == status)
-            })
-            .filter(|rule| {
-                query
-                    .event_source_name
-                    .as_deref()
-                    .is_none_or(|source| rule.event_source_name() == source)
+                event_source_name.is_none_or(|source| rule.event_source_name() == source)
             });
-        let page: Vec<&StoredRule> = matching.by_ref().take(query.max_results).collect();
-        let next_token = match (page.last(), matching.next()) {
-            (Some(last), Some(_)) => Some(self.tokens.encode(&Cursor {
-                instance_id: instance_id.to_owned(),
-                filter,
-                after: last.seq,
-            })),
-            _ => None,
-        };
-        Ok(RulePage {
-            summaries: page.iter().map(|rule| rule.to_summary_json()).collect(),
-            next_token,
-        })
+        self.tokens.page(
+            &scope,
+            &query.page,
+            matching,
+            |rule| rule.seq,
+            StoredRule::to_summary_json,
+        )
     }
 
     /// `DeleteRule`.

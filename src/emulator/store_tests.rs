@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::emulator::ids::new_uuid;
-use crate::emulator::query::ListRulesQuery;
+use crate::emulator::pagination::PageRequest;
 
 const INSTANCE: &str = "instance-1";
 
@@ -75,11 +75,11 @@ fn names_are_unique_per_instance_and_instances_are_isolated() {
     let listed = store
         .list_rules("instance-2", &ListRulesQuery::default())
         .unwrap();
-    assert_eq!(listed.summaries.len(), 1);
+    assert_eq!(listed.items.len(), 1);
     let unknown = store
         .list_rules("instance-3", &ListRulesQuery::default())
         .unwrap();
-    assert!(unknown.summaries.is_empty());
+    assert!(unknown.items.is_empty());
 }
 
 #[test]
@@ -161,6 +161,13 @@ fn quota_is_enforced() {
     assert_eq!(error.kind, ErrorKind::ServiceQuotaExceeded);
 }
 
+fn page_of(max_results: usize) -> PageRequest {
+    PageRequest {
+        max_results,
+        next_token: None,
+    }
+}
+
 #[test]
 fn pages_cover_every_rule_once_and_filter() {
     let store = store();
@@ -172,36 +179,36 @@ fn pages_cover_every_rule_once_and_filter() {
         store.create_rule(INSTANCE, &rule).unwrap();
     }
     let mut query = ListRulesQuery {
-        max_results: 2,
+        page: page_of(2),
         ..ListRulesQuery::default()
     };
     let mut names = Vec::new();
     loop {
         let page = store.list_rules(INSTANCE, &query).unwrap();
         names.extend(
-            page.summaries
+            page.items
                 .iter()
                 .map(|s| s["Name"].as_str().unwrap().to_owned()),
         );
         match page.next_token {
-            Some(token) => query.next_token = Some(token),
+            Some(token) => query.page.next_token = Some(token),
             None => break,
         }
     }
     assert_eq!(names, ["r0", "r1", "r2", "r3", "r4"]);
     let published = ListRulesQuery {
         publish_status: Some("PUBLISHED".to_owned()),
-        max_results: 3,
+        page: page_of(3),
         ..ListRulesQuery::default()
     };
     let page = store.list_rules(INSTANCE, &published).unwrap();
-    assert_eq!(page.summaries.len(), 3);
+    assert_eq!(page.items.len(), 3);
     assert_eq!(page.next_token, None, "no empty last page");
     let mut other_filter = ListRulesQuery {
-        max_results: 1,
+        page: page_of(1),
         ..ListRulesQuery::default()
     };
-    other_filter.next_token = store
+    other_filter.page.next_token = store
         .list_rules(INSTANCE, &other_filter)
         .unwrap()
         .next_token;

@@ -2,7 +2,7 @@
 //! credentials are in, as `apply` does for a target that pins `account_id`. STS speaks the
 //! awsQuery protocol: a form-encoded POST to `/` answered in XML.
 
-use super::router::parse_query;
+use super::binding::parse_query;
 
 /// The status, content type and body of the answer to an STS request.
 pub(crate) fn answer(account_id: &str, body: &[u8]) -> (u16, &'static str, String) {

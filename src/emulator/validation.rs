@@ -1,14 +1,14 @@
 //! Input validation as the service does it, with the service's message style.
 //!
 //! The model's constraints come from `service::validate`; on top of them go the rules the model
-//! cannot express (an action's definition member, the integration id, `Function` being JSON).
+//! cannot express, from `service::beyond_model` (shared with `validate`).
 //! Messages follow the service: `1 validation error detected: Value 'x' at 'name' failed to
 //! satisfy constraint: Member must have length less than or equal to 200`.
 
 use serde_json::Value as Json;
 
-use crate::model::enums;
 use crate::node::Node;
+use crate::service::beyond_model::{self, BreachKind, MAX_REFERENCE_BYTES};
 use crate::service::{self, model, Problem, ShapeKind, UnknownMembers, Violation};
 
 use super::api_error::{ApiError, ErrorKind};
@@ -228,70 +228,41 @@ fn locate<'a>(root_shape: &str, path: &str, root: &'a Json) -> Located<'a> {
     }
 }
 
-fn lower_camel(name: &str) -> String {
+/// `InstanceId` as the service names it in messages: `instanceId`.
+pub(super) fn lower_camel(name: &str) -> String {
     let mut chars = name.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_lowercase().chain(chars).collect()
     })
 }
 
-/// The service's rules that the model does not express.
+/// The service's rules that the model does not express (written once, in
+/// `service::beyond_model`), in the service's words.
 fn rule_checks(body: &Json, failures: &mut Vec<Failure>) {
-    if let Some(source) = body.get("TriggerEventSource") {
-        let name = source.get("EventSourceName").and_then(Json::as_str);
-        let integration = source.get("IntegrationAssociationId");
-        if let Some(name) = name {
-            let needs_integration = enums::INTEGRATION_EVENT_SOURCES.contains(&name);
-            if needs_integration && integration.is_none_or(Json::is_null) {
-                failures.push(Failure {
-                    path: "triggerEventSource.integrationAssociationId".to_owned(),
-                    value: "null".to_owned(),
-                    constraint: format!("Member must not be null for event source {name}"),
-                });
+    for breach in beyond_model::check_rule(&Node::from_json(body)) {
+        let located = locate("CreateRuleRequest", &breach.path, body);
+        let constraint = match breach.kind {
+            BreachKind::IntegrationMissing { source } => {
+                format!("Member must not be null for event source {source}")
             }
-        }
-    }
-    if let Some(Json::String(function)) = body.get("Function") {
-        if !serde_json::from_str::<Json>(function).is_ok_and(|doc| doc.is_object()) {
-            failures.push(Failure {
-                path: "function".to_owned(),
-                value: render_value(body.get("Function")),
-                constraint: "Member must be a JSON document (an object)".to_owned(),
-            });
-        }
-    }
-    if let Some(Json::Array(actions)) = body.get("Actions") {
-        for (index, action) in actions.iter().enumerate() {
-            action_definition_checks(index, action, failures);
-        }
-    }
-}
-
-/// An action must carry exactly the definition member its `ActionType` names.
-fn action_definition_checks(index: usize, action: &Json, failures: &mut Vec<Failure>) {
-    let Some(action_type) = action.get("ActionType").and_then(Json::as_str) else {
-        return;
-    };
-    let Some(wanted) = enums::definition_member(action_type) else {
-        return;
-    };
-    let path = |member: &str| format!("actions.{}.member.{}", index + 1, lower_camel(member));
-    let present = |member: &str| action.get(member).is_some_and(|value| !value.is_null());
-    if !present(wanted) {
+            BreachKind::FunctionNotJson { .. } | BreachKind::FunctionNotObject { .. } => {
+                "Member must be a JSON document (an object)".to_owned()
+            }
+            BreachKind::DefinitionMissing { action_type, .. } => {
+                format!("Member must not be null for ActionType {action_type}")
+            }
+            BreachKind::DefinitionForeign { action_type, .. } => {
+                format!("Member must be null for ActionType {action_type}")
+            }
+            BreachKind::ReferencesTooLong { .. } => format!(
+                "Member must have keys and values of total length less than or equal to {MAX_REFERENCE_BYTES} bytes"
+            ),
+        };
         failures.push(Failure {
-            path: path(wanted),
-            value: "null".to_owned(),
-            constraint: format!("Member must not be null for ActionType {action_type}"),
+            path: located.path,
+            value: render_value(located.value),
+            constraint,
         });
-    }
-    for (_, member) in enums::ACTION_DEFINITIONS {
-        if *member != wanted && present(member) {
-            failures.push(Failure {
-                path: path(member),
-                value: render_value(action.get(*member)),
-                constraint: format!("Member must be null for ActionType {action_type}"),
-            });
-        }
     }
 }
 
@@ -398,6 +369,20 @@ mod tests {
                 value: "'0'".to_owned(),
                 constraint: "Member must have value greater than or equal to 1".to_owned(),
             }]
+        );
+    }
+
+    #[test]
+    fn task_references_are_limited_as_validate_limits_them() {
+        let mut body = create_body();
+        body["Actions"][0] = json!({"ActionType": "CREATE_TASK", "TaskAction": {
+            "Name": "n", "ContactFlowId": "f",
+            "References": {"k": {"Type": "STRING", "Value": "v".repeat(MAX_REFERENCE_BYTES)}}}});
+        let text = message(&body);
+        assert!(text.starts_with("1 validation error detected: "), "{text}");
+        assert!(
+            text.contains("at 'actions.1.member.taskAction.references' failed to satisfy constraint: Member must have keys and values of total length less than or equal to 4096 bytes"),
+            "{text}"
         );
     }
 }

@@ -1,4 +1,4 @@
-//! The shapes of the embedded service model, parsed once.
+//! The shapes and operations of the embedded service model, parsed once.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -6,13 +6,35 @@ use std::sync::LazyLock;
 use fancy_regex::Regex;
 use serde_json::Value;
 
-const MODEL_JSON: &str = include_str!("connect-rules-api.json");
+/// The rule and tag operations, and the list operations that find an instance's resources:
+/// two cuts of one botocore model, whose shared shapes are identical.
+const MODEL_JSONS: [&str; 2] = [
+    include_str!("connect-rules-api.json"),
+    include_str!("connect-resources-api.json"),
+];
 
 /// The parsed service model.
 #[derive(Debug)]
 pub struct ServiceModel {
     /// Shapes by name.
     pub shapes: BTreeMap<String, Shape>,
+    /// Operations by name.
+    pub operations: BTreeMap<String, OperationShape>,
+}
+
+/// An operation: its HTTP binding, input and output shapes and the errors it may answer.
+#[derive(Debug)]
+pub struct OperationShape {
+    /// The HTTP method, e.g. `GET`.
+    pub method: String,
+    /// The path template, e.g. `/rules/{InstanceId}/{RuleId}`.
+    pub request_uri: String,
+    /// The input structure's name.
+    pub input: String,
+    /// The output structure's name, when the operation answers with one.
+    pub output: Option<String>,
+    /// The error shapes' names, e.g. `InvalidRequestException`.
+    pub errors: Vec<String>,
 }
 
 /// One shape: a kind and its constraints.
@@ -87,6 +109,13 @@ impl ServiceModel {
             .unwrap_or_else(|| panic!("shape `{name}` is not in the embedded service model"))
     }
 
+    /// The operation `name`; the embedded model is complete, so a missing name is a bug.
+    pub fn operation(&self, name: &str) -> &OperationShape {
+        self.operations
+            .get(name)
+            .unwrap_or_else(|| panic!("operation `{name}` is not in the embedded service model"))
+    }
+
     /// The members of a structure shape (empty for other kinds).
     pub fn members(&self, name: &str) -> &[Member] {
         match &self.shape(name).kind {
@@ -99,21 +128,46 @@ impl ServiceModel {
 /// The embedded model, parsed on first use.
 pub fn model() -> &'static ServiceModel {
     static MODEL: LazyLock<ServiceModel> = LazyLock::new(|| {
-        let json: Value =
-            serde_json::from_str(MODEL_JSON).expect("the embedded service model is valid JSON");
-        parse_model(&json)
+        let mut model = ServiceModel {
+            shapes: BTreeMap::new(),
+            operations: BTreeMap::new(),
+        };
+        for text in MODEL_JSONS {
+            let json: Value =
+                serde_json::from_str(text).expect("the embedded service model is valid JSON");
+            add_to_model(&mut model, &json);
+        }
+        model
     });
     &MODEL
 }
 
-fn parse_model(json: &Value) -> ServiceModel {
+fn add_to_model(model: &mut ServiceModel, json: &Value) {
     let shapes = json["shapes"]
         .as_object()
-        .expect("the service model has shapes")
-        .iter()
-        .map(|(name, shape)| (name.clone(), parse_shape(name, shape)))
-        .collect();
-    ServiceModel { shapes }
+        .expect("the service model has shapes");
+    for (name, shape) in shapes {
+        model.shapes.insert(name.clone(), parse_shape(name, shape));
+    }
+    let operations = json["operations"]
+        .as_object()
+        .expect("the service model has operations");
+    for (name, operation) in operations {
+        let text = |value: &Value| value.as_str().unwrap_or_default().to_owned();
+        model.operations.insert(
+            name.clone(),
+            OperationShape {
+                method: text(&operation["http"]["method"]),
+                request_uri: text(&operation["http"]["requestUri"]),
+                input: text(&operation["input"]["shape"]),
+                output: operation["output"]["shape"].as_str().map(str::to_owned),
+                errors: operation["errors"]
+                    .as_array()
+                    .map(|errors| errors.iter().map(|error| text(&error["shape"])).collect())
+                    .unwrap_or_default(),
+            },
+        );
+    }
 }
 
 /// Structures the model declares plainly but the API Reference documents as unions ("exactly
@@ -215,6 +269,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_two_cuts_agree_on_the_shapes_they_share() {
+        let [rules, resources] = MODEL_JSONS
+            .map(|text| serde_json::from_str::<Value>(text).expect("valid JSON")["shapes"].clone());
+        let resources = resources.as_object().expect("shapes");
+        for (name, shape) in rules.as_object().expect("shapes") {
+            if let Some(other) = resources.get(name) {
+                assert_eq!(shape, other, "{name} differs between the two cuts");
+            }
+        }
+    }
+
+    #[test]
+    fn operations_carry_their_bindings() {
+        let list_queues = model().operation("ListQueues");
+        assert_eq!(list_queues.method, "GET");
+        assert_eq!(list_queues.request_uri, "/queues-summary/{InstanceId}");
+        assert_eq!(list_queues.input, "ListQueuesRequest");
+        let create = model().operation("CreateRule");
+        assert_eq!(create.output.as_deref(), Some("CreateRuleResponse"));
+        assert!(create
+            .errors
+            .iter()
+            .any(|e| e == "ResourceConflictException"));
     }
 
     #[test]
