@@ -2,6 +2,8 @@
 //! `${queue:NAME}` references will drive a real instance: every page, page-size limits, filters,
 //! tokens and errors, from a seed file. All traffic stays on 127.0.0.1.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -9,7 +11,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use aws_sdk_connect::config::retry::RetryConfig;
-use aws_sdk_connect::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_connect::error::ProvideErrorMetadata;
 use aws_sdk_connect::operation::list_evaluation_forms::ListEvaluationFormsError;
 use aws_sdk_connect::operation::list_queues::ListQueuesError;
@@ -90,14 +91,11 @@ async fn start(seed: &str) -> Harness {
 }
 
 fn client(endpoint: &str) -> Client {
-    let config = aws_sdk_connect::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
-        .retry_config(RetryConfig::disabled())
-        .build();
-    Client::from_conf(config)
+    Client::from_conf(
+        support::credentials::sdk_config(endpoint)
+            .retry_config(RetryConfig::disabled())
+            .build(),
+    )
 }
 
 /// Every item of a paginated listing, by the SDK's own paginator, two at a time.

@@ -152,19 +152,16 @@ fn replace_with(
         }
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        match read(after) {
-            Some((span, scanned)) => {
-                match replace(&scanned) {
-                    Some(replacement) => out.push_str(&replacement),
-                    None => out.push_str(&rest[start..start + 2 + span]),
-                }
-                rest = &after[span..];
-            }
-            None => {
-                out.push_str("${");
-                rest = after;
-            }
+        let Some((span, scanned)) = read(after) else {
+            out.push_str("${");
+            rest = after;
+            continue;
+        };
+        match replace(&scanned) {
+            Some(replacement) => out.push_str(&replacement),
+            None => out.push_str(&rest[start..start + 2 + span]),
         }
+        rest = &after[span..];
     }
     out.push_str(rest);
     out
