@@ -83,6 +83,10 @@ pub struct TargetConfig {
     /// the config file).
     #[serde(default)]
     pub local_state: Option<PathBuf>,
+    /// For the local instance: the seed file of queues, flows, users and other resources that
+    /// `${KIND:NAME}` references resolve against (relative to the config file).
+    #[serde(default)]
+    pub resources: Option<PathBuf>,
     /// The AWS account the instance is in. `apply` and `adopt` check it with STS
     /// GetCallerIdentity and refuse to touch an instance reached with another account's
     /// credentials, or an instance other than the configured one.
@@ -181,6 +185,16 @@ pub fn check_variables(
             .with_hint("use letters, digits, `_` and `-`, starting with a letter or `_`, as `${var.NAME}` in rule files")
             .into());
         }
+        // `${KIND:NAME}` references are resolved against the instance; anything else `${` is not.
+        if let Some(Err(malformed)) = crate::reference::references_in(value)
+            .into_iter()
+            .find(Result::is_err)
+        {
+            return Err(UserError::new(format!("{}: {malformed}", place(name)))
+                .with_hint(malformed.hint())
+                .into());
+        }
+        let value = &crate::reference::replace_references(value, |_| Some(String::new()));
         if let Some(at) = value.find("${") {
             let escaped = value[..at].ends_with('$');
             let referenced = value[at + 2..]

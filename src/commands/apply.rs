@@ -78,6 +78,35 @@ pub(super) async fn run(settings: &ApplySettings, styles: Styles) -> anyhow::Res
     }
 
     let session = Session::open(target.clone()).await?;
+    let resolved = match session
+        .resolve_references(&settings.settings, &loaded)
+        .await
+    {
+        Ok(resolved) => resolved,
+        Err(err) => {
+            session.close().await;
+            return Err(err);
+        }
+    };
+    let loaded = match resolved {
+        Some(resolved) => {
+            // Only what resolving found: the first load's findings were printed already.
+            let new_findings: Vec<_> = resolved
+                .diagnostics
+                .iter()
+                .filter(|finding| !loaded.diagnostics.contains(finding))
+                .cloned()
+                .collect();
+            print_findings(&new_findings, styles.stderr);
+            if resolved.has_errors() {
+                session.close().await;
+                eprintln!("the rule files name resources the instance does not have; nothing was sent to the instance");
+                return Ok(ExitStatus::Failure);
+            }
+            resolved
+        }
+        None => loaded,
+    };
     let run = Run {
         settings,
         session: &session,

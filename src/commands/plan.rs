@@ -98,10 +98,36 @@ async fn plan_one(settings: &Settings, styles: Styles) -> anyhow::Result<TargetP
         return Ok(TargetPlan::RuleFilesHaveErrors);
     }
     let session = Session::open(target.clone()).await?;
-    let live = session.read_live().await;
+    // The resources the files name are read alongside the rules.
+    let (live, resolved) = tokio::join!(
+        session.read_live(),
+        session.resolve_references(settings, &loaded)
+    );
     let plan_target = session.plan_target();
     session.close().await;
+    let resolved = resolved?;
     let live = live?;
+    let loaded = match resolved {
+        Some(resolved) => {
+            // Only what resolving found: the first load's findings were printed already.
+            let new_findings: Vec<_> = resolved
+                .diagnostics
+                .iter()
+                .filter(|finding| !loaded.diagnostics.contains(finding))
+                .cloned()
+                .collect();
+            print_findings(&new_findings, styles.stderr);
+            if resolved.has_errors() {
+                eprintln!(
+                    "target `{}`: the rule files name resources the instance does not have; nothing was planned",
+                    target.name
+                );
+                return Ok(TargetPlan::RuleFilesHaveErrors);
+            }
+            resolved
+        }
+        None => loaded,
+    };
     let plan =
         diff(plan_target, &loaded.rules, &live, &settings.diff).with_id(super::new_plan_id());
     Ok(TargetPlan::Planned { plan, live })

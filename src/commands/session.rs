@@ -8,6 +8,7 @@ use crate::cache::describe::DescribeCache;
 use crate::client::{ConnectClient, Endpoint};
 use crate::emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use crate::error::UserError;
+use crate::load::LoadedRules;
 use crate::settings::{Settings, Target, TargetKind};
 
 /// Attempts per API call (first try included) before a throttle or 5xx is reported.
@@ -81,7 +82,7 @@ impl Session {
                 },
                 None,
             ),
-            TargetKind::Local { state } => {
+            TargetKind::Local { state, resources } => {
                 if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).with_context(|| {
                         format!(
@@ -92,9 +93,12 @@ impl Session {
                 }
                 // The state file is locked for as long as this session runs: a second run
                 // waits for it (saying so), so each one reads the state the last one left.
-                let config = EmulatorConfig::default()
+                let mut config = EmulatorConfig::default()
                     .with_state_file(state)
                     .with_lock_timeout(lock_timeout()?);
+                if let Some(seed) = resources {
+                    config = config.with_resources(crate::emulator::load_seed(seed)?);
+                }
                 // Waiting for the lock blocks: off the async workers.
                 let emulator = tokio::task::spawn_blocking(move || Emulator::new(config))
                     .await
@@ -178,6 +182,43 @@ impl Session {
         Ok(())
     }
 
+    /// Every resource of the given kinds on the instance, for resolving `${KIND:NAME}`.
+    pub async fn read_directory(
+        &self,
+        kinds: &std::collections::BTreeSet<crate::reference::ResourceKind>,
+    ) -> anyhow::Result<crate::reference::Directory> {
+        let (directory, _) = crate::resources::read_directory(&self.client, kinds)
+            .await
+            .map_err(|err| UserError::new(err.to_string()).with_hint(err.hint()))
+            .with_context(|| {
+                format!(
+                    "could not read the queues, flows and other resources the rule files name on {}",
+                    self.location()
+                )
+            })?;
+        Ok(directory)
+    }
+
+    /// The rule files loaded again with their `${KIND:NAME}` references resolved against the
+    /// instance, when they name any; `None` when they name none (the first load stands).
+    pub async fn resolve_references(
+        &self,
+        settings: &Settings,
+        loaded: &LoadedRules,
+    ) -> anyhow::Result<Option<LoadedRules>> {
+        if loaded.resource_kinds.is_empty() {
+            return Ok(None);
+        }
+        let directory = self.read_directory(&loaded.resource_kinds).await?;
+        Ok(Some(crate::load::load_rules_resolved(
+            &settings.rules.dir,
+            &settings.target.variables,
+            &settings.rules.policy,
+            None,
+            crate::reference::Resolver::Instance(&directory),
+        )))
+    }
+
     /// Every live rule, described; an error names the instance and what to check.
     pub async fn read_live(&self) -> anyhow::Result<Vec<crate::model::LiveRule>> {
         let (live, _) = crate::fetch::fetch_live_cached(
@@ -200,7 +241,7 @@ impl Session {
                 region.as_deref().unwrap_or("the default region"),
                 self.target.name
             ),
-            TargetKind::Local { state } => format!(
+            TargetKind::Local { state, .. } => format!(
                 "the local instance `{}` (target `{}`)",
                 state.display(),
                 self.target.name

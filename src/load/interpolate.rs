@@ -17,6 +17,12 @@ pub struct Provenance {
 }
 
 impl Provenance {
+    /// Provenance that starts from strings already changed by an earlier pass (references),
+    /// by position, with the text the file wrote.
+    pub fn from_written(written: BTreeMap<Pos, String>) -> Self {
+        Provenance { written }
+    }
+
     /// The text written at `pos` before substitution, when that string used a variable.
     pub fn written_at(&self, pos: Pos) -> Option<&str> {
         self.written.get(&pos).map(String::as_str)
@@ -88,7 +94,8 @@ pub fn interpolate_traced(
             });
             if substituted != *text {
                 let written = std::mem::replace(text, substituted);
-                provenance.written.insert(node.pos, written);
+                // An earlier pass may have changed the string already: keep what the file wrote.
+                provenance.written.entry(node.pos).or_insert(written);
             }
         }
         Value::Seq(items) => {

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::node::{Node, Pos, Value};
+use crate::reference::{substitute_node, substitute_text, Resolver, Substituted};
 
-pub use folder::{load_rules, load_rules_cached, LoadedRules};
+pub use folder::{load_rules, load_rules_cached, load_rules_resolved, LoadedRules};
 pub use interpolate::{
     interpolate, interpolate_traced, is_variable_name, substitute, Provenance, UndefinedVariable,
 };
@@ -163,6 +164,19 @@ pub fn parse_rule_file_traced(
     file: &RuleFile,
     variables: &BTreeMap<String, String>,
 ) -> Result<(SourceRule, Provenance), Vec<Diagnostic>> {
+    parse_rule_file_resolved(file, variables, Resolver::Offline)
+        .map(|(source, provenance, _)| (source, provenance))
+}
+
+/// [`parse_rule_file_traced`], with `${KIND:NAME}` references resolved by `resolver` (offline:
+/// only their form is checked, and they stay as written). References are replaced before
+/// variables, so an escaped `$${queue:X}` stays text; `variables` are expected with the
+/// references in their values already resolved ([`resolve_variables`]).
+pub fn parse_rule_file_resolved(
+    file: &RuleFile,
+    variables: &BTreeMap<String, String>,
+    resolver: Resolver<'_>,
+) -> Result<(SourceRule, Provenance, Substituted), Vec<Diagnostic>> {
     let path = &file.path;
     if file.bytes.len() > MAX_FILE_BYTES {
         return Err(vec![Diagnostic::error(
@@ -240,8 +254,20 @@ pub fn parse_rule_file_traced(
             )])
         }
     }
+    let mut references = Substituted::default();
+    substitute_node(&mut node, resolver, &mut references);
+    if !references.problems.is_empty() {
+        return Err(references
+            .problems
+            .iter()
+            .map(|problem| {
+                Diagnostic::error(path, Some(problem.pos), problem.message.clone())
+                    .with_hint(problem.hint.clone())
+            })
+            .collect());
+    }
     let mut undefined = Vec::new();
-    let mut provenance = Provenance::default();
+    let mut provenance = Provenance::from_written(references.written.clone());
     interpolate_traced(&mut node, variables, &mut undefined, &mut provenance);
     if !undefined.is_empty() {
         return Err(undefined
@@ -265,7 +291,48 @@ pub fn parse_rule_file_traced(
             node,
         },
         provenance,
+        references,
     ))
+}
+
+/// A variable whose value names a resource that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableProblem {
+    pub variable: String,
+    pub message: String,
+    pub hint: String,
+}
+
+/// `variables` with the `${KIND:NAME}` references in their values resolved by `resolver`
+/// (kept as written offline), with the kinds they name and what could not be resolved.
+pub fn resolve_variables(
+    variables: &BTreeMap<String, String>,
+    resolver: Resolver<'_>,
+) -> (BTreeMap<String, String>, Substituted, Vec<VariableProblem>) {
+    let mut found = Substituted::default();
+    let mut problems = Vec::new();
+    let resolved = variables
+        .iter()
+        .map(|(name, value)| {
+            let value =
+                if value.contains("${") {
+                    let before = found.problems.len();
+                    let value = substitute_text(value, resolver, Pos::default(), &mut found);
+                    problems.extend(found.problems.drain(before..).map(|problem| {
+                        VariableProblem {
+                            variable: name.clone(),
+                            message: problem.message,
+                            hint: problem.hint,
+                        }
+                    }));
+                    value
+                } else {
+                    value.clone()
+                };
+            (name.clone(), value)
+        })
+        .collect();
+    (resolved, found, problems)
 }
 
 /// Whether YAML 1.2 allows `character` in a stream (`c-printable`): tab, line breaks and the

@@ -35,6 +35,8 @@ pub enum TargetKind {
     Local {
         /// The state file.
         state: PathBuf,
+        /// The resources seed file (`resources:`), if any.
+        resources: Option<PathBuf>,
     },
 }
 
@@ -188,6 +190,13 @@ pub fn resolve(
             ))
             .into());
     }
+    if is_aws && !flags_name_an_instance && configured.resources.is_some() {
+        return Err(UserError::new(format!(
+            "target `{name}` sets `resources`, which only the local instance reads"
+        ))
+        .with_hint("an AWS instance's queues, flows and users are read from the instance itself; remove `resources` from this target")
+        .into());
+    }
     // A target made of flags is named after its instance, not after the local one.
     let overridden_local = is_aws && configured.local_state.is_some();
     let name = if is_aws && (overridden_local || !file.config.targets.contains_key(&name)) {
@@ -208,6 +217,10 @@ pub fn resolve(
             .unwrap_or_else(|| PathBuf::from(DEFAULT_LOCAL_STATE));
         TargetKind::Local {
             state: file.base.join(state),
+            resources: configured
+                .resources
+                .as_ref()
+                .map(|resources| file.base.join(resources)),
         }
     };
     Ok(Target {

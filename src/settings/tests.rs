@@ -70,7 +70,8 @@ fn no_config_means_the_local_instance_with_every_default() {
     assert_eq!(
         target.kind,
         TargetKind::Local {
-            state: PathBuf::from(DEFAULT_LOCAL_STATE)
+            state: PathBuf::from(DEFAULT_LOCAL_STATE),
+            resources: None,
         }
     );
     assert_eq!(target.concurrency, DEFAULT_CONCURRENCY);
@@ -222,7 +223,8 @@ fn paths_in_a_config_are_relative_to_its_folder() {
     assert_eq!(
         settings.target.kind,
         TargetKind::Local {
-            state: Path::new("elsewhere").join("state.json")
+            state: Path::new("elsewhere").join("state.json"),
+            resources: None,
         }
     );
     assert_eq!(

@@ -1,0 +1,192 @@
+//! `${KIND:NAME}` references (issue 17): names resolved against the target's instance through
+//! the resource list operations, end to end through aws-sdk-connect and the emulator.
+
+mod support;
+
+use connect_rules::emulator::{parse_seed, EmulatorConfig};
+use support::{Env, Project};
+
+const SEED: &str = "\
+queues:
+  - Name: Retention
+    Id: 11111111-0000-4000-8000-00000000a11e
+  - Name: Billing
+    Id: 22222222-0000-4000-8000-00000000b111
+  - Name: Support
+    Id: 33333333-0000-4000-8000-000000000001
+  - Name: Support
+    Id: 33333333-0000-4000-8000-000000000002
+contact_flows:
+  - Name: Callback
+    Id: 44444444-0000-4000-8000-0000000ca11b
+users:
+  - Username: jdoe
+    Id: 55555555-0000-4000-8000-00000000d0e0
+";
+
+/// A post-call rule whose queue, task flow and notified user are written by name.
+fn rule(queue: &str, flow: &str) -> String {
+    format!(
+        r#"Name: retention-callback
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - Operator: CONTAINS_ANY
+        Operands: ["{queue}"]
+        ComparisonValue: $.ContactLens.PostCall.Queue.QueueId
+        Negate: false
+      - Operator: EQUALS
+        Operands: [NEGATIVE]
+        ComparisonValue: $.ContactLens.PostCall.Sentiment.State
+        FilterClause:
+          LogicOperator: AND
+          Filters:
+            - Type: ParticipantRole
+              Data: CUSTOMER
+        Negate: false
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: Call back the customer
+      ContactFlowId: "{flow}"
+  - ActionType: SEND_NOTIFICATION
+    SendNotificationAction:
+      DeliveryMethod: EMAIL
+      Subject: "Cost: $${{queue:not a reference}}"
+      Content: A callback task was created.
+      ContentType: PLAIN_TEXT
+      Recipient:
+        UserIds: ["${{user:jdoe}}"]
+"#
+    )
+}
+
+async fn seeded() -> Env {
+    let seed = parse_seed(std::path::Path::new("seed.yaml"), SEED).expect("seed parses");
+    Env::with(EmulatorConfig::default().with_resources(seed)).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_in_rules_and_variables_apply_as_the_ids_they_resolve_to() {
+    let env = seeded().await;
+    env.write_rule("retention", &rule("${var.retention}", "${flow:Callback}"));
+    env.run(&[
+        "apply",
+        "--auto-approve",
+        "--var",
+        "retention=${queue:Retention}",
+    ])
+    .await
+    .expect(0);
+    let live = env.live_by_name().await;
+    let rule = &live["retention-callback"].rule;
+    let function = &rule.function;
+    assert!(
+        function.contains("11111111-0000-4000-8000-00000000a11e"),
+        "the queue's id, through a variable: {function}"
+    );
+    let actions = serde_json::to_string(&rule.actions).expect("actions serialise");
+    assert!(
+        actions.contains("44444444-0000-4000-8000-0000000ca11b"),
+        "{actions}"
+    );
+    assert!(
+        actions.contains("55555555-0000-4000-8000-00000000d0e0"),
+        "{actions}"
+    );
+    assert!(
+        actions.contains("Cost: ${queue:not a reference}"),
+        "an escaped reference is text: {actions}"
+    );
+    // Planned again with the same names: nothing to do.
+    env.run(&[
+        "plan",
+        "--detailed-exitcode",
+        "--var",
+        "retention=${queue:Retention}",
+    ])
+    .await
+    .expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_or_shared_name_stops_the_plan_before_anything_is_sent() {
+    let env = seeded().await;
+    env.write_rule("retention", &rule("${queue:Retension}", "${flow:Callback}"));
+    let run = env.run(&["apply", "--auto-approve"]).await;
+    run.expect(1);
+    assert!(
+        run.stderr.contains(
+            "retention.yaml:10:20: error: `${queue:Retension}`: no queue is named `Retension` on this instance"
+        ),
+        "{run}"
+    );
+    assert!(run.stderr.contains("did you mean `Retention`?"), "{run}");
+    assert_eq!(env.mutations(), 0, "nothing was sent");
+
+    env.write_rule("retention", &rule("${queue:Support}", "${flow:Callback}"));
+    let run = env.run(&["plan"]).await;
+    run.expect(1);
+    assert!(
+        run.stderr.contains("2 queues are named `Support` (`33333333-0000-4000-8000-000000000001`, `33333333-0000-4000-8000-000000000002`)"),
+        "{run}"
+    );
+    assert_eq!(env.mutations(), 0);
+}
+
+#[test]
+fn validate_checks_the_form_of_references_offline() {
+    let project = Project::new().rule_file(
+        "rules/retention.yaml",
+        &rule("${queues:Retention}", "${flow:Callback}"),
+    );
+    let (code, _, stderr) = project.run(&["validate"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("`${queues:...}` names no kind of resource"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `queue`?"), "{stderr}");
+
+    let project = Project::new().rule_file(
+        "rules/retention.yaml",
+        &rule("${queue:Retention}", "${flow:Callback}"),
+    );
+    let (code, _, stderr) = project.run(&["validate"]);
+    assert_eq!(
+        code, 0,
+        "a well-formed reference is checked against the instance later: {stderr}"
+    );
+}
+
+#[test]
+fn a_queue_renamed_on_the_local_instance_is_a_plan_change() {
+    let project = Project::new()
+        .file("seed.yaml", SEED)
+        .config(
+            "rules: rules\ntargets:\n  local:\n    local_state: state.json\n    resources: seed.yaml\n",
+        )
+        .rule_file(
+            "rules/retention.yaml",
+            &rule("${queue:Retention}", "${flow:Callback}"),
+        );
+    let (code, _, stderr) = project.run(&["apply", "--auto-approve"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Someone renames the queues in the console: "Retention" is now the other queue.
+    let swapped = SEED
+        .replace("Name: Retention", "Name: Old retention")
+        .replace("Name: Billing", "Name: Retention");
+    std::fs::write(project.path().join("seed.yaml"), swapped).expect("seed rewritten");
+    let (code, stdout, stderr) = project.run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(code, 2, "{stdout}\n{stderr}");
+    assert!(stdout.contains("1 to update"), "{stdout}");
+    assert!(
+        stdout.contains("22222222-0000-4000-8000-00000000b111"),
+        "the new queue's id: {stdout}"
+    );
+}
