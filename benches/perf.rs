@@ -328,7 +328,7 @@ async fn bench_warm(n: usize, repeats: usize, out: &mut Vec<String>) {
     let endpoint = running.endpoint_url();
     let dir = tempfile::tempdir().unwrap();
     write_rules(dir.path(), n, None);
-    write_paced_config(dir.path(), &endpoint, 100_000.0, 100_000);
+    write_paced_config(dir.path(), &endpoint, 10_000.0, 10_000);
     let path = dir.path().to_path_buf();
     let setup = tokio::task::spawn_blocking(move || {
         let apply = run_cli(&path, &["apply", "--auto-approve", "--parallelism", "8"]);

@@ -125,7 +125,7 @@ pub fn load_rules_resolved(
         (rule, found, key, false, references)
     });
     let mut resource_kinds = in_variables.kinds;
-    let mut resolved = in_variables.resolved;
+    let mut resolutions = in_variables.resolved;
     let mut from_cache = 0;
     let mut clean_keys: HashMap<PathBuf, Key> = HashMap::new();
     let mut outcomes = Vec::with_capacity(checked.len());
@@ -133,7 +133,7 @@ pub fn load_rules_resolved(
         from_cache += usize::from(hit);
         if let Some(references) = references {
             resource_kinds.extend(references.kinds);
-            resolved.extend(references.resolved);
+            resolutions.extend(references.resolved);
         }
         if let (Some(rule), Some(key), true) = (&rule, key, found.is_empty()) {
             clean_keys.insert(rule.path.clone(), key);
@@ -165,7 +165,7 @@ pub fn load_rules_resolved(
         files,
         from_cache,
         resource_kinds,
-        resolved,
+        resolved: resolutions,
     }
 }
 

@@ -311,7 +311,7 @@ pub fn resolve_variables(
 ) -> (BTreeMap<String, String>, Substituted, Vec<VariableProblem>) {
     let mut found = Substituted::default();
     let mut problems = Vec::new();
-    let resolved = variables
+    let values = variables
         .iter()
         .map(|(name, value)| {
             let value =
@@ -332,7 +332,7 @@ pub fn resolve_variables(
             (name.clone(), value)
         })
         .collect();
-    (resolved, found, problems)
+    (values, found, problems)
 }
 
 /// Whether YAML 1.2 allows `character` in a stream (`c-printable`): tab, line breaks and the
