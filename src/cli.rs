@@ -158,6 +158,21 @@ pub struct ValidateArgs {
     /// The target whose `variables` fill `${var.NAME}` (default: the config's default target).
     #[arg(long, value_name = "NAME")]
     pub target: Option<String>,
+    /// How to write the findings: `text` on stderr; `json` (a versioned document) or `github`
+    /// (workflow annotations on the rule files' lines) on stdout.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+/// `--format` values of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// `file:line:col: error: message` on stderr.
+    Text,
+    /// One JSON document (`format_version`) of findings on stdout.
+    Json,
+    /// GitHub workflow commands (`::error file=..,line=..,col=..::..`) on stdout.
+    Github,
 }
 
 /// `explain` options.
