@@ -13,7 +13,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "connect-rules",
-    version,
+    // The version and, when built from git or with `CONNECT_RULES_COMMIT`, the commit and
+    // its date (`build.rs`).
+    version = env!("CONNECT_RULES_VERSION"),
     propagate_version = true,
     max_term_width = 100
 )]
