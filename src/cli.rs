@@ -13,7 +13,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "connect-rules",
-    version,
+    // The version and, when built from git or with `CONNECT_RULES_COMMIT`, the commit and
+    // its date (`build.rs`).
+    version = env!("CONNECT_RULES_VERSION"),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -158,6 +160,21 @@ pub struct ValidateArgs {
     /// The target whose `variables` fill `${var.NAME}` (default: the config's default target).
     #[arg(long, value_name = "NAME")]
     pub target: Option<String>,
+    /// How to write the findings: `text` on stderr; `json` (a versioned document) or `github`
+    /// (workflow annotations on the rule files' lines) on stdout.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+/// `--format` values of `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// `file:line:col: error: message` on stderr.
+    Text,
+    /// One JSON document (`format_version`) of findings on stdout.
+    Json,
+    /// GitHub workflow commands (`::error file=..,line=..,col=..::..`) on stdout.
+    Github,
 }
 
 /// `explain` options.

@@ -1146,3 +1146,83 @@ fn schema_out_writes_the_file() {
     let printed = connect_rules().arg("schema").output().stdout;
     assert_eq!(written.as_bytes(), printed.as_slice());
 }
+
+// 16. Machine-readable findings (`--format json|github`) ----------------------------------
+
+/// A folder with one warning (a condition the catalog does not list, in a file whose name has
+/// a comma) and one error (a misspelt enum value), run with `--format FORMAT`: findings on
+/// stdout, the summary alone on stderr.
+fn machine_readable(format: &str) -> Run {
+    let warned = VALID.replace(
+        "$.ContactLens.PostCall.ExactMatch.Transcript",
+        "$.ContactLens.PostCall.Brand.New",
+    );
+    let case = Case::new()
+        .file("rules/refund,warned.yaml", warned)
+        .file(
+            "rules/broken.yaml",
+            valid_with("PublishStatus: PUBLISHED", "PublishStatus: PUBLISHD"),
+        )
+        .args(["--format", format]);
+    let outcome = case.run();
+    assert_eq!(outcome.code, 1, "{outcome}");
+    assert_eq!(
+        outcome.stderr, "2 files checked: 1 valid rule, 1 error, 1 warning\n",
+        "the findings go to stdout only"
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            format!("validate_format_{format}"),
+            format!("{}\n{}", outcome.stdout, case.describe())
+        );
+    });
+    outcome
+}
+
+#[test]
+fn validate_format_json_is_one_versioned_document() {
+    let outcome = machine_readable("json");
+    let document: serde_json::Value =
+        serde_json::from_str(&outcome.stdout).expect("stdout is one JSON document");
+    assert_eq!(document["format_version"], 1);
+    assert_eq!(document["files_checked"], 2);
+    let findings = document["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 2);
+    for finding in findings {
+        for key in ["file", "line", "column", "severity", "message", "hint"] {
+            assert!(finding.get(key).is_some(), "{key} missing in {finding}");
+        }
+    }
+}
+
+#[test]
+fn validate_format_github_writes_one_annotation_per_finding() {
+    let outcome = machine_readable("github");
+    let lines: Vec<&str> = outcome.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", outcome.stdout);
+    assert!(
+        lines[0].starts_with("::error file=rules/broken.yaml,line=5,col="),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("::warning file=rules/refund%2Cwarned.yaml,line=4,col="),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn validate_format_text_is_the_default() {
+    let broken = valid_with("PublishStatus: PUBLISHED", "PublishStatus: PUBLISHD");
+    let plain = Case::new().file("rules/broken.yaml", &broken).run();
+    let text = Case::new()
+        .file("rules/broken.yaml", &broken)
+        .args(["--format", "text"])
+        .run();
+    assert_eq!((plain.code, &plain.stderr), (text.code, &text.stderr));
+    assert!(plain.stdout.is_empty() && text.stdout.is_empty());
+    assert!(plain.stderr.contains("rules/broken.yaml:5:"), "{plain}");
+}

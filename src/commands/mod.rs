@@ -18,8 +18,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, ColorChoice, Command, ValidateFormat};
 use crate::diagnostic::Diagnostic;
+use crate::render::findings::FindingsFormat;
 use crate::settings::{
     AdoptSettings, ApplySettings, ConfigFile, DriftSettings, ExplainSettings, ExportSettings,
     OfflineSettings, PlanSettings,
@@ -90,6 +91,7 @@ fn run(cli: Cli, styles: Styles) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Validate(args) => Ok(validate::run(
             &OfflineSettings::for_validate(&args, &file)?,
+            findings_format(args.format),
             styles,
         )),
         Command::Schema(args) => schema::run(args.out.as_deref()),
@@ -121,6 +123,16 @@ fn run(cli: Cli, styles: Styles) -> anyhow::Result<ExitStatus> {
             runtime()?.block_on(crate::emulator::run(args))?;
             Ok(ExitStatus::Success)
         }
+    }
+}
+
+/// `validate --format`, as the renderer names it (like `--color`, a plain choice that needs
+/// no config, so it is mapped here rather than in `settings`).
+fn findings_format(choice: ValidateFormat) -> FindingsFormat {
+    match choice {
+        ValidateFormat::Text => FindingsFormat::Text,
+        ValidateFormat::Json => FindingsFormat::Json,
+        ValidateFormat::Github => FindingsFormat::Github,
     }
 }
 

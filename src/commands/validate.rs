@@ -2,15 +2,35 @@
 
 use crate::diagnostic::Severity;
 use crate::load::load_rules;
+use crate::render::findings::{self, Checked, FindingsFormat};
 use crate::settings::OfflineSettings;
 use crate::style::Styles;
 
 use super::{print_findings, ExitStatus};
 
-pub(super) fn run(settings: &OfflineSettings, styles: Styles) -> ExitStatus {
+/// Checks the rule files and writes the findings in `format`: text on stderr, or JSON or
+/// GitHub workflow commands on stdout. The summary line always goes to stderr, for people.
+pub(super) fn run(
+    settings: &OfflineSettings,
+    format: FindingsFormat,
+    styles: Styles,
+) -> ExitStatus {
     let rules = &settings.rules;
     let loaded = load_rules(&rules.dir, &settings.variables, &rules.policy);
-    print_findings(&loaded.diagnostics, styles.stderr);
+    match format {
+        FindingsFormat::Text => print_findings(&loaded.diagnostics, styles.stderr),
+        FindingsFormat::Json => print!(
+            "{}",
+            findings::json(
+                &loaded.diagnostics,
+                Checked {
+                    files: loaded.files,
+                    valid_rules: loaded.rules.len(),
+                },
+            )
+        ),
+        FindingsFormat::Github => print!("{}", findings::github(&loaded.diagnostics)),
+    }
     let errors = loaded
         .diagnostics
         .iter()

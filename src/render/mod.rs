@@ -1,6 +1,8 @@
-//! Renderers: each turns a plan into one output format. Pure: a plan in, text out.
+//! Renderers: each turns a plan (or `validate`'s findings) into one output format. Pure: data
+//! in, text out.
 
 pub mod drift;
+pub mod findings;
 pub mod json;
 pub mod markdown;
 pub mod text;
