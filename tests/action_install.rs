@@ -212,9 +212,29 @@ fn readable(text: &str, server: &ReleaseServer, cache: &Path) -> String {
     let text = text
         .replace(&server.base_url(), "http://127.0.0.1:PORT")
         .replace(&cache.display().to_string(), "[CACHE]");
-    hex_digests(&text)
+    let text = hex_digests(&text)
         .into_iter()
-        .fold(text, |text, hex| text.replace(&hex, "[SHA256]"))
+        .fold(text, |text, hex| text.replace(&hex, "[SHA256]"));
+    without_build_commit(&text)
+}
+
+/// `text` with the build's commit left out of the installed binary's version line
+/// (`connect-rules 0.1.0 (abc1234 2026-11-30)` reads `connect-rules 0.1.0`): the commit changes
+/// with every commit, the version the script reports does not.
+fn without_build_commit(text: &str) -> String {
+    let version = format!("connect-rules {} (", env!("CARGO_PKG_VERSION"));
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&version) {
+        let after = &rest[at + version.len()..];
+        let Some(close) = after.find(')') else {
+            break;
+        };
+        out.push_str(&rest[..at + version.len() - 2]);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every 64-character lowercase hex word in the text.
