@@ -109,14 +109,8 @@ async fn plan_one(settings: &Settings, styles: Styles) -> anyhow::Result<TargetP
     let live = live?;
     let loaded = match resolved {
         Some(resolved) => {
-            // Only what resolving found: the first load's findings were printed already.
-            let new_findings: Vec<_> = resolved
-                .diagnostics
-                .iter()
-                .filter(|finding| !loaded.diagnostics.contains(finding))
-                .cloned()
-                .collect();
-            print_findings(&new_findings, styles.stderr);
+            // The first load's findings were printed already.
+            print_findings(&resolved.findings_beyond(&loaded), styles.stderr);
             if resolved.has_errors() {
                 eprintln!(
                     "target `{}`: the rule files name resources the instance does not have; nothing was planned",

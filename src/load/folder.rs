@@ -35,6 +35,16 @@ impl LoadedRules {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The findings of this load that `earlier` (a load of the same folder) did not have: what
+    /// resolving references against an instance found, after the offline load.
+    pub fn findings_beyond(&self, earlier: &LoadedRules) -> Vec<Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|finding| !earlier.diagnostics.contains(finding))
+            .cloned()
+            .collect()
+    }
 }
 
 /// Reads, parses and validates every rule file under `dir`.
