@@ -4,6 +4,9 @@
 //!
 //! Run: `cargo bench --bench perf` (N = 100 and 1,000), or with `-- --sizes 100,1000,5000`;
 //! `-- --warm-only [--repeats K]` runs only the warm plans, K times each (minutes, not an hour).
+//! `-- --references [--sizes 1000] [--repeats K]` plans rules that name their queue, flow and
+//! user (`${queue:NAME}`, ...) against 5,000 users, 500 queues and 500 flows, next to the same
+//! rules with the ids written out.
 //! Results are printed as markdown for BENCHMARKS.md. Warm plans are also set against the
 //! process-start floor: `connect-rules --version`, timed after each warm plan in the same run.
 
@@ -15,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_rules::client::{ConnectClient, Endpoint};
-use connect_rules::emulator::{Emulator, EmulatorConfig};
+use connect_rules::emulator::{parse_seed, Emulator, EmulatorConfig, Operation};
 
 // The test kit's CLI runner: the same hermetic environment as the end-to-end tests.
 #[path = "../tests/support/mod.rs"]
@@ -386,6 +389,208 @@ async fn warm_plans(emulator: &Emulator, dir: &Path, n: usize, repeats: usize) -
     )
 }
 
+/// The instance's other resources in the references benchmark: 5,000 users, 500 queues and
+/// 500 flows, as the issue sets them.
+const USERS: usize = 5000;
+const QUEUES: usize = 500;
+const FLOWS: usize = 500;
+
+fn queue_id(index: usize) -> String {
+    format!("10000000-0000-4000-8000-{index:012}")
+}
+
+fn flow_id(index: usize) -> String {
+    format!("20000000-0000-4000-8000-{index:012}")
+}
+
+fn user_id(index: usize) -> String {
+    format!("30000000-0000-4000-8000-{index:012}")
+}
+
+/// The seed file of the references benchmark, with the ids given so the plain-id rules can
+/// name the same resources.
+fn resources_seed() -> String {
+    let mut seed = String::from("queues:\n");
+    for index in 0..QUEUES {
+        seed.push_str(&format!(
+            "  - {{Name: Queue {index:04}, Id: {}, QueueType: STANDARD}}\n",
+            queue_id(index)
+        ));
+    }
+    seed.push_str("contact_flows:\n");
+    for index in 0..FLOWS {
+        seed.push_str(&format!(
+            "  - {{Name: Flow {index:04}, Id: {}, ContactFlowType: CONTACT_FLOW}}\n",
+            flow_id(index)
+        ));
+    }
+    seed.push_str("users:\n");
+    for index in 0..USERS {
+        seed.push_str(&format!(
+            "  - {{Username: agent{index:05}, Id: {}}}\n",
+            user_id(index)
+        ));
+    }
+    seed
+}
+
+/// A rule that names a queue in its Function, a flow in its task and a user as the recipient
+/// of its notification: by reference, or by the ids those references resolve to.
+fn rule_with_resources(index: usize, by_name: bool) -> String {
+    let (queue, flow, user) = (index % QUEUES, index % FLOWS, index % USERS);
+    let (queue, flow, user) = if by_name {
+        (
+            format!("${{queue:Queue {queue:04}}}"),
+            format!("${{flow:Flow {flow:04}}}"),
+            format!("${{user:agent{user:05}}}"),
+        )
+    } else {
+        (queue_id(queue), flow_id(flow), user_id(user))
+    };
+    format!(
+        r#"Name: bench-rule-{index:05}
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - Operator: CONTAINS_ANY
+        Operands: ["{queue}"]
+        ComparisonValue: $.ContactLens.PostCall.Queue.QueueId
+        Negate: false
+      - Operator: CONTAINS_ANY
+        Operands: ["refund", "cancel"]
+        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript
+        FilterClause:
+          LogicOperator: AND
+          Filters: [{{Type: ParticipantRole, Data: CUSTOMER}}]
+        Negate: false
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: Call back customer {index}
+      ContactFlowId: "{flow}"
+  - ActionType: SEND_NOTIFICATION
+    SendNotificationAction:
+      DeliveryMethod: EMAIL
+      Subject: Callback task opened
+      Content: A callback task was created.
+      ContentType: PLAIN_TEXT
+      Recipient:
+        UserIds: ["{user}"]
+Tags:
+  team: bench
+"#
+    )
+}
+
+fn write_rules_with_resources(dir: &Path, count: usize, by_name: bool) {
+    let rules = dir.join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    for index in 0..count {
+        std::fs::write(
+            rules.join(format!("rule-{index:05}.yaml")),
+            rule_with_resources(index, by_name),
+        )
+        .unwrap();
+    }
+}
+
+/// The list calls of resources a run made, as `ListUsers 5, ...` (empty when none).
+fn resource_calls(emulator: &Emulator) -> String {
+    [
+        ("ListQueues", Operation::ListQueues),
+        ("ListContactFlows", Operation::ListContactFlows),
+        ("ListUsers", Operation::ListUsers),
+    ]
+    .into_iter()
+    .filter_map(|(name, operation)| {
+        let count = emulator.count(operation);
+        (count > 0).then(|| format!("{name} {count}"))
+    })
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// Plans of N rules that name their resources, next to the same rules with ids: a cold plan
+/// (every rule described) and warm plans (median of `repeats`), on one instance, so both
+/// variants must plan as no change. The instance is filled without latency or limits.
+async fn bench_references(n: usize, repeats: usize, out: &mut Vec<String>) {
+    let seed = parse_seed(Path::new("bench-resources.yaml"), &resources_seed())
+        .expect("the benchmark's seed parses");
+    let emulator = Emulator::new(EmulatorConfig::default().with_resources(seed)).unwrap();
+    let running = emulator.serve_local().await.unwrap();
+    let endpoint = running.endpoint_url();
+    let dir = tempfile::tempdir().unwrap();
+    write_rules_with_resources(dir.path(), n, true);
+    write_paced_config(dir.path(), &endpoint, 10_000.0, 10_000);
+    let path = dir.path().to_path_buf();
+    let filled = tokio::task::spawn_blocking(move || {
+        run_cli(&path, &["apply", "--auto-approve", "--parallelism", "8"]).exit
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        filled, 0,
+        "filling the instance with rules that name resources"
+    );
+
+    write_config(dir.path(), &endpoint);
+    emulator.faults().set_latency(LATENCY);
+    emulator.faults().set_rate_limit(RATE, BURST);
+    for (by_name, label) in [
+        (true, "names (`${queue:…}`, `${flow:…}`, `${user:…}`)"),
+        (false, "ids"),
+    ] {
+        write_rules_with_resources(dir.path(), n, by_name);
+        emulator.clear_requests();
+        let path = dir.path().to_path_buf();
+        let mut run = tokio::task::spawn_blocking(move || {
+            run_cli(&path, &["plan", "--detailed-exitcode", "--no-cache"])
+        })
+        .await
+        .unwrap();
+        count_calls(&emulator, &mut run);
+        assert_eq!(
+            run.exit, 0,
+            "a cold plan of rules by {label} has nothing to do"
+        );
+        let lists = resource_calls(&emulator);
+        out.push(format!(
+            "{} (resource lists: {}) |",
+            row(
+                &format!("plan, cold cache, rules by {label}"),
+                n,
+                &run,
+                None
+            ),
+            if lists.is_empty() {
+                "none".to_owned()
+            } else {
+                lists
+            }
+        ));
+        let warm = warm_plans(&emulator, dir.path(), n, repeats).await;
+        let lists = resource_calls(&emulator);
+        out.push(format!(
+            "{} (resource lists, last run: {}) |",
+            warm.replace(
+                "plan, warm cache",
+                &format!("plan, warm cache, rules by {label}")
+            ),
+            if lists.is_empty() {
+                "none".to_owned()
+            } else {
+                lists
+            }
+        ));
+    }
+    running.shutdown().await;
+}
+
 fn cpu_seconds() -> f64 {
     // utime + stime from /proc/self/stat, in clock ticks (100 per second on Linux).
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -482,6 +687,7 @@ fn main() {
         );
     let cpu_only = args.iter().any(|a| a == "--cpu-only");
     let warm_only = args.iter().any(|a| a == "--warm-only");
+    let references = args.iter().any(|a| a == "--references");
     let repeats: usize = args
         .iter()
         .position(|a| a == "--repeats")
@@ -493,6 +699,17 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    if references {
+        print_emulator_header();
+        for n in sizes {
+            let mut out = Vec::new();
+            runtime.block_on(bench_references(n, repeats, &mut out));
+            for line in out {
+                println!("{line}");
+            }
+        }
+        return;
+    }
     if warm_only {
         print_emulator_header();
         for n in sizes {
