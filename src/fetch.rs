@@ -30,6 +30,19 @@ pub struct FetchStats {
     pub cache_hits: usize,
 }
 
+/// Told how a read of the instance goes, for progress: the listing's length so far, then how
+/// many rules are described and each one done. The unit type tells nobody.
+pub trait ReadProgress: Sync {
+    /// `rules` listed so far.
+    fn listed(&self, _rules: usize) {}
+    /// `rules` are about to be described (the others came from the cache).
+    fn describing(&self, _rules: usize) {}
+    /// One more rule described.
+    fn described(&self) {}
+}
+
+impl ReadProgress for () {}
+
 /// The most rules a listing may hold: the service's quota of rules per instance (the
 /// emulator's default, [`crate::emulator::DEFAULT_RULE_QUOTA`]). A longer listing is an
 /// endpoint that never stops answering, not an instance.
@@ -46,6 +59,14 @@ pub const MAX_LIST_PAGES: usize = 500;
 /// rule twice (it would be planned twice), no two rules with one name (names are unique per
 /// instance), at most [`MAX_LISTED_RULES`] rules in at most [`MAX_LIST_PAGES`] pages.
 pub async fn list_all(client: &ConnectClient) -> Result<(Vec<RuleSummary>, usize), ApiError> {
+    list_all_told(client, &()).await
+}
+
+/// [`list_all`], telling `progress` the listing's length after each page.
+async fn list_all_told(
+    client: &ConnectClient,
+    progress: &dyn ReadProgress,
+) -> Result<(Vec<RuleSummary>, usize), ApiError> {
     let mut summaries: Vec<RuleSummary> = Vec::new();
     let mut token: Option<String> = None;
     let mut tokens_seen: HashMap<String, usize> = HashMap::new();
@@ -72,6 +93,7 @@ pub async fn list_all(client: &ConnectClient) -> Result<(Vec<RuleSummary>, usize
             }
             summaries.push(summary);
         }
+        progress.listed(summaries.len());
         if summaries.len() > MAX_LISTED_RULES {
             return Err(bad(format!(
                 "the listing goes on past {MAX_LISTED_RULES} rules, the most an instance holds (page {pages})"
@@ -140,7 +162,7 @@ pub async fn fetch_live(
     client: &ConnectClient,
     concurrency: usize,
 ) -> Result<(Vec<LiveRule>, FetchStats), ApiError> {
-    fetch_live_cached(client, concurrency, None).await
+    fetch_live_cached(client, concurrency, None, &()).await
 }
 
 /// [`fetch_live`], describing only rules whose LastUpdatedTime is not in `cache`.
@@ -152,11 +174,12 @@ pub async fn fetch_live_cached(
     client: &ConnectClient,
     concurrency: usize,
     cache: Option<&DescribeCache>,
+    progress: &dyn ReadProgress,
 ) -> Result<(Vec<LiveRule>, FetchStats), ApiError> {
     let reading = cache
         .cloned()
         .map(|cache| tokio::task::spawn_blocking(move || cache.load_all()));
-    let (summaries, list_calls) = list_all(client).await?;
+    let (summaries, list_calls) = list_all_told(client, progress).await?;
     let mut stats = FetchStats {
         list_calls,
         ..FetchStats::default()
@@ -189,6 +212,7 @@ pub async fn fetch_live_cached(
             .collect();
         cache.prune(&listed);
     }
+    progress.describing(to_describe.len());
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = JoinSet::new();
     for summary in to_describe {
@@ -211,6 +235,7 @@ pub async fn fetch_live_cached(
     }
     while let Some(joined) = tasks.join_next().await {
         stats.describe_calls += 1;
+        progress.described();
         match joined {
             Ok(Ok(Some(rule))) => {
                 if let Some(cache) = cache {

@@ -27,6 +27,7 @@ pub mod model;
 pub mod node;
 pub mod parallel;
 pub mod plan;
+pub mod progress;
 pub mod redact;
 pub mod reference;
 pub mod render;

@@ -349,9 +349,9 @@ fn progress_bar(changes: usize) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(changes as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} changes  {elapsed}  {msg}")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} changes, {elapsed} so far, about {eta} left  {msg}",
+    ) {
         bar.set_style(style);
     }
     Some(bar)

@@ -221,14 +221,25 @@ impl Session {
 
     /// Every live rule, described; an error names the instance and what to check.
     pub async fn read_live(&self) -> anyhow::Result<Vec<crate::model::LiveRule>> {
-        let (live, _) = crate::fetch::fetch_live_cached(
+        let phase = crate::progress::Phase::start(
+            crate::progress::ProgressMode::detect(),
+            format!("reading the rules of {}", self.location()),
+        );
+        let (live, stats) = crate::fetch::fetch_live_cached(
             &self.client,
             self.target.concurrency,
             self.cache.as_ref(),
+            &phase,
         )
         .await
         .map_err(|err| UserError::new(err.to_string()).with_hint(err.hint()))
         .with_context(|| format!("could not read the rules of {}", self.location()))?;
+        phase.finish(&format!(
+            "{} rules, {} described, {} from the cache",
+            live.len(),
+            stats.describe_calls,
+            stats.cache_hits
+        ));
         Ok(live)
     }
 

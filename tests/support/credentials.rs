@@ -35,6 +35,8 @@ pub fn hermetic(command: &mut std::process::Command, home: &Path) {
         command.env_remove(name);
     }
     command.env("HOME", home);
+    // Progress lines would be in every stderr a test reads; tests/progress.rs turns them on.
+    command.env("CONNECT_RULES_PROGRESS", "off");
 }
 
 /// Makes `command` hermetic ([`hermetic`]) in a new empty HOME, with [`TEST_CREDENTIALS`];
