@@ -133,6 +133,24 @@ pub enum Command {
     ///
     /// Example: connect-rules schema --out schema/rule.schema.json
     Schema(SchemaArgs),
+    /// Start a rules repository: `connect-rules.yaml` (a local target and a commented AWS
+    /// target), `schema/rule.schema.json`, one example rule, and `.connect-rules/` in
+    /// `.gitignore`.
+    ///
+    /// The folder it makes plans and applies at once against the embedded local instance.
+    /// Nothing is overwritten: when any of the files exists, init lists them and writes
+    /// nothing (`.gitignore` is added to, never replaced).
+    ///
+    /// Example: connect-rules init contact-center-rules --github
+    Init(InitArgs),
+    /// Print a shell completion script.
+    ///
+    /// Example: connect-rules completions bash > ~/.local/share/bash-completion/completions/connect-rules
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command to a folder.
+    ///
+    /// Example: connect-rules man | man -l -
+    Man(ManArgs),
 }
 
 impl Command {
@@ -146,7 +164,11 @@ impl Command {
             Command::Export(args) => Some(&args.project),
             Command::Drift(args) => Some(&args.project),
             Command::Adopt(args) => Some(&args.project),
-            Command::Emulator(_) | Command::Schema(_) => None,
+            Command::Emulator(_)
+            | Command::Schema(_)
+            | Command::Init(_)
+            | Command::Completions(_)
+            | Command::Man(_) => None,
         }
     }
 }
@@ -248,6 +270,13 @@ pub struct TargetArgs {
     pub no_cache: bool,
 }
 
+/// `--target` of the commands that work on one target (`--all-targets`, which they refuse,
+/// is hidden from their help).
+const ONE_TARGET_HELP: &str =
+    "A target from `connect-rules.yaml` [default: its `default_target`, or the local instance]";
+/// `--target` of `apply`, which takes a saved plan's target from the plan.
+const APPLY_TARGET_HELP: &str = "A target from `connect-rules.yaml` [default: the plan file's target; without one, the config's `default_target`, or the local instance]";
+
 /// `plan` options.
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // independent command-line switches
@@ -283,6 +312,10 @@ pub struct PlanArgs {
 /// `apply` options.
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools)] // each is an independent command-line switch
+#[command(
+    mut_arg("all_targets", |arg| arg.hide(true)),
+    mut_arg("target", |arg| arg.help(APPLY_TARGET_HELP))
+)]
 pub struct ApplyArgs {
     /// A plan written by `plan --out`; without it, apply plans first and asks.
     #[arg(value_name = "PLAN_FILE")]
@@ -319,6 +352,10 @@ pub struct ApplyArgs {
 
 /// `export` options.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("all_targets", |arg| arg.hide(true)),
+    mut_arg("target", |arg| arg.help(ONE_TARGET_HELP))
+)]
 pub struct ExportArgs {
     /// Rules and config.
     #[command(flatten)]
@@ -356,6 +393,10 @@ pub struct DriftArgs {
 
 /// `adopt` options.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("all_targets", |arg| arg.hide(true)),
+    mut_arg("target", |arg| arg.help(ONE_TARGET_HELP))
+)]
 pub struct AdoptArgs {
     /// Rules and config.
     #[command(flatten)]
@@ -395,6 +436,35 @@ pub struct SchemaArgs {
     /// Write the schema to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// `init` options.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to set up (made when missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Also write the example GitHub workflows (plan on pull requests, apply on merge, a
+    /// nightly drift check) to `.github/workflows/`.
+    #[arg(long)]
+    pub github: bool,
+}
+
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man` options.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `connect-rules.1` and a page per command (`connect-rules-plan.1`, ...) to this
+    /// folder instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 fn parse_variable(text: &str) -> Result<(String, String), String> {

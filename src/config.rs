@@ -154,17 +154,79 @@ pub fn parse(text: &str, origin: &Path) -> anyhow::Result<Config> {
             .location()
             .map(|l| format!(":{}:{}", l.line(), l.column()))
             .unwrap_or_default();
-        UserError::at(format!("{}{place}", origin.display()), err.to_string()).with_hint(KEYS_HINT)
+        let (message, hint) = explain_serde_error(&err.to_string());
+        UserError::at(format!("{}{place}", origin.display()), message).with_hint(hint)
     })?;
     for (name, target) in &config.targets {
         check_variables(&target.variables, |variable| {
             format!(
-                "{}: error: target `{name}`, variable `{variable}`",
+                "{}: target `{name}`, variable `{variable}`",
                 origin.display()
             )
         })?;
     }
     Ok(config)
+}
+
+/// serde's message, without the ` at line L column C` the place already gives, and a hint:
+/// for an unknown key, the nearest key that is known and the list of them.
+fn explain_serde_error(text: &str) -> (String, String) {
+    let message = match text.rfind(" at line ") {
+        Some(at) if text[at..].contains(" column ") => &text[..at],
+        _ => text,
+    };
+    let Some((before, rest)) = message.split_once("unknown field `") else {
+        return (message.to_owned(), KEYS_HINT.to_owned());
+    };
+    let Some((key, expected)) = rest.split_once('`') else {
+        return (message.to_owned(), KEYS_HINT.to_owned());
+    };
+    // `expected one of `a`, `b``, `expected `a` or `b``, `expected `a``, `there are no fields`.
+    let known: Vec<&str> = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|key| !key.is_empty())
+        .collect();
+    // serde_yaml names the mapping holding the key as a dotted path (`targets.prod: `).
+    let within = match before.strip_suffix(": ") {
+        Some(path) => match path.strip_prefix("targets.") {
+            Some(target) => format!(" in target `{target}`"),
+            None => format!(" in `{path}`"),
+        },
+        None => String::new(),
+    };
+    let message = format!("unknown key `{key}`{within}");
+    let listed = known
+        .iter()
+        .map(|key| format!("`{key}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let hint = match did_you_mean(key, known.iter().copied()) {
+        Some(near) => format!("did you mean `{near}`? The keys here are {listed}"),
+        None if known.is_empty() => KEYS_HINT.to_owned(),
+        None => format!("the keys here are {listed}"),
+    };
+    (message, hint)
+}
+
+/// The candidate nearest to `name` (a typo's distance at most), for a did-you-mean hint.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            (
+                strsim::levenshtein(&name, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(distance, candidate)| *distance <= (candidate.chars().count() / 3).max(2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
 }
 
 /// Checks variable names and values. Values are inserted into rule files as written, never
@@ -283,10 +345,49 @@ impl Config {
 mod tests {
     use super::*;
 
+    fn rendered(text: &str) -> String {
+        let err = parse(text, Path::new("connect-rules.yaml")).unwrap_err();
+        crate::error::render(&err, crate::style::Style::plain())
+    }
+
     #[test]
-    fn unknown_keys_are_clear_errors() {
-        let err = parse("targts: {}\n", Path::new("connect-rules.yaml")).unwrap_err();
-        assert!(err.to_string().contains("connect-rules.yaml:1:1"), "{err}");
+    fn unknown_keys_are_clear_errors_with_the_nearest_key() {
+        assert_eq!(
+            rendered("rules: rules\ntargts: {}\n"),
+            "error: connect-rules.yaml:2:1: unknown key `targts`\n  hint: did you mean `targets`? The keys here are `rules`, `default_target`, `ignore`, `owner`, `manage_all`, `allow_delete`, `allow_replace`, `strict`, `allowed_conditions`, `targets`\n"
+        );
+        let nested = rendered("targets:\n  prod:\n    instance_id: i-1\n    regoin: eu-west-2\n");
+        assert!(
+            nested.starts_with("error: connect-rules.yaml:4:5: unknown key `regoin` in target `prod`\n  hint: did you mean `region`? The keys here are `instance_id`, "),
+            "{nested}"
+        );
+        // Far from every key: the list, no guess.
+        let far = rendered("colour: red\n");
+        assert!(
+            far.contains("unknown key `colour`\n  hint: the keys here are `rules`"),
+            "{far}"
+        );
+    }
+
+    #[test]
+    fn other_errors_keep_serdes_message_without_a_second_place() {
+        let text = rendered("rules: [a, b]\n");
+        assert!(
+            text.starts_with("error: connect-rules.yaml:1:8: rules: invalid type: sequence"),
+            "{text}"
+        );
+        assert!(!text.contains(" at line "), "{text}");
+        assert_eq!(text.matches("error:").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn typos_are_near_and_other_names_are_not() {
+        let targets = ["prod", "staging"];
+        assert_eq!(did_you_mean("prd", targets), Some("prod"));
+        assert_eq!(did_you_mean("Staging", targets), Some("staging"));
+        assert_eq!(did_you_mean("stagin", targets), Some("staging"));
+        assert_eq!(did_you_mean("dev", targets), None);
+        assert_eq!(did_you_mean("x", []), None);
     }
 
     #[test]

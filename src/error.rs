@@ -47,7 +47,8 @@ impl UserError {
 impl fmt::Display for UserError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.place {
-            Some(place) => write!(f, "{place}: error: {}", self.message),
+            // `render` writes the `error:` label once, before the place.
+            Some(place) => write!(f, "{place}: {}", self.message),
             None => f.write_str(&self.message),
         }
     }
@@ -98,7 +99,7 @@ mod tests {
         let err = anyhow::Error::from(UserError::at("connect-rules.yaml:3:5", "unknown field"));
         assert_eq!(
             render(&err, Style::plain()),
-            "error: connect-rules.yaml:3:5: error: unknown field\n"
+            "error: connect-rules.yaml:3:5: unknown field\n"
         );
     }
 

@@ -355,6 +355,16 @@ fn normalize_function(path: &Path, node: &mut Node, found: &mut Vec<Diagnostic>)
     }
 }
 
+/// The integration an event source belongs to, lowercase (`OnSalesforceCaseCreate` gives
+/// `salesforce`), for a variable name in a hint.
+fn integration_of(source: &str) -> String {
+    ["Salesforce", "Zendesk"]
+        .into_iter()
+        .find(|name| source.contains(name))
+        .unwrap_or("crm")
+        .to_lowercase()
+}
+
 /// The service's rules that its model cannot express, shared with the emulator, in a rule
 /// file's terms.
 fn check_beyond_model(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
@@ -367,7 +377,7 @@ fn check_beyond_model(path: &Path, node: &Node, found: &mut Vec<Diagnostic>) {
                 pos,
                 format!("`TriggerEventSource` for `{source}` needs `IntegrationAssociationId`"),
             )
-            .with_hint("set it to the id of the instance's integration association, e.g. `${var.zendesk_integration_id}`"),
+            .with_hint(format!("set it to the id of the instance's integration association, e.g. `${{var.{}_integration_id}}`", integration_of(&source))),
             BreachKind::FunctionNotJson { error, line, column } => Diagnostic::error(
                 path,
                 pos,

@@ -10,6 +10,20 @@ mod support;
 use support::project::rule_names_in;
 use support::{Cli, RuleText, Run};
 
+/// Exit code, stdout and stderr of a run, as one text for a snapshot.
+fn shown(run: &Run) -> String {
+    format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}",
+        run.code, run.stdout, run.stderr
+    )
+}
+
+macro_rules! snapshot {
+    ($dir:expr, $name:expr, $value:expr) => {
+        support::snapshot::assert_filtered!(support::snapshot::run_filters($dir), $name, $value)
+    };
+}
+
 fn run_in(dir: &Path, args: &[&str]) -> Run {
     // Every run here ends in a second or two; a hang (a FIFO, a huge config) is a failure.
     Cli::new(dir).args(args).color_never().run()
@@ -234,7 +248,7 @@ fn variable_values_are_checked_when_the_config_is_read() {
         run.expect(1);
         assert!(
             run.stderr
-                .contains("connect-rules.yaml: error: target `local`, ")
+                .contains("error: connect-rules.yaml: target `local`, ")
                 && run.stderr.contains(message)
                 && run.stderr.contains("hint: "),
             "{variables}\n{}",
@@ -248,4 +262,208 @@ fn variable_values_are_checked_when_the_config_is_read() {
     let run = run_in(dir.path(), &["validate", "--var", "a=${var.b}"]);
     run.expect(1);
     assert!(run.stderr.contains("`--var a`"), "{}", run.stderr);
+}
+
+#[test]
+fn the_config_is_found_in_a_parent_folder_and_its_paths_stay_relative_to_it() {
+    let root = tempfile::tempdir().unwrap();
+    let proj = root.path().join("proj");
+    project(&proj, &[]);
+    // The search stops at the repository's root, here `proj`.
+    std::fs::create_dir(proj.join(".git")).unwrap();
+    std::fs::create_dir_all(proj.join("rules/chat")).unwrap();
+    std::fs::write(
+        proj.join("rules/chat/refund.yaml"),
+        rule_yaml("chat-refund"),
+    )
+    .unwrap();
+    let chat = proj.join("rules/chat");
+
+    run_in(&chat, &["validate"]).expect(0);
+    let plan = run_in(&chat, &["plan", "--detailed-exitcode"]);
+    plan.expect(2);
+    snapshot!(root.path(), "plan_in_a_subfolder", shown(&plan));
+    run_in(&chat, &["apply", "--auto-approve"]).expect(0);
+    assert_eq!(
+        rule_names(&proj.join(".connect-rules/local-instance.json")),
+        ["chat-refund"],
+        "the config's local state, not one in the current folder"
+    );
+    assert!(!chat.join(".connect-rules").exists());
+    let again = run_in(&chat, &["plan", "--detailed-exitcode"]);
+    again.expect(0);
+
+    // `--config` still decides: a config naming another rules folder.
+    std::fs::write(proj.join("empty.yaml"), "rules: nowhere\n").unwrap();
+    let other = run_in(&chat, &["validate", "--config", "../../empty.yaml"]);
+    other.expect(1);
+    assert!(other.stderr.contains("../../nowhere"), "{other}");
+
+    // Nothing above the repository's root is read: a config there is not this repository's.
+    std::fs::write(root.path().join("connect-rules.yaml"), "rules: [oops\n").unwrap();
+    std::fs::remove_file(proj.join("connect-rules.yaml")).unwrap();
+    let outside = run_in(&chat, &["validate"]);
+    assert!(!outside.stderr.contains("oops"), "{outside}");
+}
+
+/// A project whose config has two local targets, `a` (the default) and `b`, with a state
+/// file each.
+fn two_local_targets(dir: &Path) {
+    project(dir, &["refund-callback"]);
+    std::fs::write(
+        dir.join("connect-rules.yaml"),
+        "default_target: a\ntargets:\n  a:\n    local_state: a.json\n  b:\n    local_state: b.json\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn apply_takes_the_target_from_the_plan_file() {
+    let dir = tempfile::tempdir().unwrap();
+    two_local_targets(dir.path());
+    run_in(dir.path(), &["plan", "--target", "b", "--out", "plan.json"]).expect(0);
+
+    let wrong = run_in(dir.path(), &["apply", "plan.json", "--target", "a"]);
+    wrong.expect(1);
+    snapshot!(
+        dir.path(),
+        "apply_plan_file_with_another_target",
+        shown(&wrong)
+    );
+    assert!(!dir.path().join("a.json").exists());
+    assert!(rule_names(&dir.path().join("b.json")).is_empty());
+
+    let applied = run_in(dir.path(), &["apply", "plan.json"]);
+    applied.expect(0);
+    assert_eq!(rule_names(&dir.path().join("b.json")), ["refund-callback"]);
+    assert!(
+        !dir.path().join("a.json").exists(),
+        "the default target is untouched"
+    );
+}
+
+#[test]
+fn commands_on_one_target_offer_no_all_targets_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["apply", "export", "adopt"] {
+        let help = run_in(dir.path(), &[command, "--help"]);
+        help.expect(0);
+        assert!(!help.stdout.contains("--all-targets"), "{command}: {help}");
+        assert!(help.stdout.contains("--target <NAME>"), "{command}: {help}");
+        assert!(!help.stdout.contains("more than once"), "{command}: {help}");
+    }
+    let apply = run_in(dir.path(), &["apply", "--help"]).stdout;
+    assert!(apply.contains("the plan file's target"), "{apply}");
+    for command in ["plan", "drift"] {
+        let help = run_in(dir.path(), &[command, "--help"]);
+        assert!(help.stdout.contains("--all-targets"), "{command}: {help}");
+    }
+}
+
+#[test]
+fn config_typos_get_one_error_label_and_the_nearest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    let write =
+        |config: &str| std::fs::write(dir.path().join("connect-rules.yaml"), config).unwrap();
+
+    write("rules: rules\ndefault_taget: local\n");
+    let key = run_in(dir.path(), &["validate"]);
+    key.expect(1);
+    snapshot!(dir.path(), "config_unknown_key", shown(&key));
+
+    write("targets:\n  prod:\n    instance_id: i-1\n    regoin: eu-west-2\n");
+    let nested = run_in(dir.path(), &["plan"]);
+    nested.expect(1);
+    snapshot!(dir.path(), "config_unknown_target_key", shown(&nested));
+
+    write("targets:\n  prod:\n    instance_id: i-1\n  staging:\n    instance_id: i-2\n");
+    let target = run_in(dir.path(), &["plan", "--target", "prdo"]);
+    target.expect(1);
+    snapshot!(dir.path(), "config_unknown_target", shown(&target));
+
+    for run in [&key, &nested, &target] {
+        assert_eq!(run.stderr.matches("error:").count(), 1, "{run}");
+        assert!(!run.stderr.contains(" at line "), "{run}");
+    }
+}
+
+#[test]
+fn validate_counts_a_rule_in_error_as_not_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["one", "two", "three"]);
+    // `two` takes `one`'s name: both files parse, but the name is an error.
+    std::fs::write(dir.path().join("rules/two.yaml"), rule_yaml("one")).unwrap();
+    let run = run_in(dir.path(), &["validate"]);
+    run.expect(1);
+    assert!(
+        run.stderr
+            .ends_with("3 files checked: 2 valid rules, 1 error, 0 warnings\n"),
+        "{run}"
+    );
+}
+
+#[test]
+fn the_integration_hint_names_the_sources_own_integration() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &[]);
+    for (source, variable) in [
+        ("OnSalesforceCaseCreate", "${var.salesforce_integration_id}"),
+        ("OnZendeskTicketCreate", "${var.zendesk_integration_id}"),
+    ] {
+        std::fs::write(
+            dir.path().join("rules/crm.yaml"),
+            RuleText::new("crm").source(source).build(),
+        )
+        .unwrap();
+        let run = run_in(dir.path(), &["validate"]);
+        run.expect(1);
+        assert!(
+            run.stderr.contains(&format!(
+                "needs `IntegrationAssociationId`\n  hint: set it to the id of the instance's integration association, e.g. `{variable}`"
+            )),
+            "{source}: {run}"
+        );
+    }
+}
+
+#[test]
+fn hints_offer_only_what_the_command_takes() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["refund-callback"]);
+    // Without a terminal (the test's stdin is not one), apply and adopt refuse to ask.
+    let apply = run_in(dir.path(), &["apply"]);
+    apply.expect(1);
+    assert!(
+        apply
+            .stderr
+            .contains("hint: review the plan above and pass `--auto-approve`, or save it with `connect-rules plan --out plan.json` and run `connect-rules apply plan.json`"),
+        "{apply}"
+    );
+    run_in(dir.path(), &["apply", "--auto-approve"]).expect(0);
+    // Untag the live rule (as if made in the console), so that adopt has one to ask about.
+    let state = dir.path().join(".connect-rules/local-instance.json");
+    let mut value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    value["instances"]["local"]["rules"][0]["tags"] = serde_json::json!({});
+    std::fs::write(&state, value.to_string()).unwrap();
+    let adopt = run_in(dir.path(), &["adopt", "--all", "--no-cache"]);
+    adopt.expect(1);
+    assert!(
+        adopt.stdout.contains("~ `refund-callback`")
+            && adopt
+                .stderr
+                .contains("hint: review the rules above and pass `--auto-approve`\n")
+            && !adopt.stderr.contains("plan"),
+        "adopt has no plan to offer: {adopt}"
+    );
+
+    let explain = run_in(dir.path(), &["explain", "no-such-rule-anywhere"]);
+    explain.expect(1);
+    assert!(
+        explain.stderr.contains(
+            "hint: give a rule's `Name` or the path of its file; `connect-rules explain` with no argument reads every rule"
+        ),
+        "{explain}"
+    );
 }

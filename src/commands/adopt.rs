@@ -107,7 +107,13 @@ async fn adopt(args: &AdoptSettings, session: &Session) -> anyhow::Result<ExitSt
         to_tag.len(),
         if to_tag.len() == 1 { "" } else { "s" }
     );
-    if !args.auto_approve && !confirm("Adopt these rules", &place)? {
+    if !args.auto_approve
+        && !confirm(
+            "Adopt these rules",
+            &place,
+            "review the rules above and pass `--auto-approve`",
+        )?
+    {
         return Ok(ExitStatus::Failure);
     }
     let mut failed = 0;

@@ -30,19 +30,22 @@ struct Run<'a> {
     styles: Styles,
 }
 
-pub(super) async fn run(settings: &ApplySettings, styles: Styles) -> anyhow::Result<ExitStatus> {
+/// Applies `saved` (the plan in `settings.plan_file`), or plans and asks.
+pub(super) async fn run(
+    settings: &ApplySettings,
+    saved: Option<Plan>,
+    styles: Styles,
+) -> anyhow::Result<ExitStatus> {
     let target = &settings.settings.target;
-    let saved = match &settings.plan_file {
-        Some(path) => Some(read_plan(path)?),
-        None => None,
-    };
     if let Some(plan) = &saved {
         if plan.target.instance_id != target.instance_id || plan.target.name != target.name {
-            let hint = if settings.configured_targets.contains(&plan.target.name) {
+            let hint = if plan.target.name == target.name {
                 format!(
-                    "pass `--target {}`, or run `connect-rules plan --out` for this target",
+                    "the target names another instance than when the plan was made; run `connect-rules plan --target {} --out FILE` again",
                     plan.target.name
                 )
+            } else if settings.configured_targets.contains(&plan.target.name) {
+                "leave out the flags that name another instance, or run `connect-rules plan --out` for this target".to_owned()
             } else {
                 format!(
                     "pass `--instance-id {}`, or run `connect-rules plan --out` for this instance",
@@ -178,7 +181,11 @@ impl Run<'_> {
         }
         if !from_file
             && !self.settings.auto_approve
-            && !confirm("Apply these changes", &session.location())?
+            && !confirm(
+                "Apply these changes",
+                &session.location(),
+                "review the plan above and pass `--auto-approve`, or save it with `connect-rules plan --out plan.json` and run `connect-rules apply plan.json`",
+            )?
         {
             return Ok(ExitStatus::Failure);
         }
@@ -368,7 +375,8 @@ fn outcome_line(row: &RuleOutcome) -> String {
     }
 }
 
-fn read_plan(path: &Path) -> anyhow::Result<Plan> {
+/// Reads and checks a plan file written by `plan --out`.
+pub(super) fn read_plan(path: &Path) -> anyhow::Result<Plan> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("failed to read the plan file `{}`", path.display()))?;
     crate::plan::file::parse(&text).map_err(|err| {

@@ -208,7 +208,7 @@ fn not_found(want: &str, files: &[ReadFile]) -> UserError {
     let hint = match closest(want, &names) {
         Some(near) => format!("did you mean `{near}`?"),
         None => {
-            "give a rule name or the path of a rule file; `connect-rules validate` lists the files"
+            "give a rule's `Name` or the path of its file; `connect-rules explain` with no argument reads every rule"
                 .to_owned()
         }
     };

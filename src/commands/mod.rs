@@ -8,6 +8,8 @@ mod confirm;
 mod drift;
 mod explain;
 mod export;
+mod init;
+mod manual;
 mod plan;
 mod schema;
 mod session;
@@ -104,8 +106,14 @@ fn run(cli: Cli, styles: Styles) -> anyhow::Result<ExitStatus> {
             runtime()?.block_on(plan::run(&settings, styles))
         }
         Command::Apply(args) => {
-            let settings = ApplySettings::resolve(&args, &file)?;
-            runtime()?.block_on(apply::run(&settings, styles))
+            // A saved plan names its target, so it is read before the settings are resolved.
+            let saved = args
+                .plan_file
+                .as_deref()
+                .map(apply::read_plan)
+                .transpose()?;
+            let settings = ApplySettings::resolve(&args, &file, saved.as_ref().map(|p| &p.target))?;
+            runtime()?.block_on(apply::run(&settings, saved, styles))
         }
         Command::Export(args) => {
             let settings = ExportSettings::resolve(&args, &file)?;
@@ -123,6 +131,9 @@ fn run(cli: Cli, styles: Styles) -> anyhow::Result<ExitStatus> {
             runtime()?.block_on(crate::emulator::run(args))?;
             Ok(ExitStatus::Success)
         }
+        Command::Init(args) => init::run(&args.dir, args.github),
+        Command::Completions(args) => manual::completions(args.shell),
+        Command::Man(args) => manual::man(args.out_dir.as_deref()),
     }
 }
 

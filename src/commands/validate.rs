@@ -17,6 +17,19 @@ pub(super) fn run(
 ) -> ExitStatus {
     let rules = &settings.rules;
     let loaded = load_rules(&rules.dir, &settings.variables, &rules.policy);
+    // A rule whose file has an error is not valid, even when the error is found across files
+    // (a name used twice): the summary never counts a file both valid and in error.
+    let in_error: std::collections::BTreeSet<&std::path::Path> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.file.as_path())
+        .collect();
+    let valid_rules = loaded
+        .rules
+        .iter()
+        .filter(|rule| !in_error.contains(rule.path.as_path()))
+        .count();
     match format {
         FindingsFormat::Text => print_findings(&loaded.diagnostics, styles.stderr),
         FindingsFormat::Json => print!(
@@ -25,7 +38,7 @@ pub(super) fn run(
                 &loaded.diagnostics,
                 Checked {
                     files: loaded.files,
-                    valid_rules: loaded.rules.len(),
+                    valid_rules,
                 },
             )
         ),
@@ -41,8 +54,8 @@ pub(super) fn run(
     let summary = format!(
         "{files} file{} checked: {} valid rule{}, {errors} error{}, {warnings} warning{}",
         plural(files),
-        loaded.rules.len(),
-        plural(loaded.rules.len()),
+        valid_rules,
+        plural(valid_rules),
         plural(errors),
         plural(warnings),
     );

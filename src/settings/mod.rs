@@ -23,6 +23,7 @@ use crate::cli::{
 use crate::config::{self, Config, CONFIG_FILE};
 use crate::diff::DiffOptions;
 use crate::error::UserError;
+use crate::plan::PlanTarget;
 use crate::render::OutputFormat;
 use crate::validate::FunctionPolicy;
 
@@ -36,25 +37,57 @@ pub struct ConfigFile {
     /// The folder the config's paths (`rules`, `local_state`, the caches) are relative to:
     /// the config file's folder (empty for the current folder).
     pub base: PathBuf,
+    /// The file, as errors name it (`None` when there is none).
+    pub path: Option<PathBuf>,
 }
 
 impl ConfigFile {
-    /// Reads `--config` (which must exist) or `connect-rules.yaml` (if it exists).
+    /// Reads `--config` (which must exist), or else the nearest `connect-rules.yaml`: in the
+    /// current folder or a parent, as git and cargo find theirs, but never above the
+    /// repository's root (the first folder holding `.git`).
     pub fn read(flag: Option<&Path>) -> anyhow::Result<Self> {
-        match flag {
-            // Paths in a config file are relative to it, wherever the command runs: a config
-            // of another folder must never pick up this folder's rules or local state.
-            Some(path) => Ok(ConfigFile {
-                config: read_config(path)?,
-                base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-            }),
-            None if Path::new(CONFIG_FILE).exists() => Ok(ConfigFile {
-                config: read_config(Path::new(CONFIG_FILE))?,
-                base: PathBuf::new(),
-            }),
-            None => Ok(ConfigFile::default()),
-        }
+        let found = match flag {
+            Some(path) => Some(path.to_path_buf()),
+            None => nearest_config(&std::env::current_dir().unwrap_or_default(), Path::exists),
+        };
+        let Some(path) = found else {
+            return Ok(ConfigFile::default());
+        };
+        // Paths in a config file are relative to it, wherever the command runs: a config
+        // of another folder must never pick up this folder's rules or local state.
+        Ok(ConfigFile {
+            config: read_config(&path)?,
+            base: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            path: Some(path),
+        })
     }
+
+    /// The config file's name for messages: its path, or `connect-rules.yaml` when there is
+    /// none yet.
+    pub fn shown(&self) -> String {
+        self.path
+            .as_deref()
+            .unwrap_or(Path::new(CONFIG_FILE))
+            .display()
+            .to_string()
+    }
+}
+
+/// The path, relative to `here`, of the `connect-rules.yaml` in `here` or its nearest parent
+/// (`exists` says whether a path exists); the search stops after the first folder holding
+/// `.git`, the repository's root.
+pub fn nearest_config(here: &Path, exists: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    let mut up = PathBuf::new();
+    for folder in here.ancestors() {
+        if exists(&folder.join(CONFIG_FILE)) {
+            return Some(up.join(CONFIG_FILE));
+        }
+        if exists(&folder.join(".git")) {
+            return None;
+        }
+        up.push("..");
+    }
+    None
 }
 
 fn read_config(path: &Path) -> anyhow::Result<Config> {
@@ -139,6 +172,45 @@ impl Settings {
         )
     }
 
+    /// `apply PLAN_FILE`'s target: the one the plan names. A `--target` that names another is
+    /// an error. A plan made with `--instance-id` (its target named after the instance)
+    /// needs the same flags again, as the plan does not hold the region or endpoint.
+    fn for_saved_plan(
+        args: &ApplyArgs,
+        file: &ConfigFile,
+        planned: &PlanTarget,
+    ) -> anyhow::Result<Self> {
+        let flags = &args.target;
+        if let Some(given) = flags.target.iter().find(|given| **given != planned.name) {
+            let path = args
+                .plan_file
+                .as_deref()
+                .map(|path| format!(" `{}`", path.display()))
+                .unwrap_or_default();
+            return Err(UserError::new(format!(
+                "the plan file{path} was made for target `{}`, but `--target {given}` was given; nothing was changed",
+                planned.name
+            ))
+            .with_hint(format!(
+                "leave out `--target`: apply takes the target from the plan file; or run `connect-rules plan --target {given} --out FILE` for that target"
+            ))
+            .into());
+        }
+        let made_with_flags =
+            planned.name == planned.instance_id && !file.config.targets.contains_key(&planned.name);
+        // (`--all-targets` is refused there.)
+        if (made_with_flags && planned.name != config::DEFAULT_TARGET) || flags.all_targets {
+            return Settings::one(&args.project, flags, args.manage_all, file);
+        }
+        Settings::resolve(
+            &args.project,
+            flags,
+            args.manage_all,
+            file,
+            Some(planned.name.as_str()),
+        )
+    }
+
     /// Every target the flags name: `--all-targets`, each `--target`, or the default one.
     fn each(
         project: &ProjectArgs,
@@ -149,7 +221,8 @@ impl Settings {
         if flags.all_targets {
             if file.config.targets.is_empty() {
                 return Err(UserError::new(format!(
-                    "`--all-targets` needs targets in `{CONFIG_FILE}`, and there are none"
+                    "`--all-targets` needs targets in `{}`, and there are none",
+                    file.shown()
                 ))
                 .into());
             }
@@ -314,8 +387,17 @@ pub struct ApplySettings {
 impl ApplySettings {
     /// Resolves `apply`'s settings. The check cache is off: what apply sends comes from the
     /// files' bytes as read now, never from a cache entry someone else could have written.
-    pub fn resolve(args: &ApplyArgs, file: &ConfigFile) -> anyhow::Result<Self> {
-        let mut settings = Settings::one(&args.project, &args.target, args.manage_all, file)?;
+    /// With a saved plan (`saved`, the target it was made for), the target is the plan's:
+    /// `--target` may only repeat it.
+    pub fn resolve(
+        args: &ApplyArgs,
+        file: &ConfigFile,
+        saved: Option<&PlanTarget>,
+    ) -> anyhow::Result<Self> {
+        let mut settings = match saved {
+            Some(planned) => Settings::for_saved_plan(args, file, planned)?,
+            None => Settings::one(&args.project, &args.target, args.manage_all, file)?,
+        };
         settings.target.check_cache = false;
         let permissions = Permissions {
             allow_delete: args.allow_delete || file.config.allow_delete,

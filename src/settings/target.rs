@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::cli::TargetArgs;
 use crate::client::Rate;
 use crate::config::{
-    check_variables, parse_instance_arn, InstanceArn, TargetConfig, CACHE_ROOT, CONFIG_FILE,
+    check_variables, did_you_mean, parse_instance_arn, InstanceArn, TargetConfig, CACHE_ROOT,
     DEFAULT_LOCAL_STATE, DEFAULT_TARGET, LOCAL_INSTANCE_ID,
 };
 use crate::error::UserError;
@@ -93,19 +93,27 @@ pub fn chosen(file: &ConfigFile, flag: Option<&str>) -> anyhow::Result<(String, 
         Some(target) => Ok((name, target.clone())),
         None if name == DEFAULT_TARGET => Ok((name, TargetConfig::default())),
         None => {
-            let known: Vec<&str> = config.targets.keys().map(String::as_str).collect();
-            Err(
-                UserError::new(format!("there is no target `{name}` in `{CONFIG_FILE}`"))
-                    .with_hint(format!(
-                        "the targets are: {}",
-                        if known.is_empty() {
-                            "(none)".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
-                    ))
-                    .into(),
-            )
+            let message = if flag.is_some() {
+                format!("there is no target `{name}` in `{}`", file.shown())
+            } else {
+                format!(
+                    "`default_target` is `{name}`, which is not a target in `{}`",
+                    file.shown()
+                )
+            };
+            let known = config.targets.keys().map(String::as_str);
+            let hint = match did_you_mean(&name, known.clone()) {
+                Some(near) => format!(
+                    "did you mean `{near}`? The targets are: {}",
+                    known.collect::<Vec<_>>().join(", ")
+                ),
+                None if config.targets.is_empty() => format!(
+                    "`{}` defines no targets; add one under `targets:`",
+                    file.shown()
+                ),
+                None => format!("the targets are: {}", known.collect::<Vec<_>>().join(", ")),
+            };
+            Err(UserError::new(message).with_hint(hint).into())
         }
     }
 }
@@ -186,7 +194,8 @@ pub fn resolve(
     if is_aws && instance_id.is_none() {
         return Err(UserError::new(format!("target `{name}` names no instance"))
             .with_hint(format!(
-                "pass `--instance-id ID` (or set `instance_id` or `instance_arn` in `{CONFIG_FILE}`)"
+                "pass `--instance-id ID` (or set `instance_id` or `instance_arn` in `{}`)",
+                file.shown()
             ))
             .into());
     }

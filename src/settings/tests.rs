@@ -13,6 +13,7 @@ fn file(config: &str) -> ConfigFile {
     ConfigFile {
         config: config::parse(config, Path::new(CONFIG_FILE)).unwrap(),
         base: PathBuf::new(),
+        path: Some(PathBuf::from(CONFIG_FILE)),
     }
 }
 
@@ -43,10 +44,19 @@ fn validate(args: &[&str], file: &ConfigFile) -> anyhow::Result<OfflineSettings>
 }
 
 fn apply(args: &[&str], file: &ConfigFile) -> anyhow::Result<ApplySettings> {
+    apply_saved(args, file, None)
+}
+
+/// `apply` with a saved plan made for `saved`.
+fn apply_saved(
+    args: &[&str],
+    file: &ConfigFile,
+    saved: Option<&PlanTarget>,
+) -> anyhow::Result<ApplySettings> {
     let Command::Apply(args) = command(&[&["apply"][..], args].concat()) else {
         unreachable!("an apply command line")
     };
-    ApplySettings::resolve(&args, file)
+    ApplySettings::resolve(&args, file, saved)
 }
 
 const TWO_TARGETS: &str = "\
@@ -190,7 +200,7 @@ fn an_unknown_target_is_one_error_for_every_command() {
     for err in [from_plan, from_validate] {
         assert_eq!(
             crate::error::render(&err, crate::style::Style::plain()),
-            "error: there is no target `prod2` in `connect-rules.yaml`\n  hint: the targets are: prod, staging\n"
+            "error: there is no target `prod2` in `connect-rules.yaml`\n  hint: did you mean `prod`? The targets are: prod, staging\n"
         );
     }
 }
@@ -311,4 +321,98 @@ fn bad_values_in_the_target_are_errors_with_hints() {
     );
     let err = validate(&["--var", "x=${var.y}"], &ConfigFile::default()).unwrap_err();
     assert!(err.to_string().starts_with("`--var x`: the value"), "{err}");
+}
+
+#[test]
+fn the_config_is_the_nearest_one_up_to_the_repository_root() {
+    fn exists<'a>(files: &'a [&'a str]) -> impl Fn(&Path) -> bool + 'a {
+        move |path| files.iter().any(|file| path == Path::new(file))
+    }
+    let repo = ["/repo/.git", "/repo/connect-rules.yaml"];
+    let here = Path::new("/repo/rules/chat");
+    assert_eq!(
+        nearest_config(here, exists(&repo)),
+        Some(Path::new("../..").join(CONFIG_FILE))
+    );
+    assert_eq!(
+        nearest_config(Path::new("/repo"), exists(&repo)),
+        Some(PathBuf::from(CONFIG_FILE))
+    );
+    // The nearest wins.
+    let nested = ["/repo/connect-rules.yaml", "/repo/rules/connect-rules.yaml"];
+    assert_eq!(
+        nearest_config(here, exists(&nested)),
+        Some(Path::new("..").join(CONFIG_FILE))
+    );
+    // Never above the repository's root.
+    let outside = ["/connect-rules.yaml", "/repo/.git"];
+    assert_eq!(nearest_config(here, exists(&outside)), None);
+    assert_eq!(nearest_config(here, exists(&[])), None);
+}
+
+#[test]
+fn a_saved_plan_names_the_target_and_a_different_target_flag_is_an_error() {
+    let config = file(&format!("default_target: staging\n{TWO_TARGETS}"));
+    let planned = |name: &str, instance: &str| PlanTarget {
+        name: name.to_owned(),
+        instance_id: instance.to_owned(),
+    };
+    let prod = planned("prod", "abc-123");
+    let settings = apply_saved(&["plan.json"], &config, Some(&prod)).unwrap();
+    assert_eq!(
+        (
+            settings.settings.target.name.as_str(),
+            settings.settings.target.instance_id.as_str()
+        ),
+        ("prod", "abc-123"),
+        "the plan's target, not the default one"
+    );
+    assert_eq!(
+        apply_saved(&["plan.json", "--target", "prod"], &config, Some(&prod))
+            .unwrap()
+            .settings
+            .target
+            .name,
+        "prod"
+    );
+    let err = apply_saved(&["plan.json", "--target", "staging"], &config, Some(&prod)).unwrap_err();
+    let rendered = crate::error::render(&err, crate::style::Style::plain());
+    assert_eq!(
+        rendered,
+        "error: the plan file `plan.json` was made for target `prod`, but `--target staging` was given; nothing was changed\n  hint: leave out `--target`: apply takes the target from the plan file; or run `connect-rules plan --target staging --out FILE` for that target\n"
+    );
+    // The local instance's plan, with a config whose default is another target.
+    let local = apply_saved(&["plan.json"], &config, Some(&planned("local", "local"))).unwrap();
+    assert!(matches!(
+        local.settings.target.kind,
+        TargetKind::Local { .. }
+    ));
+    // A plan made with `--instance-id` needs the flags again (the plan has no region).
+    let flagged = apply_saved(&["plan.json"], &config, Some(&planned("i-9", "i-9"))).unwrap();
+    assert_eq!(flagged.settings.target.name, "staging");
+    // A target the config no longer has.
+    let err = apply_saved(&["plan.json"], &config, Some(&planned("qa", "i-7"))).unwrap_err();
+    assert!(err.to_string().contains("there is no target `qa`"), "{err}");
+}
+
+#[test]
+fn unknown_target_names_get_the_nearest_one() {
+    let config = file(TWO_TARGETS);
+    let err = plan(&["--target", "prd"], &config).unwrap_err();
+    assert_eq!(
+        crate::error::render(&err, crate::style::Style::plain()),
+        "error: there is no target `prd` in `connect-rules.yaml`\n  hint: did you mean `prod`? The targets are: prod, staging\n"
+    );
+    let config = file(&format!("default_target: stagin\n{TWO_TARGETS}"));
+    let err = plan(&[], &config).unwrap_err();
+    assert_eq!(
+        crate::error::render(&err, crate::style::Style::plain()),
+        "error: `default_target` is `stagin`, which is not a target in `connect-rules.yaml`\n  hint: did you mean `staging`? The targets are: prod, staging\n"
+    );
+    let err = plan(&["--target", "dev"], &file("")).unwrap_err();
+    assert!(
+        crate::error::render(&err, crate::style::Style::plain())
+            .contains("hint: `connect-rules.yaml` defines no targets; add one under `targets:`"),
+        "{err}"
+    );
 }
