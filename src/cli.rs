@@ -219,7 +219,8 @@ pub struct ProjectArgs {
     /// The folder holding the rule files [default: the config's `rules`, or `rules`].
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// The config file [default: `connect-rules.yaml` when it exists].
+    /// The config file [default: the nearest `connect-rules.yaml`, in this folder or a
+    /// parent up to the repository's root].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// A variable for `${var.NAME}` in rule files; repeat for more. Overrides the target's.

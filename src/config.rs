@@ -176,7 +176,17 @@ fn explain_serde_error(text: &str) -> (String, String) {
         _ => text,
     };
     let Some((before, rest)) = message.split_once("unknown field `") else {
-        return (message.to_owned(), KEYS_HINT.to_owned());
+        // serde_yaml names the value's place as a dotted path: `targets.prod: ...`.
+        let message = match message.split_once(": ") {
+            Some((path, rest)) => match path.strip_prefix("targets.") {
+                Some(target) if !target.contains(['.', ' ']) => {
+                    format!("target `{target}`: {rest}")
+                }
+                _ => message.to_owned(),
+            },
+            None => message.to_owned(),
+        };
+        return (message, KEYS_HINT.to_owned());
     };
     let Some((key, expected)) = rest.split_once('`') else {
         return (message.to_owned(), KEYS_HINT.to_owned());
