@@ -347,3 +347,47 @@ async fn export_update_takes_a_console_edit_back_keeping_the_files_variables_and
         again.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_writes_nothing_when_a_file_is_broken_or_a_link() {
+    let env = seeded().await;
+    env.write_rule("quiet", QUIET_FILE);
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    let live = env.live_by_name().await;
+    let mut edited = live["quiet"].rule.clone();
+    edited.publish_status = "DRAFT".to_owned();
+    env.client
+        .update_rule(&live["quiet"].rule_id, &edited)
+        .await
+        .expect("UpdateRule answers");
+
+    // A broken file elsewhere in the folder: the update starts from the files, so it stops.
+    env.write_rule("broken", "Name: [");
+    let broken = env.run(&["export", "--update"]).await;
+    broken.expect(1);
+    assert!(
+        broken.stderr.contains("nothing was written") && broken.stderr.contains("broken.yaml"),
+        "{}",
+        broken.stderr
+    );
+    assert_eq!(env.read("rules/quiet.yaml"), QUIET_FILE);
+    std::fs::remove_file(env.rule_path("broken")).expect("removed");
+
+    // The rule file is a link: writing through it would change another file.
+    #[cfg(unix)]
+    {
+        let outside = env.path().join("outside.yaml");
+        std::fs::write(&outside, QUIET_FILE).expect("written");
+        std::fs::remove_file(env.rule_path("quiet")).expect("removed");
+        std::os::unix::fs::symlink(&outside, env.rule_path("quiet")).expect("linked");
+        let linked = env.run(&["export", "--update"]).await;
+        linked.expect(1);
+        assert!(
+            linked.stderr.contains("symbolic links")
+                && linked.stderr.contains("nothing was written"),
+            "{}",
+            linked.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), QUIET_FILE);
+    }
+}
