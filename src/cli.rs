@@ -373,6 +373,15 @@ pub struct ExportArgs {
     /// Export only rules whose name matches this glob (`*`, `?`).
     #[arg(long, value_name = "GLOB")]
     pub name: Option<String>,
+    /// Keep the ids of queues, flows, users and other resources instead of writing them as
+    /// `${KIND:NAME}` references (and list none of them).
+    #[arg(long)]
+    pub raw_ids: bool,
+    /// Rewrite, in place, the files of rules that changed on the instance (console edits),
+    /// keeping each file's path, its comments at the top and its `${var.NAME}` / `${KIND:NAME}`
+    /// values, so a plan right after shows no change.
+    #[arg(long, conflicts_with_all = ["out_dir", "overwrite"])]
+    pub update: bool,
 }
 
 /// `drift` options.

@@ -11,7 +11,9 @@ use connect_rules::cache::checks::CheckedCache;
 use connect_rules::load::{load_rules, load_rules_cached, LoadedRules};
 use connect_rules::validate::FunctionPolicy;
 
-/// The example project's variables for the local target.
+/// The variables of the example rules as they were before they named resources
+/// (`tests/fixtures/example-rules-with-variables`): rules that use references are never cached,
+/// so the cache is tested on rules that use variables.
 fn example_variables() -> BTreeMap<String, String> {
     [
         ("retention_queue_id", "7a1c0d2e-0000-4000-8000-00000000a11e"),
@@ -34,10 +36,13 @@ struct Project {
 }
 
 impl Project {
-    /// A copy of the repository's example rules, so tests can edit files.
+    /// A copy of the example rules that use variables, so tests can edit files.
     fn examples() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        copy_tree(Path::new("rules"), &dir.path().join("rules"));
+        copy_tree(
+            Path::new("tests/fixtures/example-rules-with-variables"),
+            &dir.path().join("rules"),
+        );
         Project { dir }
     }
 

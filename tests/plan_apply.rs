@@ -1076,16 +1076,15 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
     Cli::new(dir).args(args).color_never().run()
 }
 
-/// A fresh checkout of the example project: the rules and the config, nothing else.
+/// A fresh checkout of the example project: the rules, the config and the local instance's
+/// resources file, nothing else.
 fn example_checkout() -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let checkout = tempfile::tempdir().expect("temp dir");
     copy_dir(&repo.join("rules"), &checkout.path().join("rules"));
-    std::fs::copy(
-        repo.join("connect-rules.yaml"),
-        checkout.path().join("connect-rules.yaml"),
-    )
-    .expect("config copied");
+    for file in ["connect-rules.yaml", "local-resources.yaml"] {
+        std::fs::copy(repo.join(file), checkout.path().join(file)).expect("file copied");
+    }
     checkout
 }
 

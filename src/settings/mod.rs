@@ -429,6 +429,10 @@ pub struct ExportSettings {
     pub overwrite: bool,
     /// Only rules whose name matches this glob.
     pub name: Option<String>,
+    /// Keep resource ids (`--raw-ids`).
+    pub raw_ids: bool,
+    /// Rewrite the files of rules changed on the instance (`--update`).
+    pub update: bool,
 }
 
 impl ExportSettings {
@@ -445,6 +449,8 @@ impl ExportSettings {
             settings,
             overwrite: args.overwrite,
             name: args.name.clone(),
+            raw_ids: args.raw_ids,
+            update: args.update,
         })
     }
 }

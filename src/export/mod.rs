@@ -6,19 +6,36 @@
 //! mapping is written with `Function` as a JSON string. A rule is refused for one of two
 //! reasons, told apart in its message: its file would load back as a different rule, or
 //! `validate` rejects the file (then `plan` would refuse the whole folder).
+//!
+//! Values are written back the way a person would write them: a value equal to one of the
+//! target's variables as `${var.NAME}`, and an id that names exactly one resource of the kind
+//! its place holds as `${KIND:NAME}` (see [`names`] for the places). The reload resolves those
+//! references against the same directory, so a name that would resolve elsewhere is never
+//! written. `export --update` keeps a file's own variables and references ([`Kept`]).
+
+mod names;
+mod update;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::diff::{changed_fields, normalized};
-use crate::load::{parse_rule_file, RuleFile};
+use crate::load::{parse_rule_file_resolved, substitute, RuleFile};
 use crate::model::ownership::{
     with_ownership, OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE, OWNER_TAG_KEY, SOURCE_TAG_KEY,
 };
 use crate::model::{LiveRule, Rule};
+use crate::node::Pos;
+use crate::reference::{
+    references_in, substitute_text, Directory, Resolver, ResourceKind, Substituted,
+};
 use crate::validate::{validate_with, FunctionPolicy};
+
+pub use names::kinds_used;
+use names::{kind_of_member, rule_value};
+pub use update::{keeping, Keeping};
 
 /// One file to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,18 +75,62 @@ pub fn file_name_for(rule_name: &str) -> String {
     format!("{safe}.yaml")
 }
 
+/// What an exported file writes back instead of the live value.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteBack<'a> {
+    /// The target's variables, references in their values resolved: a string equal to one
+    /// variable's value is written `${var.NAME}`.
+    pub variables: &'a BTreeMap<String, String>,
+    /// The instance's resources, of the kinds the rules hold ids of (and the files name):
+    /// with `name_ids`, an id in a place of its kind that names exactly one resource is
+    /// written `${KIND:NAME}`; references a file already holds resolve against it. `None`:
+    /// nothing was listed.
+    pub directory: Option<&'a Directory>,
+    /// Whether ids are written by name (false with `--raw-ids`).
+    pub name_ids: bool,
+}
+
+impl<'a> WriteBack<'a> {
+    /// Variables only, ids kept.
+    pub fn variables(variables: &'a BTreeMap<String, String>) -> Self {
+        WriteBack {
+            variables,
+            directory: None,
+            name_ids: false,
+        }
+    }
+
+    fn resolver(&self) -> Resolver<'a> {
+        self.directory.map_or(Resolver::Offline, Resolver::Instance)
+    }
+
+    /// What `written` (text of a rule file) stands for: references and variables replaced;
+    /// `None` when something in it does not resolve.
+    fn resolve(&self, written: &str) -> Option<String> {
+        if self.directory.is_none() && has_reference(written) {
+            return None;
+        }
+        let mut found = Substituted::default();
+        let text = substitute_text(written, self.resolver(), Pos::default(), &mut found);
+        let mut undefined = false;
+        let text = substitute(&text, self.variables, |_| undefined = true);
+        (found.problems.is_empty() && !undefined).then_some(text)
+    }
+}
+
 /// Exports `live` rules. `schema_ref` is the `$schema` path written at the top of each file;
-/// `variables` turn matching string values back into `${var.NAME}`; `policy` is the project's
-/// Function policy, so a written file is one that `validate` and `plan` accept.
+/// `write_back` says which values are written as variables and references; `policy` is the
+/// project's Function policy, so a written file is one that `validate` and `plan` accept.
 pub fn export(
     live: &[LiveRule],
-    variables: &BTreeMap<String, String>,
+    write_back: &WriteBack<'_>,
     schema_ref: &str,
     policy: &FunctionPolicy,
 ) -> (Vec<ExportFile>, Vec<ExportProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut used_names = std::collections::BTreeSet::new();
+    let header = schema_header(schema_ref);
     for rule in live {
         let base = file_name_for(&rule.rule.name);
         let mut file_name = base.clone();
@@ -78,7 +139,15 @@ pub fn export(
             suffix += 1;
             file_name = base.replace(".yaml", &format!("-{suffix}.yaml"));
         }
-        match export_one(&rule.rule, &file_name, variables, schema_ref, policy) {
+        let exported = export_rule(
+            &rule.rule,
+            Path::new(&file_name),
+            &Kept::default(),
+            &header,
+            write_back,
+            policy,
+        );
+        match exported {
             Ok(text) => files.push(ExportFile {
                 file_name,
                 rule_name: rule.rule.name.clone(),
@@ -93,11 +162,21 @@ pub fn export(
     (files, problems)
 }
 
-fn export_one(
+/// The first line of an exported file: the schema, for editors.
+pub fn schema_header(schema_ref: &str) -> String {
+    format!("# yaml-language-server: $schema={schema_ref}\n")
+}
+
+/// The text of `rule`'s file at `path`: `header` (comment lines) first, then the rule, with
+/// the strings `kept` names written as the file wrote them where they still stand for the
+/// live value, and the others written back as `write_back` says. The text is loaded back and
+/// must be the same rule and pass `validate`; otherwise the error says why.
+pub fn export_rule(
     rule: &Rule,
-    file_name: &str,
-    variables: &BTreeMap<String, String>,
-    schema_ref: &str,
+    path: &Path,
+    kept: &Kept,
+    header: &str,
+    write_back: &WriteBack<'_>,
     policy: &FunctionPolicy,
 ) -> Result<String, String> {
     let mut clean = normalized(rule);
@@ -109,8 +188,8 @@ fn export_one(
     let mut differs = Vec::new();
     let mut rejected = Vec::new();
     for function_as_mapping in [true, false] {
-        let text = render(&clean, variables, schema_ref, function_as_mapping)?;
-        match reload(&text, file_name, variables, policy) {
+        let text = render(&clean, kept, header, write_back, function_as_mapping)?;
+        match reload(&text, path, write_back, policy) {
             Ok(loaded) => {
                 let differences = changed_fields(&with_ownership(rule), &with_ownership(&loaded));
                 if differences.is_empty() {
@@ -146,24 +225,20 @@ fn export_one(
 
 fn render(
     rule: &Rule,
-    variables: &BTreeMap<String, String>,
-    schema_ref: &str,
+    kept: &Kept,
+    header: &str,
+    write_back: &WriteBack<'_>,
     function_as_mapping: bool,
 ) -> Result<String, String> {
-    let mut value = serde_json::to_value(rule).map_err(|err| err.to_string())?;
-    let function = serde_json::from_str::<Value>(&rule.function).ok();
-    if let (Some(slot), Some(parsed), true) =
-        (value.get_mut("Function"), function, function_as_mapping)
-    {
-        *slot = parsed;
-    }
-    let reverse = reverse_variables(variables);
-    escape_and_substitute(&mut value, &reverse);
+    let mut value = rule_value(rule, function_as_mapping)?;
+    let writer = Writer {
+        reverse: reverse_variables(write_back.variables),
+        kept,
+        write_back,
+    };
+    writer.write(&mut value, None, &mut Vec::new());
     let yaml = serde_yaml::to_string(&value).map_err(|err| err.to_string())?;
-    Ok(format!(
-        "# yaml-language-server: $schema={schema_ref}\n{}",
-        quote_dates(&yaml)
-    ))
+    Ok(format!("{header}{}", quote_dates(&yaml)))
 }
 
 /// Quotes plain `YYYY-MM-DD` values (such as `Version: 2022-11-25`), which YAML 1.1 tools
@@ -220,39 +295,92 @@ fn reverse_variables(variables: &BTreeMap<String, String>) -> Vec<(String, Strin
     pairs
 }
 
-/// Escapes literal `${` as `$${` and writes variable values back as `${var.NAME}`.
-fn escape_and_substitute(value: &mut Value, reverse: &[(String, String)]) {
-    match value {
-        Value::String(text) => {
-            let escaped = text.replace("${", "$${");
-            *text = match reverse.iter().find(|(v, _)| *v == escaped) {
-                Some((_, name)) => format!("${{var.{name}}}"),
-                None => escaped,
-            };
+/// One step from a rule's top to one of its values.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Strings of a rule file as it wrote them (with `${var.NAME}` or `${KIND:NAME}`), by where
+/// they stand: written again wherever they still stand for the live value.
+pub type Kept = BTreeMap<Vec<Step>, String>;
+
+struct Writer<'a> {
+    reverse: Vec<(String, String)>,
+    kept: &'a Kept,
+    write_back: &'a WriteBack<'a>,
+}
+
+impl Writer<'_> {
+    /// Writes every string under `value` as its file should hold it; `place` is the kind of
+    /// id a string here would be.
+    fn write(&self, value: &mut Value, place: Option<ResourceKind>, path: &mut Vec<Step>) {
+        match value {
+            Value::String(text) => *text = self.string(text, place, path),
+            Value::Array(items) => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    path.push(Step::Index(index));
+                    self.write(item, place, path);
+                    path.pop();
+                }
+            }
+            Value::Object(members) => {
+                let places: Vec<Option<ResourceKind>> = members
+                    .keys()
+                    .map(|key| kind_of_member(members, key))
+                    .collect();
+                for ((key, member), place) in members.iter_mut().zip(places) {
+                    path.push(Step::Key(key.clone()));
+                    self.write(member, place, path);
+                    path.pop();
+                }
+            }
+            _ => {}
         }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| escape_and_substitute(item, reverse)),
-        Value::Object(members) => members
-            .values_mut()
-            .for_each(|member| escape_and_substitute(member, reverse)),
-        _ => {}
+    }
+
+    fn string(&self, text: &str, place: Option<ResourceKind>, path: &[Step]) -> String {
+        if let Some(written) = self.kept.get(path) {
+            if self.write_back.resolve(written).as_deref() == Some(text) {
+                return written.clone();
+            }
+        }
+        let escaped = text.replace("${", "$${");
+        if let Some((_, name)) = self.reverse.iter().find(|(value, _)| *value == escaped) {
+            return format!("${{var.{name}}}");
+        }
+        if let (Some(kind), Some(directory), true) =
+            (place, self.write_back.directory, self.write_back.name_ids)
+        {
+            if let Some(reference) = directory.reference_for(text, Some(kind)) {
+                return reference.to_string();
+            }
+        }
+        escaped
     }
 }
 
-/// Loads and validates `text` as the file `file_name`; on failure, the error findings.
+/// Whether `text` holds a well-formed `${KIND:NAME}`.
+fn has_reference(text: &str) -> bool {
+    references_in(text).iter().any(Result::is_ok)
+}
+
+/// Loads and validates `text` as the file at `path`, resolving its references as `plan`
+/// would; on failure, the error findings.
 fn reload(
     text: &str,
-    file_name: &str,
-    variables: &BTreeMap<String, String>,
+    path: &Path,
+    write_back: &WriteBack<'_>,
     policy: &FunctionPolicy,
 ) -> Result<Rule, Vec<String>> {
     let file = RuleFile {
-        path: PathBuf::from(file_name),
+        path: path.to_path_buf(),
         bytes: text.as_bytes().to_vec(),
     };
-    let source = parse_rule_file(&file, variables)
-        .map_err(|found| found.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+    let (source, _, _) =
+        parse_rule_file_resolved(&file, write_back.variables, write_back.resolver())
+            .map_err(|found| found.iter().map(ToString::to_string).collect::<Vec<_>>())?;
     let mut validated = validate_with(vec![source], policy);
     if validated.has_errors() || validated.rules.is_empty() {
         return Err(validated
@@ -290,7 +418,7 @@ mod tests {
         let live = [rule.clone().live("r1")];
         let (files, problems) = export(
             &live,
-            &BTreeMap::new(),
+            &WriteBack::variables(&BTreeMap::new()),
             "../schema/rule.schema.json",
             &FunctionPolicy::default(),
         );
@@ -303,7 +431,13 @@ mod tests {
         );
         assert!(!text.contains("managed-by"), "{text}");
         assert!(text.contains("$${0}"), "literal ${{ is escaped:\n{text}");
-        let back = reload(text, "a.yaml", &BTreeMap::new(), &FunctionPolicy::default()).unwrap();
+        let back = reload(
+            text,
+            Path::new("a.yaml"),
+            &WriteBack::variables(&BTreeMap::new()),
+            &FunctionPolicy::default(),
+        )
+        .unwrap();
         assert!(changed_fields(&with_ownership(&rule), &with_ownership(&back)).is_empty());
     }
 
@@ -320,7 +454,7 @@ mod tests {
         ];
         let (files, _) = export(
             &live,
-            &BTreeMap::new(),
+            &WriteBack::variables(&BTreeMap::new()),
             "s.json",
             &FunctionPolicy::default(),
         );
@@ -338,7 +472,7 @@ mod tests {
         };
         let (files, problems) = export(
             &[rule.live("r1")],
-            &BTreeMap::new(),
+            &WriteBack::variables(&BTreeMap::new()),
             "s.json",
             &FunctionPolicy::default(),
         );
@@ -356,7 +490,7 @@ mod tests {
         rule.function = r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"EQUALS","Operands":["ANGRY"],"ComparisonValue":"$.ContactLens.PostCall.Sentiment.State","Negate":false}]}}"#.to_owned();
         let (files, problems) = export(
             &[rule.live("r1")],
-            &BTreeMap::new(),
+            &WriteBack::variables(&BTreeMap::new()),
             "s.json",
             &FunctionPolicy::default(),
         );
@@ -383,7 +517,7 @@ mod tests {
         let live = [rule.live("r1")];
         let (files, problems) = export(
             &live,
-            &BTreeMap::new(),
+            &WriteBack::variables(&BTreeMap::new()),
             "s.json",
             &FunctionPolicy::default(),
         );
@@ -392,7 +526,12 @@ mod tests {
             strict: true,
             ..FunctionPolicy::default()
         };
-        let (files, problems) = export(&live, &BTreeMap::new(), "s.json", &strict);
+        let (files, problems) = export(
+            &live,
+            &WriteBack::variables(&BTreeMap::new()),
+            "s.json",
+            &strict,
+        );
         assert_eq!((files.len(), problems.len()), (0, 1));
     }
 
@@ -412,7 +551,7 @@ mod tests {
         let variables = BTreeMap::from([("flow".to_owned(), "flow-123".to_owned())]);
         let (files, problems) = export(
             &[rule.live("r1")],
-            &variables,
+            &WriteBack::variables(&variables),
             "s.json",
             &FunctionPolicy::default(),
         );
@@ -422,5 +561,137 @@ mod tests {
             "{}",
             files[0].text
         );
+    }
+
+    fn named_rule() -> Rule {
+        serde_json::from_value(serde_json::json!({
+            "Name": "named",
+            "TriggerEventSource": {"EventSourceName": "OnPostCallAnalysisAvailable"},
+            "Function": r#"{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["q-1","q-3"],"ComparisonValue":"$.ContactLens.PostCall.Queue.QueueId","Negate":false}]}}"#,
+            "Actions": [
+                {"ActionType": "CREATE_TASK", "TaskAction": {
+                    "Name": "t", "Description": "q-1", "ContactFlowId": "f-1"}},
+                {"ActionType": "SEND_NOTIFICATION", "SendNotificationAction": {
+                    "DeliveryMethod": "EMAIL", "Subject": "s", "Content": "c",
+                    "ContentType": "PLAIN_TEXT",
+                    "Recipient": {"UserIds": ["u-1", "u-2", "u-9"]}}}
+            ],
+            "PublishStatus": "PUBLISHED"
+        }))
+        .expect("a rule")
+    }
+
+    fn named_directory() -> Directory {
+        let resource = |id: &str, name: &str| crate::reference::Resource {
+            id: id.to_owned(),
+            arn: format!("arn:{id}"),
+            name: name.to_owned(),
+        };
+        let mut directory = Directory::default();
+        directory.insert(
+            ResourceKind::Queue,
+            vec![
+                resource("q-1", "Billing"),
+                resource("q-3", "Support"),
+                resource("q-4", "Support"),
+            ],
+        );
+        directory.insert(ResourceKind::Flow, vec![resource("f-1", "Callback")]);
+        directory.insert(
+            ResourceKind::User,
+            vec![resource("u-1", "jdoe"), resource("u-2", "odd}name")],
+        );
+        directory
+    }
+
+    #[test]
+    fn ids_that_name_one_resource_of_their_places_kind_are_written_as_references() {
+        let directory = named_directory();
+        let write_back = WriteBack {
+            variables: &BTreeMap::new(),
+            directory: Some(&directory),
+            name_ids: true,
+        };
+        let (files, problems) = export(
+            &[named_rule().live("r1")],
+            &write_back,
+            "s.json",
+            &FunctionPolicy::default(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let text = &files[0].text;
+        for expected in [
+            "ContactFlowId: ${flow:Callback}",
+            "- ${queue:Billing}",
+            "- q-3",
+            "- ${user:jdoe}",
+            "- u-2",
+            "- u-9",
+            "Description: q-1",
+        ] {
+            assert!(text.contains(expected), "`{expected}` in:\n{text}");
+        }
+        // Without the directory (`--raw-ids`), every id stays.
+        let (files, _) = export(
+            &[named_rule().live("r1")],
+            &WriteBack::variables(&BTreeMap::new()),
+            "s.json",
+            &FunctionPolicy::default(),
+        );
+        assert!(!files[0].text.contains("${"), "{}", files[0].text);
+    }
+
+    #[test]
+    fn a_variable_wins_over_a_reference_and_kept_text_wins_over_both() {
+        let directory = named_directory();
+        let variables = BTreeMap::from([("callback".to_owned(), "f-1".to_owned())]);
+        let write_back = WriteBack {
+            variables: &variables,
+            directory: Some(&directory),
+            name_ids: true,
+        };
+        let live = named_rule();
+        let text = export_rule(
+            &live,
+            Path::new("n.yaml"),
+            &Kept::default(),
+            "",
+            &write_back,
+            &FunctionPolicy::default(),
+        )
+        .unwrap();
+        assert!(text.contains("ContactFlowId: ${var.callback}"), "{text}");
+        let at = |steps: &[&str]| -> Vec<Step> {
+            steps
+                .iter()
+                .map(|step| {
+                    step.parse()
+                        .map_or_else(|_| Step::Key((*step).to_owned()), Step::Index)
+                })
+                .collect()
+        };
+        let kept = Kept::from([
+            (
+                at(&["Actions", "0", "TaskAction", "ContactFlowId"]),
+                "${flow:Callback}".to_owned(),
+            ),
+            // Stands for another value than the live one: not kept.
+            (
+                at(&["Actions", "0", "TaskAction", "Name"]),
+                "${var.callback}".to_owned(),
+            ),
+        ]);
+        let text = export_rule(
+            &live,
+            Path::new("n.yaml"),
+            &kept,
+            "# kept\n",
+            &write_back,
+            &FunctionPolicy::default(),
+        )
+        .unwrap();
+        assert!(text.starts_with("# kept\nName: named\n"), "{text}");
+        assert!(text.contains("ContactFlowId: ${flow:Callback}"), "{text}");
+        assert!(text.contains("Name: t\n"), "{text}");
     }
 }

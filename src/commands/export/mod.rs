@@ -1,15 +1,20 @@
-//! `connect-rules export`: live rules to rule files.
+//! `connect-rules export`: live rules to rule files; with `--update`, the files of rules
+//! changed on the instance written again ([`update`]).
 
-use std::collections::BTreeMap;
+mod update;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::error::{self, UserError};
-use crate::export::export;
+use crate::export::{export, kinds_used, WriteBack};
 use crate::glob::glob_match;
-use crate::load::load_rules;
+use crate::load::{load_rules, resolve_variables};
+use crate::model::LiveRule;
+use crate::reference::{Directory, Resolver, ResourceKind};
 use crate::schema::SCHEMA_PATH;
 use crate::settings::ExportSettings;
 use crate::style::Styles;
@@ -18,6 +23,9 @@ use super::session::Session;
 use super::ExitStatus;
 
 pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
+    if args.update {
+        return update::run(args, styles).await;
+    }
     let rules = &args.settings.rules;
     let variables = &args.settings.target.variables;
     let out_dir = &args.out_dir;
@@ -25,16 +33,19 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
     // The settings turn the describe cache off: an export writes exactly what is live.
     let session = Session::open(args.settings.target.clone()).await?;
     let place = session.location();
-    let fetched = session.read_live().await;
+    let fetched = read_live_and_names(&session, args, &BTreeSet::new()).await;
     session.close().await;
-    let mut live = fetched?;
-    if let Some(pattern) = &args.name {
-        live.retain(|rule| glob_match(pattern, &rule.rule.name));
-    }
+    let (live, directory) = fetched?;
     if live.is_empty() {
         eprintln!("no live rules to export from {place}");
         return Ok(ExitStatus::Success);
     }
+    let (resolved, _, _) = resolve_variables(variables, resolver(directory.as_ref()));
+    let write_back = WriteBack {
+        variables: &resolved,
+        directory: directory.as_ref(),
+        name_ids: !args.raw_ids,
+    };
 
     // Rules already defined in git (anywhere under the rules folder) are not exported again:
     // a second file with the same name would make every later plan fail.
@@ -43,7 +54,7 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
         .into_iter()
         .map(|desired| (desired.rule.name, desired.path))
         .collect();
-    let (files, problems) = export(&live, variables, &schema_ref(out_dir), &rules.policy);
+    let (files, problems) = export(&live, &write_back, &schema_ref(out_dir), &rules.policy);
     let (files, already): (Vec<_>, Vec<_>) = files.into_iter().partition(|file| {
         in_git
             .get(&file.rule_name)
@@ -119,6 +130,38 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The live rules `--name` selects and the instance's resources of the kinds `needed` (those
+/// the rule files name) and, unless `--raw-ids`, of the kinds the live rules' ids and the
+/// variables' references are of: every page, through the client and its rate limiter. `None`
+/// when no kind is needed (no list call is made).
+pub(super) async fn read_live_and_names(
+    session: &Session,
+    args: &ExportSettings,
+    needed: &BTreeSet<ResourceKind>,
+) -> anyhow::Result<(Vec<LiveRule>, Option<Directory>)> {
+    let mut live = session.read_live().await?;
+    if let Some(pattern) = &args.name {
+        live.retain(|rule| glob_match(pattern, &rule.rule.name));
+    }
+    let mut kinds = needed.clone();
+    if !args.raw_ids && !live.is_empty() {
+        let (_, in_variables, _) =
+            resolve_variables(&args.settings.target.variables, Resolver::Offline);
+        kinds.extend(kinds_used(live.iter().map(|rule| &rule.rule)));
+        kinds.extend(in_variables.kinds);
+    }
+    if kinds.is_empty() {
+        return Ok((live, None));
+    }
+    let directory = session.read_directory(&kinds).await?;
+    Ok((live, Some(directory)))
+}
+
+/// What references resolve against: the directory read, else nothing.
+pub(super) fn resolver(directory: Option<&Directory>) -> Resolver<'_> {
+    directory.map_or(Resolver::Offline, Resolver::Instance)
 }
 
 /// Each path on a line of its own, indented, after the sentence that names them.

@@ -1,0 +1,263 @@
+//! `connect-rules export --update`: takes changes made on the instance (console edits) back
+//! into git. Each rule file whose rule differs from its live rule is written again, at its own
+//! path, from the live rule, keeping the file's top comments and the `${var.NAME}` /
+//! `${KIND:NAME}` values that still stand for the live values; a plan right after shows no
+//! change. Nothing is written unless every file to rewrite can be written.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::diff::changed_fields;
+use crate::error::{self, UserError};
+use crate::export::{export_rule, keeping, WriteBack};
+use crate::glob::glob_match;
+use crate::load::{load_rules, load_rules_resolved, resolve_variables, LoadedRules};
+use crate::model::ownership::with_ownership;
+use crate::model::LiveRule;
+use crate::settings::ExportSettings;
+use crate::style::Styles;
+
+use super::super::session::Session;
+use super::super::ExitStatus;
+use super::{path_lines, read_live_and_names, resolver};
+
+/// Why a rule file was left as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Left {
+    /// Its rule is the live rule.
+    Same,
+    /// No live rule has its name (a plan would create it).
+    NotLive,
+    /// The config's `ignore` names it.
+    Ignored,
+}
+
+impl Left {
+    fn reason(self) -> &'static str {
+        match self {
+            Left::Same => "the same as on the instance",
+            Left::NotLive => "not on the instance (a plan would create it)",
+            Left::Ignored => "ignored by the config's `ignore`",
+        }
+    }
+}
+
+/// A file to write again.
+struct Rewrite {
+    path: PathBuf,
+    rule_name: String,
+    text: String,
+    fields: Vec<String>,
+    comments_below: usize,
+}
+
+pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
+    let rules = &args.settings.rules;
+    let variables = &args.settings.target.variables;
+    // The files must load before anything is read: a rewrite starts from what they say.
+    let offline = load_rules(&rules.dir, variables, &rules.policy);
+    refuse_broken(&offline)?;
+
+    let session = Session::open(args.settings.target.clone()).await?;
+    let place = session.location();
+    let read = read_live_and_names(&session, args, &offline.resource_kinds).await;
+    session.close().await;
+    let (live, directory) = read?;
+    let loaded = load_rules_resolved(
+        &rules.dir,
+        variables,
+        &rules.policy,
+        None,
+        resolver(directory.as_ref()),
+    );
+    refuse_broken(&loaded)?;
+    let (resolved, _, _) = resolve_variables(variables, resolver(directory.as_ref()));
+    let write_back = WriteBack {
+        variables: &resolved,
+        directory: directory.as_ref(),
+        name_ids: !args.raw_ids,
+    };
+
+    let live_by_name: BTreeMap<&str, &LiveRule> = live
+        .iter()
+        .map(|rule| (rule.rule.name.as_str(), rule))
+        .collect();
+    let mut rewrites = Vec::new();
+    let mut left = Vec::new();
+    let mut failed = false;
+    let selected = loaded.rules.iter().filter(|desired| {
+        args.name
+            .as_ref()
+            .is_none_or(|pattern| glob_match(pattern, &desired.rule.name))
+    });
+    for desired in selected {
+        let name = desired.rule.name.as_str();
+        if args
+            .settings
+            .diff
+            .ignore
+            .iter()
+            .any(|p| glob_match(p, name))
+        {
+            left.push((desired.path.clone(), name.to_owned(), Left::Ignored));
+            continue;
+        }
+        let Some(current) = live_by_name.get(name) else {
+            left.push((desired.path.clone(), name.to_owned(), Left::NotLive));
+            continue;
+        };
+        let fields: Vec<String> = changed_fields(
+            &with_ownership(&current.rule),
+            &with_ownership(&desired.rule),
+        )
+        .into_iter()
+        .map(|change| change.field)
+        .collect();
+        if fields.is_empty() {
+            left.push((desired.path.clone(), name.to_owned(), Left::Same));
+            continue;
+        }
+        let old = std::fs::read_to_string(&desired.path)
+            .with_context(|| format!("failed to read `{}`", desired.path.display()))?;
+        let keeping = keeping(&old).map_err(|message| {
+            UserError::new(format!("`{}`: {message}", desired.path.display()))
+        })?;
+        match export_rule(
+            &current.rule,
+            &desired.path,
+            &keeping.kept,
+            &keeping.header,
+            &write_back,
+            &rules.policy,
+        ) {
+            // Differences the file does not hold (tags the tool adds): nothing to write.
+            Ok(text) if text == old => {
+                left.push((desired.path.clone(), name.to_owned(), Left::Same));
+            }
+            Ok(text) => rewrites.push(Rewrite {
+                path: desired.path.clone(),
+                rule_name: name.to_owned(),
+                text,
+                fields,
+                comments_below: keeping.comments_below,
+            }),
+            Err(message) => {
+                failed = true;
+                error::report(
+                    UserError::new(format!(
+                        "`{}` was not rewritten from the live rule `{name}`: {message}",
+                        desired.path.display()
+                    )),
+                    styles.stderr,
+                );
+            }
+        }
+    }
+
+    // A link where a rule file is would be written through: refused before anything is written.
+    let linked: Vec<PathBuf> = rewrites
+        .iter()
+        .map(|rewrite| rewrite.path.clone())
+        .filter(|path| crate::safe_write::refuse_link(path).is_err())
+        .collect();
+    if !linked.is_empty() {
+        return Err(UserError::new(format!(
+            "these rule files are symbolic links or not regular files; nothing was written:{}",
+            path_lines(&linked)
+        ))
+        .with_hint("replace each link with the file it points to, then run `export --update` again")
+        .into());
+    }
+    for rewrite in &rewrites {
+        crate::safe_write::write_file(
+            &rewrite.path,
+            rewrite.text.as_bytes(),
+            crate::safe_write::Durability::Synced,
+        )
+        .with_context(|| format!("failed to write `{}`", rewrite.path.display()))?;
+    }
+    print!("{}", report(&rewrites, &left));
+    let live_names: BTreeSet<&str> = loaded.rules.iter().map(|r| r.rule.name.as_str()).collect();
+    let not_in_git = live
+        .iter()
+        .filter(|rule| !live_names.contains(rule.rule.name.as_str()))
+        .count();
+    eprintln!(
+        "rewrote {} file{}, left {} from {place}{}",
+        rewrites.len(),
+        if rewrites.len() == 1 { "" } else { "s" },
+        left.len(),
+        match not_in_git {
+            0 => String::new(),
+            n => format!(
+                "; {n} live rule{} not in git (write {} with `export`)",
+                if n == 1 { " is" } else { "s are" },
+                if n == 1 { "it" } else { "them" }
+            ),
+        }
+    );
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// One line per file: what was rewritten (and which fields changed on the instance), then what
+/// was left and why; by path.
+fn report(rewrites: &[Rewrite], left: &[(PathBuf, String, Left)]) -> String {
+    let mut out = String::new();
+    for rewrite in rewrites {
+        let _ = write!(
+            out,
+            "rewrote `{}` (rule `{}`): {} changed on the instance",
+            rewrite.path.display(),
+            rewrite.rule_name,
+            rewrite.fields.join(", ")
+        );
+        if rewrite.comments_below > 0 {
+            let _ = write!(
+                out,
+                "; {} comment line{} below the top of the file {} not kept",
+                rewrite.comments_below,
+                if rewrite.comments_below == 1 { "" } else { "s" },
+                if rewrite.comments_below == 1 {
+                    "was"
+                } else {
+                    "were"
+                }
+            );
+        }
+        out.push('\n');
+    }
+    let mut left: Vec<_> = left.iter().collect();
+    left.sort();
+    for (path, name, why) in left {
+        let _ = writeln!(
+            out,
+            "left `{}` (rule `{name}`): {}",
+            path.display(),
+            why.reason()
+        );
+    }
+    out
+}
+
+/// Stops on a folder that does not load: a rewrite starts from what the files say.
+fn refuse_broken(loaded: &LoadedRules) -> anyhow::Result<()> {
+    if !loaded.has_errors() {
+        return Ok(());
+    }
+    let mut findings = String::new();
+    for finding in loaded.diagnostics.iter().filter(|f| f.is_error()) {
+        let _ = write!(findings, "\n  {finding}");
+    }
+    Err(UserError::new(format!(
+        "the rule files have errors; nothing was written:{findings}"
+    ))
+    .with_hint("fix them (`connect-rules validate` lists them), then run `export --update` again")
+    .into())
+}

@@ -1,0 +1,113 @@
+//! `export --update`: what a rule file keeps when it is written again from the live rule.
+//! Pure: the file's text in, what to keep out.
+//!
+//! The file is rewritten whole (a YAML document cannot be edited in place without a parser that
+//! keeps its layout), so what a person wrote is carried over where it still holds: the comment
+//! lines at the top (the `$schema` line, the rule's description) and every string written with
+//! `${var.NAME}` or `${KIND:NAME}` that still stands for the live value. Comments further down
+//! are counted, so the command can say they were not kept.
+
+use crate::load::yaml;
+use crate::node::{Node, Value};
+
+use super::{Kept, Step};
+
+/// What a rule file keeps when it is written again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keeping {
+    /// The comment (and blank) lines before the first line of YAML, each ending in a newline.
+    pub header: String,
+    /// The strings written with a variable or a reference, by where they stand.
+    pub kept: Kept,
+    /// How many comment lines stand below the header (not kept).
+    pub comments_below: usize,
+}
+
+/// What the rule file `text` keeps; an error when it is not YAML (the load reports it first).
+pub fn keeping(text: &str) -> Result<Keeping, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let node = yaml::parse(text).map_err(|err| err.message)?;
+    let mut kept = Kept::new();
+    collect(&node, &mut Vec::new(), &mut kept);
+    let mut header = String::new();
+    let mut lines = text.lines();
+    for line in lines.by_ref() {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            header.push_str(line);
+            header.push('\n');
+        } else {
+            break;
+        }
+    }
+    // Trailing blank lines of the header would open the document with a gap.
+    while header.ends_with("\n\n") {
+        header.pop();
+    }
+    if header.trim().is_empty() {
+        header.clear();
+    }
+    let comments_below = lines
+        .filter(|line| line.trim_start().starts_with('#'))
+        .count();
+    Ok(Keeping {
+        header,
+        kept,
+        comments_below,
+    })
+}
+
+fn collect(node: &Node, path: &mut Vec<Step>, kept: &mut Kept) {
+    match &node.value {
+        Value::Str(text) if text.contains("${") => {
+            kept.insert(path.clone(), text.clone());
+        }
+        Value::Seq(items) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(Step::Index(index));
+                collect(item, path, kept);
+                path.pop();
+            }
+        }
+        Value::Map(entries) => {
+            for entry in entries {
+                path.push(Step::Key(entry.key.clone()));
+                collect(&entry.value, path, kept);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_and_the_written_variables_and_references_are_kept() {
+        let text = "# yaml-language-server: $schema=../schema/rule.schema.json\n# Why this rule.\n\nName: a\nActions:\n  - TaskAction:\n      # the flow\n      ContactFlowId: ${flow:Callback}\n      Name: ${var.task} for $${x}\n      Description: plain\n";
+        let keeping = keeping(text).unwrap();
+        assert_eq!(
+            keeping.header,
+            "# yaml-language-server: $schema=../schema/rule.schema.json\n# Why this rule.\n"
+        );
+        assert_eq!(keeping.comments_below, 1);
+        let at = |last: &str| {
+            vec![
+                Step::Key("Actions".into()),
+                Step::Index(0),
+                Step::Key("TaskAction".into()),
+                Step::Key(last.into()),
+            ]
+        };
+        assert_eq!(
+            keeping.kept,
+            Kept::from([
+                (at("ContactFlowId"), "${flow:Callback}".to_owned()),
+                (at("Name"), "${var.task} for $${x}".to_owned()),
+            ])
+        );
+        assert!(super::keeping("Name: [").is_err());
+    }
+}

@@ -1,0 +1,393 @@
+//! `export` writes the ids of queues, flows, users and integrations by name (issue 17), and
+//! `export --update` takes console edits back into the files that define the rules (issue 20):
+//! end to end through aws-sdk-connect and the emulator, the instance's resources given by a
+//! seed file. All traffic stays on 127.0.0.1.
+
+mod support;
+
+use connect_rules::emulator::{parse_seed, EmulatorConfig, Operation};
+use connect_rules::model::Rule;
+use serde_json::json;
+use support::Env;
+
+// Readable ids, so the snapshots show which stayed ids.
+const RETENTION: &str = "queue-retention";
+const SUPPORT_1: &str = "queue-support-1";
+const ODD: &str = "queue-odd";
+const CALLBACK: &str = "flow-callback";
+const JDOE: &str = "user-jdoe";
+const GONE: &str = "user-gone";
+const SALESFORCE: &str = "integration-salesforce";
+
+/// Two queues share a name and one has a `}` in its: those stay ids.
+fn seed_text() -> String {
+    format!(
+        "queues:
+  - Name: Retention
+    Id: {RETENTION}
+  - Name: Support
+    Id: {SUPPORT_1}
+  - Name: Support
+    Id: queue-support-2
+  - Name: odd }} queue
+    Id: {ODD}
+contact_flows:
+  - Name: Callback
+    Id: {CALLBACK}
+users:
+  - Username: jdoe
+    Id: {JDOE}
+integration_associations:
+  - SourceApplicationName: Salesforce
+    IntegrationAssociationId: {SALESFORCE}
+routing_profiles:
+  - Name: Basic
+"
+    )
+}
+
+async fn seeded() -> Env {
+    let seed = parse_seed(std::path::Path::new("seed.yaml"), &seed_text()).expect("seed parses");
+    Env::with(EmulatorConfig::default().with_resources(seed)).await
+}
+
+/// A post-call rule holding ids in the Function (queues), a task's flow and a notification's
+/// users; the task's description quotes the flow's id as text.
+fn retention_rule() -> Rule {
+    serde_json::from_value(json!({
+        "Name": "retention-callback",
+        "TriggerEventSource": {"EventSourceName": "OnPostCallAnalysisAvailable"},
+        "Function": json!({"Version": "2022-11-25", "RuleFunction": {"Operator": "AND", "Operands": [
+            {"Operator": "CONTAINS_ANY", "Operands": [RETENTION, SUPPORT_1, ODD],
+             "ComparisonValue": "$.ContactLens.PostCall.Queue.QueueId", "Negate": false},
+            {"Operator": "CONTAINS_ANY", "Operands": ["cancel"],
+             "ComparisonValue": "$.ContactLens.PostCall.ExactMatch.Transcript", "Negate": false}
+        ]}}).to_string(),
+        "Actions": [
+            {"ActionType": "CREATE_TASK", "TaskAction": {
+                "Name": "Call back", "Description": format!("flow {CALLBACK}"),
+                "ContactFlowId": CALLBACK}},
+            {"ActionType": "SEND_NOTIFICATION", "SendNotificationAction": {
+                "DeliveryMethod": "EMAIL", "Subject": "Callback", "Content": "A task was opened.",
+                "ContentType": "PLAIN_TEXT",
+                "Recipient": {"UserIds": [JDOE, GONE]}}}
+        ],
+        "PublishStatus": "PUBLISHED",
+        "Tags": {"managed-by": "connect-rules"}
+    }))
+    .expect("a rule")
+}
+
+/// A Salesforce rule: the integration is named by its source application.
+fn salesforce_rule() -> Rule {
+    serde_json::from_value(json!({
+        "Name": "salesforce-case",
+        "TriggerEventSource": {"EventSourceName": "OnSalesforceCaseCreate",
+                               "IntegrationAssociationId": SALESFORCE},
+        "Function": json!({"Version": "2022-11-25", "RuleFunction": {"Operator": "AND", "Operands": [
+            {"Operator": "EQUALS", "Operands": ["001KEY"],
+             "ComparisonValue": "$.ThirdParty.Salesforce.CaseCreate.AccountId", "Negate": false}
+        ]}}).to_string(),
+        "Actions": [{"ActionType": "CREATE_TASK", "TaskAction": {
+            "Name": "New case", "ContactFlowId": CALLBACK}}],
+        "PublishStatus": "DRAFT",
+        "Tags": {"managed-by": "connect-rules"}
+    }))
+    .expect("a rule")
+}
+
+impl Env {
+    async fn create(&self, rule: &Rule) -> String {
+        self.client
+            .create_rule(rule, &format!("create-{}", rule.name))
+            .await
+            .unwrap_or_else(|err| panic!("`{}` is created: {err}", rule.name))
+            .1
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative))
+            .unwrap_or_else(|err| panic!("`{relative}` can be read: {err}"))
+    }
+
+    fn list_calls(&self) -> Vec<(Operation, usize)> {
+        [
+            Operation::ListQueues,
+            Operation::ListContactFlows,
+            Operation::ListUsers,
+            Operation::ListRoutingProfiles,
+            Operation::ListEvaluationForms,
+            Operation::ListIntegrationAssociations,
+            Operation::ListAgentStatuses,
+            Operation::ListUserHierarchyGroups,
+        ]
+        .into_iter()
+        .map(|operation| (operation, self.emulator.count(operation)))
+        .filter(|(_, count)| *count > 0)
+        .collect()
+    }
+}
+
+fn filters(env: &Env) -> Vec<(String, String)> {
+    support::snapshot::run_filters(env.path())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_writes_ids_by_name_and_the_export_plans_as_no_change() {
+    let env = seeded().await;
+    env.create(&retention_rule()).await;
+    env.create(&salesforce_rule()).await;
+    env.emulator.clear_requests();
+
+    env.run(&["export"]).await.expect(0);
+    // Only the kinds the rules hold ids of were listed.
+    assert_eq!(
+        env.list_calls(),
+        [
+            (Operation::ListQueues, 1),
+            (Operation::ListContactFlows, 1),
+            (Operation::ListUsers, 1),
+            (Operation::ListIntegrationAssociations, 1),
+        ]
+    );
+    let retention = env.read("rules/retention-callback.yaml");
+    for expected in [
+        "- ${queue:Retention}\n",
+        &format!("- {SUPPORT_1}\n"),
+        &format!("- {ODD}\n"),
+        "ContactFlowId: ${flow:Callback}\n",
+        &format!("Description: flow {CALLBACK}\n"),
+        "- ${user:jdoe}\n",
+        &format!("- {GONE}\n"),
+    ] {
+        assert!(
+            retention.contains(expected),
+            "`{expected}` in:\n{retention}"
+        );
+    }
+    support::snapshot::assert_filtered!(filters(&env), "exported_with_references", retention);
+    let salesforce = env.read("rules/salesforce-case.yaml");
+    assert!(
+        salesforce.contains("IntegrationAssociationId: ${integration:Salesforce}\n"),
+        "{salesforce}"
+    );
+    assert!(
+        salesforce.contains("ContactFlowId: ${flow:Callback}\n"),
+        "{salesforce}"
+    );
+
+    let plan = env.run(&["plan", "--detailed-exitcode"]).await;
+    plan.expect(0);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_with_raw_ids_keeps_every_id_and_lists_nothing() {
+    let env = seeded().await;
+    env.create(&retention_rule()).await;
+    env.emulator.clear_requests();
+
+    env.run(&["export", "--raw-ids"]).await.expect(0);
+    assert_eq!(env.list_calls(), [], "no resource was listed");
+    let retention = env.read("rules/retention-callback.yaml");
+    assert!(!retention.contains("${"), "{retention}");
+    assert!(
+        retention.contains(&format!("ContactFlowId: {CALLBACK}\n")),
+        "{retention}"
+    );
+    assert!(
+        retention.contains(&format!("- {RETENTION}\n")),
+        "{retention}"
+    );
+    let plan = env.run(&["plan", "--detailed-exitcode"]).await;
+    plan.expect(0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_variable_whose_value_names_the_resource_is_written_back_before_a_reference() {
+    let env = seeded().await;
+    env.create(&retention_rule()).await;
+    let args = ["--var", "callback=${flow:Callback}"];
+    env.run(&[&["export"][..], &args].concat()).await.expect(0);
+    let retention = env.read("rules/retention-callback.yaml");
+    assert!(
+        retention.contains("ContactFlowId: ${var.callback}\n"),
+        "{retention}"
+    );
+    assert!(retention.contains("- ${queue:Retention}\n"), "{retention}");
+    env.run(&[&["plan", "--detailed-exitcode"][..], &args].concat())
+        .await
+        .expect(0);
+}
+
+/// A rule file as a person writes it: comments, a variable, references.
+const CALLBACK_FILE: &str = r#"# yaml-language-server: $schema=../schema/rule.schema.json
+# Retention callbacks: owned by the retention team.
+Name: retention-callback
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      # Only the retention queue.
+      - Operator: CONTAINS_ANY
+        Operands: ["${queue:Retention}"]
+        ComparisonValue: $.ContactLens.PostCall.Queue.QueueId
+        Negate: false
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: Call back for ${var.team}
+      Description: Call back within a day.
+      ContactFlowId: ${var.callback}
+"#;
+
+const QUIET_FILE: &str = r#"Name: quiet
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - Operator: CONTAINS_ANY
+        Operands: [refund]
+        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript
+        Negate: false
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: ASSIGN_CONTACT_CATEGORY
+    AssignContactCategoryAction: {}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_takes_a_console_edit_back_keeping_the_files_variables_and_references() {
+    let env = seeded().await;
+    std::fs::create_dir_all(env.path().join("rules/retention")).expect("folder");
+    let callback_path = "rules/retention/callback-rule.yaml";
+    std::fs::write(env.path().join(callback_path), CALLBACK_FILE).expect("written");
+    env.write_rule("quiet", QUIET_FILE);
+    // `team` stands inside a longer value: only the file's own text can give it back.
+    let var = [
+        "--var",
+        "callback=${flow:Callback}",
+        "--var",
+        "team=retention",
+    ];
+    let with_var = |args: &[&'static str]| [args, &var[..]].concat();
+    env.run(&with_var(&["apply", "--auto-approve"]))
+        .await
+        .expect(0);
+
+    // A console edit, through the SDK's UpdateRule: a new description and a draft.
+    let live = env.live_by_name().await;
+    let current = &live["retention-callback"];
+    let mut edited = current.rule.clone();
+    edited.actions[0]
+        .task_action
+        .as_mut()
+        .expect("a task")
+        .description = Some("Call back within two hours.".to_owned());
+    edited.publish_status = "DRAFT".to_owned();
+    env.client
+        .update_rule(&current.rule_id, &edited)
+        .await
+        .expect("UpdateRule answers");
+    // A rule made in the console (not managed), not in git.
+    let mut console_rule = salesforce_rule();
+    console_rule.tags.clear();
+    env.create(&console_rule).await;
+    env.run(&with_var(&["plan", "--detailed-exitcode"]))
+        .await
+        .expect(2);
+
+    let update = env.run(&with_var(&["export", "--update"])).await;
+    update.expect(0);
+    support::snapshot::assert_filtered!(
+        filters(&env),
+        "export_update",
+        format!("--- stdout\n{}--- stderr\n{}", update.stdout, update.stderr)
+    );
+    let rewritten = env.read(callback_path);
+    for expected in [
+        "# Retention callbacks: owned by the retention team.\n",
+        "- ${queue:Retention}\n",
+        "ContactFlowId: ${var.callback}\n",
+        "Name: Call back for ${var.team}\n",
+        "Description: Call back within two hours.\n",
+        "PublishStatus: DRAFT\n",
+    ] {
+        assert!(
+            rewritten.contains(expected),
+            "`{expected}` in:\n{rewritten}"
+        );
+    }
+    assert_eq!(
+        env.read("rules/quiet.yaml"),
+        QUIET_FILE,
+        "an unchanged file is left"
+    );
+    assert!(
+        !env.path().join("rules/salesforce-case.yaml").exists(),
+        "a rule not in git is not written by --update"
+    );
+    let plan = env.run(&with_var(&["plan", "--detailed-exitcode"])).await;
+    plan.expect(0);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+
+    // A second update finds nothing to do.
+    let again = env.run(&with_var(&["export", "--update"])).await;
+    again.expect(0);
+    assert!(
+        again.stderr.starts_with("rewrote 0 files, left 2"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_writes_nothing_when_a_file_is_broken_or_a_link() {
+    let env = seeded().await;
+    env.write_rule("quiet", QUIET_FILE);
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    let live = env.live_by_name().await;
+    let mut edited = live["quiet"].rule.clone();
+    edited.publish_status = "DRAFT".to_owned();
+    env.client
+        .update_rule(&live["quiet"].rule_id, &edited)
+        .await
+        .expect("UpdateRule answers");
+
+    // A broken file elsewhere in the folder: the update starts from the files, so it stops.
+    env.write_rule("broken", "Name: [");
+    let broken = env.run(&["export", "--update"]).await;
+    broken.expect(1);
+    assert!(
+        broken.stderr.contains("nothing was written") && broken.stderr.contains("broken.yaml"),
+        "{}",
+        broken.stderr
+    );
+    assert_eq!(env.read("rules/quiet.yaml"), QUIET_FILE);
+    std::fs::remove_file(env.rule_path("broken")).expect("removed");
+
+    // The rule file is a link: writing through it would change another file.
+    #[cfg(unix)]
+    {
+        let outside = env.path().join("outside.yaml");
+        std::fs::write(&outside, QUIET_FILE).expect("written");
+        std::fs::remove_file(env.rule_path("quiet")).expect("removed");
+        std::os::unix::fs::symlink(&outside, env.rule_path("quiet")).expect("linked");
+        let linked = env.run(&["export", "--update"]).await;
+        linked.expect(1);
+        assert!(
+            linked.stderr.contains("symbolic links")
+                && linked.stderr.contains("nothing was written"),
+            "{}",
+            linked.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&outside).expect("read"), QUIET_FILE);
+    }
+}
