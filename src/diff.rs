@@ -1,6 +1,7 @@
 //! The diff: desired rules against live rules, matched by name. Pure.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -17,6 +18,10 @@ pub struct DiffOptions {
     pub ignore: Vec<String>,
     /// The config's `owner:`, written as the owner tag on what the tool creates.
     pub owner: Option<String>,
+    /// The folder of the config file. The source tag records a rule file relative to it, so a
+    /// plan run from `rules/chat` tags `rules/chat/x.yaml`, as one from the root does, and
+    /// renames are still paired by file.
+    pub source_base: PathBuf,
 }
 
 impl DiffOptions {
@@ -87,6 +92,7 @@ pub fn diff(
         &live_by_name,
         &desired_names,
         &ownership,
+        &options.source_base,
     );
     let ownership_tags = ownership.tags();
     let no_tags = BTreeMap::new();
@@ -101,7 +107,7 @@ pub fn diff(
             .or_else(|| renamed.get(wanted.rule.name.as_str()));
         match current {
             None => {
-                let source = wanted.path.display().to_string();
+                let source = source_of(&wanted.path, &options.source_base);
                 changes.push(Change::Create {
                     after: with_source(&with_tags(&wanted.rule, &ownership_tags), &source),
                     source,
@@ -121,7 +127,7 @@ pub fn diff(
                 if fields.is_empty() {
                     continue;
                 }
-                let source = wanted.path.display().to_string();
+                let source = source_of(&wanted.path, &options.source_base);
                 let before = (*current).clone();
                 if let Some(reason) = replace_reason(&current.rule, &after) {
                     // The replacement is a new rule: it carries its file, as a create does, so
@@ -167,6 +173,17 @@ pub fn diff(
     Plan::new(target, changes, unmanaged)
 }
 
+/// A rule file's path as its source tag records it: relative to the config's folder when the
+/// file is under it (as written otherwise: a `--rules` folder outside the project).
+fn source_of(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .ok()
+        .filter(|_| !base.as_os_str().is_empty())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 /// Desired rules whose name is not live, paired with the owned live rule (not desired by its
 /// own name) that their file created: the name in that file was changed. Only rules this
 /// repository owns pair (never an ignored one: those are not in `live` here).
@@ -176,6 +193,7 @@ fn find_renames<'a>(
     live_by_name: &BTreeMap<&str, &'a LiveRule>,
     desired_names: &BTreeSet<&str>,
     ownership: &Ownership,
+    source_base: &Path,
 ) -> BTreeMap<String, &'a LiveRule> {
     let mut by_source: BTreeMap<&str, Vec<&'a LiveRule>> = BTreeMap::new();
     for rule in live {
@@ -190,7 +208,7 @@ fn find_renames<'a>(
         .iter()
         .filter(|wanted| !live_by_name.contains_key(wanted.rule.name.as_str()))
         .filter_map(|wanted| {
-            let path = wanted.path.display().to_string();
+            let path = source_of(&wanted.path, source_base);
             match by_source.get(path.as_str()).map(Vec::as_slice) {
                 // Only an unambiguous pair is a rename.
                 Some([only]) => Some((wanted.rule.name.clone(), *only)),
@@ -398,6 +416,30 @@ fn pretty(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::source_of;
+    use std::path::Path;
+
+    #[test]
+    fn a_source_is_recorded_from_the_config_folder_wherever_the_command_runs() {
+        let from_subfolder = Path::new("../../rules/chat/x.yaml");
+        assert_eq!(
+            source_of(from_subfolder, Path::new("../..")),
+            "rules/chat/x.yaml"
+        );
+        assert_eq!(
+            source_of(Path::new("rules/x.yaml"), Path::new("")),
+            "rules/x.yaml"
+        );
+        assert_eq!(
+            source_of(Path::new("/elsewhere/x.yaml"), Path::new("../..")),
+            "/elsewhere/x.yaml",
+            "a folder outside the project keeps its path"
+        );
     }
 }
 

@@ -290,6 +290,11 @@ fn the_config_is_found_in_a_parent_folder_and_its_paths_stay_relative_to_it() {
         "the config's local state, not one in the current folder"
     );
     assert!(!chat.join(".connect-rules").exists());
+    let state = std::fs::read_to_string(proj.join(".connect-rules/local-instance.json")).unwrap();
+    assert!(
+        state.contains("\"rules/chat/refund.yaml\"") && !state.contains("../"),
+        "the source tag names the file from the config's folder, as a run from the root does: {state}"
+    );
     let again = run_in(&chat, &["plan", "--detailed-exitcode"]);
     again.expect(0);
 

@@ -147,6 +147,7 @@ impl Settings {
                 manage_all: manage_all || file.config.manage_all,
                 ignore: file.config.ignore.clone(),
                 owner: file.config.owner.clone(),
+                source_base: file.base.clone(),
             },
         })
     }
