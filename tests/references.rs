@@ -165,6 +165,31 @@ fn validate_checks_the_form_of_references_offline() {
 }
 
 #[test]
+fn validate_refuses_a_reference_of_the_wrong_kind_for_its_place() {
+    let project = Project::new().rule_file(
+        "retention.yaml",
+        &rule("${queue:Retention}", "${queue:Callback}"),
+    );
+    let (code, _, stderr) = project.run(&["validate"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("retention.yaml:27:22: error: `${queue:Callback}` names a queue, but `ContactFlowId` of a task action takes a flow"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: write `${flow:NAME}` with the flow's Name"),
+        "{stderr}"
+    );
+    // In the Function the model does not say what a value is: a queue there is not judged.
+    let project = Project::new().rule_file(
+        "retention.yaml",
+        &rule("${flow:Callback}", "${flow:Callback}"),
+    );
+    let (code, _, stderr) = project.run(&["validate"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
 fn a_queue_renamed_on_the_local_instance_is_a_plan_change() {
     let project = Project::new()
         .file("seed.yaml", SEED)
