@@ -357,7 +357,7 @@ fn rule_with_ids(name: &str, flow: &str) -> Rule {
         r#"{{"Version":"2022-11-25","RuleFunction":{{"Operator":"AND","Operands":[{{"Operator":"CONTAINS_ANY","Operands":["{QUEUE_ID}"],"ComparisonValue":"$.ContactLens.PostCall.Queue.QueueId","Negate":false}}]}}}}"#
     );
     let yaml = format!(
-        r#"Name: {name}
+        r"Name: {name}
 TriggerEventSource:
   EventSourceName: OnPostCallAnalysisAvailable
 Function: '{function}'
@@ -374,7 +374,7 @@ Actions:
       ContentType: PLAIN_TEXT
       Recipient:
         UserIds: [{USER_ID}, {OTHER_USER_ID}]
-"#
+"
     );
     serde_yaml::from_str(&yaml).expect("test rule parses")
 }

@@ -24,7 +24,7 @@ pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Resu
     let mut plans = Vec::new();
     for outcome in outcomes {
         match outcome {
-            TargetPlan::Planned { plan, .. } => plans.push(plan),
+            TargetPlan::Planned { plan, .. } => plans.push(*plan),
             TargetPlan::RuleFilesHaveErrors => status = ExitStatus::Failure,
             TargetPlan::Failed(err) => {
                 error::report(err, styles.stderr);
@@ -46,8 +46,8 @@ pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Resu
 pub(super) enum TargetPlan {
     /// The plan, with the live rules it was made from.
     Planned {
-        /// The plan.
-        plan: Plan,
+        /// The plan (boxed: it is much larger than the other outcomes).
+        plan: Box<Plan>,
         /// What was live.
         live: Vec<LiveRule>,
     },
@@ -125,7 +125,10 @@ async fn plan_one(settings: &Settings, styles: Styles) -> anyhow::Result<TargetP
     let plan = diff(plan_target, &loaded.rules, &live, &settings.diff)
         .with_id(super::new_plan_id())
         .with_resolutions(crate::plan::resolutions::from_resolved(&loaded.resolved));
-    Ok(TargetPlan::Planned { plan, live })
+    Ok(TargetPlan::Planned {
+        plan: Box::new(plan),
+        live,
+    })
 }
 
 /// Refuses a saved plan whose `${KIND:NAME}` references resolve differently on the instance
@@ -143,7 +146,7 @@ pub(super) async fn check_saved_resolutions(session: &Session, plan: &Plan) -> a
     }
     let listed: String = reasons
         .iter()
-        .map(|reason| format!("\n  - {reason}"))
+        .flat_map(|reason| ["\n  - ", reason.as_str()])
         .collect();
     Err(crate::error::UserError::new(format!(
         "the plan is stale: the resources it names resolve differently on {} now. Nothing was changed.{listed}",
