@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::LiveRule;
-use crate::plan::{Change, FieldChange, Plan, PlanTarget};
+use crate::plan::{Change, FieldChange, Plan, PlanTarget, Resolution};
 
 /// A live rule that differs from its file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -61,6 +61,8 @@ pub struct DriftReport {
     pub not_in_git: Vec<LiveOnlyRule>,
     /// Rules in git that are gone from the instance.
     pub deleted_outside_git: Vec<MissingRule>,
+    /// The `${KIND:NAME}` references the rule files were resolved with on this instance.
+    pub resolutions: Vec<Resolution>,
 }
 
 impl DriftReport {
@@ -91,6 +93,7 @@ pub fn drift(plan: &Plan, live: &[LiveRule]) -> DriftReport {
         changed_outside_git: Vec::new(),
         not_in_git: Vec::new(),
         deleted_outside_git: Vec::new(),
+        resolutions: plan.resolutions.clone(),
     };
     let live_only = |rule: &LiveRule, owned: bool| LiveOnlyRule {
         name: rule.rule.name.clone(),

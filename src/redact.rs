@@ -13,6 +13,9 @@ use crate::plan::{Change, Plan};
 /// `plan` with every rule in it redacted and the field diffs recomputed from the redacted rules.
 pub fn redact_plan(plan: &Plan) -> Plan {
     let mut plan = plan.clone();
+    // Who a rule notifies is hidden: so are the users' names the plan resolved.
+    plan.resolutions
+        .retain(|resolution| resolution.kind != crate::reference::ResourceKind::User);
     for change in &mut plan.changes {
         match change {
             Change::Create { after, .. } => *after = redact_rule(after),

@@ -347,3 +347,45 @@ fn a_file_with_errors_is_read_as_written_and_fails() {
     assert_eq!(code, 1);
     assert!(stdout.contains("cannot be read aloud"), "{stdout}");
 }
+
+#[test]
+fn a_resource_named_by_reference_reads_as_its_name() {
+    let post_call = all_of("      - {Operator: CONTAINS_ANY, Operands: [\"${queue:Billing}\", \"${queue:Tier 2 Support}\"], ComparisonValue: $.ContactLens.PostCall.Queue.QueueId, Negate: false}\n      - {Operator: CONTAINS_ANY, Operands: [\"${user:jdoe}\"], ComparisonValue: $.ContactLens.PostCall.Agent.AgentId, Negate: false}\n      - {Operator: CONTAINS_ANY, Operands: [\"${var.group}\"], ComparisonValue: $.ContactLens.PostCall.Agent.HierarchyGroup.ARN}\n");
+    let metrics = r#"  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - Operator: AND
+        Operands:
+          - Operator: NumberGreaterOrEqualTo
+            Operands: [100]
+            ComparisonValue: $.MetricData.CONTACTS_IN_QUEUE
+            FilterClause:
+              LogicOperator: AND
+              Filters:
+                - {Type: MetricDataFilterByQueue, Data: ["${queue:Billing}"]}
+    FilterClause: {LogicOperator: AND, Filters: [{Type: MetricDataGrouping, Data: [QUEUE]}]}
+"#;
+    let project = Project::new()
+        .rule("billing-sentiment", POST_CALL, &post_call)
+        .rule("billing-backlog", "OnMetricDataUpdate", metrics);
+    let (code, stdout, stderr) =
+        project.run(&["explain", "--var", "group=${hierarchy-group:Tier 1}"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_in_words(&stdout);
+    assert!(
+        stdout.contains("the queue is one of Billing, Tier 2 Support"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("the agent is jdoe"), "{stdout}");
+    assert!(stdout.contains("in queue Billing"), "{stdout}");
+    assert!(
+        !stdout.contains("${queue:"),
+        "never the reference: {stdout}"
+    );
+    assert!(
+        stdout.contains("${var.group}"),
+        "a variable the file wrote reads as the variable: {stdout}"
+    );
+    insta::assert_snapshot!("explain_references", stdout);
+}

@@ -361,6 +361,7 @@ async fn export_round_trip(actions: Actions) {
         .await;
     plan.expect(0);
     let parsed: Json = serde_json::from_str(&plan.stdout).expect("the JSON plan parses");
+    let parsed = &parsed["targets"][0];
     assert_eq!(
         parsed["changes"].as_array().map(Vec::len),
         Some(0),
@@ -755,8 +756,10 @@ async fn drift_reports_changes_made_outside_git() {
 
     let json = env.run(&["drift", "--format", "json"]).await;
     json.expect(2);
-    let parsed: Json = serde_json::from_str(&json.stdout).expect("the drift JSON parses");
-    assert_eq!(parsed["format_version"], 1);
+    let document: Json = serde_json::from_str(&json.stdout).expect("the drift JSON parses");
+    assert_eq!(document["format_version"], 2);
+    assert_eq!(document["drift"], true);
+    let parsed = &document["targets"][0];
     assert_eq!(parsed["drift"], true);
     assert_eq!(parsed["target"]["instance_id"], INSTANCE);
     let changed = parsed["changed_outside_git"].as_array().expect("array");
@@ -799,7 +802,10 @@ async fn drift_reports_changes_made_outside_git() {
         .await;
     all.expect(2);
     let parsed: Json = serde_json::from_str(&all.stdout).expect("JSON");
-    assert_eq!(parsed["not_in_git"][0]["name"], "console-made");
+    assert_eq!(
+        parsed["targets"][0]["not_in_git"][0]["name"],
+        "console-made"
+    );
 
     // A rule whose file was removed but still carries the tag.
     std::fs::remove_file(env.path().join("rules/same.yaml")).expect("remove");

@@ -64,6 +64,7 @@ async fn assert_export_round_trips(rules: &[Json]) {
         plan.stdout, plan.stderr
     );
     let parsed: Json = serde_json::from_str(&plan.stdout).expect("the JSON plan parses");
+    let parsed = &parsed["targets"][0];
     assert_eq!(parsed["changes"], json!([]), "{}", plan.stdout);
     assert_eq!(parsed["unmanaged"], json!([]), "{}", plan.stdout);
 

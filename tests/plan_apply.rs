@@ -264,8 +264,9 @@ async fn plan_against_an_empty_instance_lists_creates() {
 
     let json_run = env.run(&["plan", "--format", "json"]).await;
     json_run.expect(0);
-    let plan: Json = serde_json::from_str(&json_run.stdout).expect("the JSON plan parses");
-    assert_eq!(plan["format_version"], 1);
+    let document: Json = serde_json::from_str(&json_run.stdout).expect("the JSON plan parses");
+    assert_eq!(document["format_version"], 2);
+    let plan = &document["targets"][0];
     assert_eq!(plan["target"]["instance_id"], INSTANCE);
     let changes = plan["changes"].as_array().expect("changes");
     assert_eq!(changes.len(), 3);
@@ -300,8 +301,11 @@ async fn plan_against_an_empty_instance_lists_creates() {
     );
     let file = std::fs::read_to_string(env.path().join("plan.json")).expect("plan.json written");
     let saved: Json = serde_json::from_str(&file).expect("plan.json parses");
-    assert_eq!(saved["format_version"], 1);
-    assert_eq!(saved["changes"].as_array().map(Vec::len), Some(3));
+    assert_eq!(saved["format_version"], 2);
+    assert_eq!(
+        saved["targets"][0]["changes"].as_array().map(Vec::len),
+        Some(3)
+    );
     // Planning never changes the instance.
     assert_eq!(env.mutations(), 0);
 }
@@ -1227,10 +1231,14 @@ async fn plan_covers_several_targets_with_one_section_each_and_the_worst_exit_co
     assert!(stdout.contains("Plan: 3 to create"), "{stdout}");
 
     let json = run(&["plan", "--target", "a", "--target", "b", "--format", "json"]).await;
-    let documents: Json = serde_json::from_slice(&json.stdout).expect("a JSON array");
-    let names: Vec<&str> = documents
+    let document: Json = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    assert_eq!(
+        document["format_version"], 2,
+        "the shape of one target's plan"
+    );
+    let names: Vec<&str> = document["targets"]
         .as_array()
-        .expect("one document per target")
+        .expect("one plan per target")
         .iter()
         .map(|d| d["target"]["name"].as_str().expect("target name"))
         .collect();

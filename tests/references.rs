@@ -165,6 +165,31 @@ fn validate_checks_the_form_of_references_offline() {
 }
 
 #[test]
+fn validate_refuses_a_reference_of_the_wrong_kind_for_its_place() {
+    let project = Project::new().rule_file(
+        "retention.yaml",
+        &rule("${queue:Retention}", "${queue:Callback}"),
+    );
+    let (code, _, stderr) = project.run(&["validate"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("retention.yaml:27:22: error: `${queue:Callback}` names a queue, but `ContactFlowId` of a task action takes a flow"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: write `${flow:NAME}` with the flow's Name"),
+        "{stderr}"
+    );
+    // In the Function the model does not say what a value is: a queue there is not judged.
+    let project = Project::new().rule_file(
+        "retention.yaml",
+        &rule("${flow:Callback}", "${flow:Callback}"),
+    );
+    let (code, _, stderr) = project.run(&["validate"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
 fn a_queue_renamed_on_the_local_instance_is_a_plan_change() {
     let project = Project::new()
         .file("seed.yaml", SEED)
@@ -188,5 +213,156 @@ fn a_queue_renamed_on_the_local_instance_is_a_plan_change() {
     assert!(
         stdout.contains("22222222-0000-4000-8000-00000000b111"),
         "the new queue's id: {stdout}"
+    );
+}
+
+/// A project on the local instance, seeded from `seed.yaml`, with the retention rule written
+/// by name.
+fn local_project() -> Project {
+    Project::new()
+        .file("seed.yaml", SEED)
+        .config(
+            "rules: rules\ntargets:\n  local:\n    local_state: state.json\n    resources: seed.yaml\n",
+        )
+        .rule_file(
+            "retention.yaml",
+            &rule("${queue:Retention}", "${flow:Callback}"),
+        )
+}
+
+/// The run filters, with each seeded id named for what it is first (the generic filter would
+/// make every id `[RULE_ID]`).
+fn filters_with_seed_ids(project: &Project) -> Vec<(String, String)> {
+    let mut filters = vec![
+        (
+            "11111111-0000-4000-8000-00000000a11e".to_owned(),
+            "[QUEUE_RETENTION]".to_owned(),
+        ),
+        (
+            "22222222-0000-4000-8000-00000000b111".to_owned(),
+            "[QUEUE_BILLING]".to_owned(),
+        ),
+        (
+            "44444444-0000-4000-8000-0000000ca11b".to_owned(),
+            "[FLOW_CALLBACK]".to_owned(),
+        ),
+        (
+            "55555555-0000-4000-8000-00000000d0e0".to_owned(),
+            "[USER_JDOE]".to_owned(),
+        ),
+    ];
+    filters.extend(support::snapshot::run_filters(project.path()));
+    filters
+}
+
+#[test]
+fn plans_show_each_resolved_id_with_its_name_and_keep_the_reference_in_json() {
+    let project = local_project();
+    let (code, stdout, stderr) = project.run(&["plan"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("ContactFlowId: 44444444-0000-4000-8000-0000000ca11b (flow \"Callback\")"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("the queue is Retention"), "{stdout}");
+    support::snapshot::assert_filtered!(
+        filters_with_seed_ids(&project),
+        "plan_text_with_names",
+        stdout
+    );
+
+    let (code, markdown, stderr) = project.run(&["plan", "--format", "markdown"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        markdown
+            .contains("ContactFlowId: 44444444-0000-4000-8000-0000000ca11b (flow \"Callback\")"),
+        "{markdown}"
+    );
+    assert!(
+        !markdown.contains("jdoe"),
+        "a comment hides who is notified, by id and by name: {markdown}"
+    );
+
+    let (code, json, stderr) = project.run(&["plan", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&json).expect("the JSON plan parses");
+    assert_eq!(document["format_version"], 2);
+    let resolutions = &document["targets"][0]["resolutions"];
+    assert_eq!(
+        resolutions,
+        &serde_json::json!([
+            {"reference": "${flow:Callback}", "kind": "flow", "name": "Callback",
+             "id": "44444444-0000-4000-8000-0000000ca11b"},
+            {"reference": "${queue:Retention}", "kind": "queue", "name": "Retention",
+             "id": "11111111-0000-4000-8000-00000000a11e"},
+            {"reference": "${user:jdoe}", "kind": "user", "name": "jdoe",
+             "id": "55555555-0000-4000-8000-00000000d0e0"},
+        ]),
+        "{json}"
+    );
+    // The JSON plan applies ids: the rule's Function holds the queue's id, not its name.
+    let function = document["targets"][0]["changes"][0]["after"]["Function"]
+        .as_str()
+        .expect("the Function");
+    assert!(
+        function.contains("11111111-0000-4000-8000-00000000a11e") && !function.contains("${"),
+        "{function}"
+    );
+
+    // Drift reads the same names.
+    let (code, drift, stderr) = project.run(&["drift", "--format", "json"]);
+    assert_eq!(code, 2, "{stderr}");
+    let drift: serde_json::Value = serde_json::from_str(&drift).expect("the drift JSON parses");
+    assert_eq!(drift["targets"][0]["resolutions"], *resolutions);
+}
+
+#[test]
+fn a_saved_plan_whose_names_resolve_elsewhere_now_is_refused_before_anything_is_sent() {
+    let project = local_project();
+    let (code, _, stderr) = project.run(&["plan", "--out", "plan.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let seed = project.path().join("seed.yaml");
+
+    // "Retention" now names the other queue, and the task flow is gone.
+    let moved = SEED
+        .replace("Name: Retention", "Name: Old retention")
+        .replace("Name: Billing", "Name: Retention")
+        .replace("Name: Callback", "Name: Callback (old)");
+    std::fs::write(&seed, moved).expect("seed rewritten");
+    let (code, stdout, stderr) = project.run(&["apply", "plan.json"]);
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("the plan is stale: the resources it names resolve differently"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`${queue:Retention}` resolved to `11111111-0000-4000-8000-00000000a11e` when the plan was made; now it is `22222222-0000-4000-8000-00000000b111`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`${flow:Callback}` resolved to `44444444-0000-4000-8000-0000000ca11b` when the plan was made; now no flow is named `Callback` on the instance"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: re-run plan"), "{stderr}");
+    support::snapshot::assert_filtered!(
+        filters_with_seed_ids(&project),
+        "stale_resolutions_stderr",
+        stderr
+    );
+    // Back as it was: nothing was written, so the instance (read through ListRules and
+    // DescribeRule) still lacks the rule...
+    std::fs::write(&seed, SEED).expect("seed restored");
+    let (code, json, stderr) = project.run(&["plan", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let document: serde_json::Value = serde_json::from_str(&json).expect("the JSON plan parses");
+    assert_eq!(document["targets"][0]["summary"]["create"], 1, "{json}");
+    assert_eq!(document["targets"][0]["summary"]["update"], 0, "{json}");
+
+    // ... and the same saved plan applies, with the ids it holds.
+    let (code, stdout, stderr) = project.run(&["apply", "plan.json"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert_eq!(
+        support::project::rule_names_in(&project.path().join("state.json")),
+        ["retention-callback"]
     );
 }

@@ -191,8 +191,9 @@ fn text_plan() {
 #[test]
 fn json_plan() {
     let text = render::json::render(&full_plan());
-    let value: serde_json::Value = serde_json::from_str(&text).expect("the JSON plan parses");
-    assert_eq!(value["format_version"], 1);
+    let document: serde_json::Value = serde_json::from_str(&text).expect("the JSON plan parses");
+    assert_eq!(document["format_version"], 2);
+    let value = &document["targets"][0];
     assert_eq!(value["plan_id"], "plan-1");
     assert_eq!(value["changes"].as_array().map(Vec::len), Some(4));
     assert_eq!(
@@ -338,5 +339,167 @@ fn a_plan_without_changes_says_no_changes() {
     insta::assert_snapshot!("no_changes_markdown", markdown);
     let json: serde_json::Value =
         serde_json::from_str(&render::json::render(&plan)).expect("JSON parses");
-    assert_eq!(json["changes"], serde_json::json!([]));
+    assert_eq!(json["targets"][0]["changes"], serde_json::json!([]));
+}
+
+// Names beside ids (issue 17) ----------------------------------------------------------------
+
+const QUEUE_ID: &str = "7a1c0d2e-0000-4000-8000-00000000b111";
+const OLD_FLOW_ID: &str = "11111111-0000-4000-8000-000000000f10";
+const FLOW_ID: &str = "44444444-0000-4000-8000-0000000ca11b";
+const USER_ID: &str = "55555555-0000-4000-8000-00000000d0e0";
+const OTHER_USER_ID: &str = "66666666-0000-4000-8000-00000000d0e1";
+
+/// A post-call rule naming a queue in its Function, a task flow and two notified users, all
+/// by id (as the files' references resolved).
+fn rule_with_ids(name: &str, flow: &str) -> Rule {
+    let function = format!(
+        r#"{{"Version":"2022-11-25","RuleFunction":{{"Operator":"AND","Operands":[{{"Operator":"CONTAINS_ANY","Operands":["{QUEUE_ID}"],"ComparisonValue":"$.ContactLens.PostCall.Queue.QueueId","Negate":false}}]}}}}"#
+    );
+    let yaml = format!(
+        r"Name: {name}
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function: '{function}'
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: Call back
+      ContactFlowId: {flow}
+  - ActionType: SEND_NOTIFICATION
+    SendNotificationAction:
+      DeliveryMethod: EMAIL
+      Content: A callback task was created.
+      ContentType: PLAIN_TEXT
+      Recipient:
+        UserIds: [{USER_ID}, {OTHER_USER_ID}]
+"
+    );
+    serde_yaml::from_str(&yaml).expect("test rule parses")
+}
+
+fn resolution(kind: &str, name: &str, id: &str) -> connect_rules::plan::Resolution {
+    serde_json::from_value(serde_json::json!({
+        "reference": format!("${{{kind}:{name}}}"),
+        "kind": kind,
+        "name": name,
+        "id": id,
+    }))
+    .expect("a resolution")
+}
+
+/// A create and an update whose task flow moved to another flow, with the resolutions the
+/// files used: the queue, the new flow and one of the two users (the other written as an id).
+fn plan_with_names() -> Plan {
+    let owned = |rule: Rule| {
+        let mut rule = rule;
+        rule.tags.insert(OWNED.0.to_owned(), OWNED.1.to_owned());
+        rule
+    };
+    diff(
+        target(),
+        &[
+            desired(rule_with_ids("callback", FLOW_ID)),
+            desired(rule_with_ids("new-callback", FLOW_ID)),
+        ],
+        &[live(
+            owned(rule_with_ids("callback", OLD_FLOW_ID)),
+            "id-callback",
+        )],
+        &DiffOptions::default(),
+    )
+    .with_id("plan-2")
+    .with_resolutions(vec![
+        resolution("queue", "Billing", QUEUE_ID),
+        resolution("flow", "Callback", FLOW_ID),
+        resolution("user", "jdoe", USER_ID),
+    ])
+}
+
+#[test]
+fn text_plan_with_names() {
+    let text = render::text::render(&plan_with_names(), Style::plain());
+    assert!(
+        text.contains(&format!("ContactFlowId: {FLOW_ID} (flow \"Callback\")")),
+        "a created rule's line: {text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "\"ContactFlowId\": \"{FLOW_ID}\" (flow \"Callback\")"
+        )),
+        "an updated field's line: {text}"
+    );
+    let old = text
+        .lines()
+        .find(|line| line.contains(OLD_FLOW_ID))
+        .expect("the old flow is shown");
+    assert!(
+        !old.contains("(flow"),
+        "an id no reference resolved to is shown as it is: {old}"
+    );
+    assert!(text.contains("the queue is Billing"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn markdown_plan_with_names() {
+    let text = render::markdown::render(&plan_with_names(), GITHUB_COMMENT_LIMIT);
+    assert!(
+        text.contains(&format!("- {USER_ID} (user \"jdoe\")")),
+        "list items are named one by one: {text}"
+    );
+    assert_balanced_fences(&text);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn json_plan_keeps_each_reference_and_its_id() {
+    let plan = plan_with_names();
+    let text = render::json::render(&plan);
+    let document: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let resolutions = &document["targets"][0]["resolutions"];
+    assert_eq!(
+        resolutions[0],
+        serde_json::json!({
+            "reference": "${flow:Callback}",
+            "kind": "flow",
+            "name": "Callback",
+            "id": FLOW_ID,
+        })
+    );
+    assert_eq!(resolutions.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        connect_rules::plan::file::parse(&text).expect("reads back"),
+        plan
+    );
+    // Two targets: the same document, one entry each.
+    let both = render::json::render_all(&[plan.clone(), full_plan()]);
+    let document: serde_json::Value = serde_json::from_str(&both).expect("JSON");
+    assert_eq!(document["format_version"], 2);
+    let names: Vec<&str> = document["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|plan| plan["plan_id"].as_str().expect("plan id"))
+        .collect();
+    assert_eq!(names, ["plan-2", "plan-1"]);
+}
+
+#[test]
+fn drift_text_with_names() {
+    let plan = plan_with_names();
+    let live = [live(rule_with_ids("callback", OLD_FLOW_ID), "id-callback")];
+    let report = connect_rules::drift::drift(&plan, &live);
+    let text = render::drift::text(&report, Style::plain());
+    assert!(
+        text.contains(&format!(
+            "\"ContactFlowId\": \"{FLOW_ID}\" (flow \"Callback\")"
+        )),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+    let json: serde_json::Value =
+        serde_json::from_str(&render::drift::json(&report)).expect("JSON");
+    assert_eq!(json["targets"][0]["resolutions"][2]["name"], "jdoe");
 }

@@ -227,6 +227,7 @@ async fn an_ignored_rule_is_not_replaced_through_its_old_file() {
     );
     let json: Json = serde_json::from_str(&env.run(&["plan", "--format", "json"]).await.stdout)
         .expect("json plan");
+    let json = &json["targets"][0];
     assert_eq!(json["unmanaged"][0]["name"], "legacy-foo");
     assert_eq!(json["unmanaged"][0]["ignored"], true);
 

@@ -81,6 +81,12 @@ pub(super) async fn run(
     }
 
     let session = Session::open(target.clone()).await?;
+    if let Some(plan) = &saved {
+        if let Err(err) = super::plan::check_saved_resolutions(&session, plan).await {
+            session.close().await;
+            return Err(err);
+        }
+    }
     let resolved = match session
         .resolve_references(&settings.settings, &loaded)
         .await
@@ -149,7 +155,9 @@ impl Run<'_> {
                     .collect();
                 Plan::new(plan.target, changes, derived.unmanaged).with_id(plan.plan_id)
             }
-            None => derived.with_id(new_plan_id()),
+            None => derived.with_id(new_plan_id()).with_resolutions(
+                crate::plan::resolutions::from_resolved(&self.loaded.resolved),
+            ),
         };
 
         if !plan.has_changes() {

@@ -29,14 +29,7 @@ pub(super) async fn run(settings: &DriftSettings, styles: Styles) -> anyhow::Res
             .map(|r| render::drift::text(r, styles.stdout))
             .collect(),
         OutputFormat::Markdown => reports.iter().map(render::drift::markdown).collect(),
-        OutputFormat::Json if reports.len() == 1 => vec![render::drift::json(&reports[0])],
-        OutputFormat::Json => {
-            let documents: Vec<serde_json::Value> = reports
-                .iter()
-                .map(|r| serde_json::from_str(&render::drift::json(r)))
-                .collect::<Result<_, _>>()?;
-            vec![format!("{}\n", serde_json::to_string_pretty(&documents)?)]
-        }
+        OutputFormat::Json => vec![render::drift::json_all(&reports)],
     };
     print!("{}", rendered.join("\n"));
     if status == ExitStatus::Success && reports.iter().any(DriftReport::has_drift) {

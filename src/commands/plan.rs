@@ -24,7 +24,7 @@ pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Resu
     let mut plans = Vec::new();
     for outcome in outcomes {
         match outcome {
-            TargetPlan::Planned { plan, .. } => plans.push(plan),
+            TargetPlan::Planned { plan, .. } => plans.push(*plan),
             TargetPlan::RuleFilesHaveErrors => status = ExitStatus::Failure,
             TargetPlan::Failed(err) => {
                 error::report(err, styles.stderr);
@@ -46,8 +46,8 @@ pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Resu
 pub(super) enum TargetPlan {
     /// The plan, with the live rules it was made from.
     Planned {
-        /// The plan.
-        plan: Plan,
+        /// The plan (boxed: it is much larger than the other outcomes).
+        plan: Box<Plan>,
         /// What was live.
         live: Vec<LiveRule>,
     },
@@ -122,9 +122,38 @@ async fn plan_one(settings: &Settings, styles: Styles) -> anyhow::Result<TargetP
         }
         None => loaded,
     };
-    let plan =
-        diff(plan_target, &loaded.rules, &live, &settings.diff).with_id(super::new_plan_id());
-    Ok(TargetPlan::Planned { plan, live })
+    let plan = diff(plan_target, &loaded.rules, &live, &settings.diff)
+        .with_id(super::new_plan_id())
+        .with_resolutions(crate::plan::resolutions::from_resolved(&loaded.resolved));
+    Ok(TargetPlan::Planned {
+        plan: Box::new(plan),
+        live,
+    })
+}
+
+/// Refuses a saved plan whose `${KIND:NAME}` references resolve differently on the instance
+/// now (to another id, to several, or to none): its ids would no longer be what the files
+/// mean. Reads only the kinds the plan used; nothing is sent.
+pub(super) async fn check_saved_resolutions(session: &Session, plan: &Plan) -> anyhow::Result<()> {
+    if plan.resolutions.is_empty() {
+        return Ok(());
+    }
+    let kinds = plan.resolutions.iter().map(|r| r.kind).collect();
+    let directory = session.read_directory(&kinds).await?;
+    let reasons = crate::plan::resolutions::stale(&plan.resolutions, &directory);
+    if reasons.is_empty() {
+        return Ok(());
+    }
+    let listed: String = reasons
+        .iter()
+        .flat_map(|reason| ["\n  - ", reason.as_str()])
+        .collect();
+    Err(crate::error::UserError::new(format!(
+        "the plan is stale: the resources it names resolve differently on {} now. Nothing was changed.{listed}",
+        session.location()
+    ))
+    .with_hint("re-run plan, review the new ids, and apply the new plan")
+    .into())
 }
 
 fn write_outputs(plans: &[Plan], output: &PlanOutput, styles: Styles) -> anyhow::Result<()> {
@@ -136,18 +165,7 @@ fn write_outputs(plans: &[Plan], output: &PlanOutput, styles: Styles) -> anyhow:
         plans
     };
     let rendered = match (output.format, shown) {
-        (OutputFormat::Json, [plan]) => render::json::render(plan),
-        (OutputFormat::Json, plans) => {
-            // Several targets: a JSON array of plan documents, one per target.
-            let documents: Vec<serde_json::Value> = plans
-                .iter()
-                .map(|plan| serde_json::from_str(&render::json::render(plan)))
-                .collect::<Result<_, _>>()
-                .context("failed to assemble the JSON plans")?;
-            let mut text = serde_json::to_string_pretty(&documents)?;
-            text.push('\n');
-            text
-        }
+        (OutputFormat::Json, plans) => render::json::render_all(plans),
         (OutputFormat::Text, plans) => plans
             .iter()
             .map(|plan| render::text::render(plan, styles.stdout))

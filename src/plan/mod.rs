@@ -2,13 +2,17 @@
 //! serialises to the versioned JSON plan; [`file`] writes and reads the plan file.
 
 pub mod file;
+pub mod resolutions;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{LiveRule, Rule};
+pub use resolutions::Resolution;
 
-/// The JSON plan's format version; bump it when a field changes meaning.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version of the JSON plan, the plan file and the JSON drift report; bump it when
+/// a field changes meaning. 2: one document of `targets` whatever their number, and the
+/// `resolutions` of each target.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Which instance a plan is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +166,9 @@ pub struct Plan {
     pub unmanaged: Vec<UnmanagedRule>,
     /// Counts.
     pub summary: Summary,
+    /// The `${KIND:NAME}` references the rules were resolved with, sorted by reference.
+    #[serde(default)]
+    pub resolutions: Vec<Resolution>,
 }
 
 impl Plan {
@@ -192,7 +199,21 @@ impl Plan {
             changes,
             unmanaged,
             summary,
+            resolutions: Vec::new(),
         }
+    }
+
+    /// The same plan with the references its rules were resolved with.
+    #[must_use]
+    pub fn with_resolutions(mut self, mut resolutions: Vec<Resolution>) -> Self {
+        resolutions.sort();
+        self.resolutions = resolutions;
+        self
+    }
+
+    /// Each resolved id with how a reader sees it (`flow "Callback"`).
+    pub fn labels(&self) -> std::collections::BTreeMap<String, String> {
+        resolutions::labels(&self.resolutions)
     }
 
     /// The same plan with its id set.

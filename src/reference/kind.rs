@@ -104,6 +104,24 @@ impl ResourceKind {
     }
 }
 
+impl serde::Serialize for ResourceKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.token())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let token = String::deserialize(deserializer)?;
+        ResourceKind::from_token(&token).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{token}` is not a kind of resource (the kinds are {})",
+                super::parse::kinds_list()
+            ))
+        })
+    }
+}
+
 impl fmt::Display for ResourceKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.token())

@@ -9,11 +9,13 @@
 mod directory;
 mod kind;
 mod parse;
+mod place;
 mod substitute;
 
 pub use directory::{Directory, Lookup, Resource};
 pub use kind::ResourceKind;
 pub use parse::{kinds_list, read, references_in, replace_references, Reference, ReferenceError};
+pub use place::{place_at, Place};
 pub use substitute::{
     lookup_problem, substitute_node, substitute_text, ReferenceProblem, Resolver, Substituted,
 };

@@ -38,10 +38,32 @@ pub struct Substituted {
     pub kinds: BTreeSet<ResourceKind>,
 }
 
-/// Replaces references in every string value under `node` (keys are left alone).
+/// Replaces references in every string value under `node`, a rule file's top mapping (keys
+/// are left alone). A reference of the wrong kind for its place ([`super::place_at`]) is a
+/// problem there.
 pub fn substitute_node(node: &mut Node, resolver: Resolver<'_>, found: &mut Substituted) {
+    substitute_at(node, resolver, found, &mut Vec::new());
+}
+
+fn substitute_at(
+    node: &mut Node,
+    resolver: Resolver<'_>,
+    found: &mut Substituted,
+    path: &mut Vec<String>,
+) {
     match &mut node.value {
         Value::Str(text) if text.contains("${") => {
+            if let Some(place) = super::place_at(path) {
+                found
+                    .problems
+                    .extend(
+                        misplaced(text, place).map(|(message, hint)| ReferenceProblem {
+                            pos: node.pos,
+                            message,
+                            hint,
+                        }),
+                    );
+            }
             let replaced = substitute_text(text, resolver, node.pos, found);
             if replaced != *text {
                 let written = std::mem::replace(text, replaced);
@@ -50,16 +72,42 @@ pub fn substitute_node(node: &mut Node, resolver: Resolver<'_>, found: &mut Subs
         }
         Value::Seq(items) => {
             for item in items {
-                substitute_node(item, resolver, found);
+                substitute_at(item, resolver, found, path);
             }
         }
         Value::Map(entries) => {
             for entry in entries {
-                substitute_node(&mut entry.value, resolver, found);
+                path.push(entry.key.clone());
+                substitute_at(&mut entry.value, resolver, found, path);
+                path.pop();
             }
         }
         _ => {}
     }
+}
+
+/// The message and hint of each reference in `text` whose kind `place` does not take.
+fn misplaced(text: &str, place: super::Place) -> impl Iterator<Item = (String, String)> + '_ {
+    super::parse::references_in(text)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(move |reference| reference.kind != place.kind)
+        .map(move |reference| {
+            (
+                format!(
+                    "`{reference}` names a {}, but {} takes a {}",
+                    reference.kind.noun(),
+                    place.what,
+                    place.kind.noun()
+                ),
+                format!(
+                    "write `${{{}:NAME}}` with the {}'s {}",
+                    place.kind.token(),
+                    place.kind.noun(),
+                    place.kind.name_member()
+                ),
+            )
+        })
 }
 
 /// `text` with its references replaced by ids (where `resolver` can); problems recorded at `pos`.
@@ -234,6 +282,34 @@ mod tests {
             found.problems[1].message.contains("`q-3`, `q-4`"),
             "{}",
             found.problems[1].message
+        );
+    }
+
+    #[test]
+    fn a_reference_of_the_wrong_kind_for_its_place_is_a_problem_there_even_offline() {
+        let text = "Actions:\n  - TaskAction:\n      ContactFlowId: ${queue:Billing}\n      Name: ${queue:Billing}\n  - SendNotificationAction:\n      Recipient:\n        UserIds: [\"${user:jdoe}\", \"${flow:Callback}\"]\n";
+        let mut node = crate::load::yaml::parse(text).expect("yaml");
+        let mut found = Substituted::default();
+        substitute_node(&mut node, Resolver::Offline, &mut found);
+        let problems: Vec<(usize, &str, &str)> = found
+            .problems
+            .iter()
+            .map(|p| (p.pos.line, p.message.as_str(), p.hint.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (
+                    3,
+                    "`${queue:Billing}` names a queue, but `ContactFlowId` of a task action takes a flow",
+                    "write `${flow:NAME}` with the flow's Name"
+                ),
+                (
+                    7,
+                    "`${flow:Callback}` names a flow, but `UserIds` of notification recipients takes a user",
+                    "write `${user:NAME}` with the user's Username"
+                ),
+            ]
         );
     }
 

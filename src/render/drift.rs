@@ -17,8 +17,9 @@ pub fn summary_line(report: &DriftReport) -> String {
     )
 }
 
-/// For a terminal.
+/// For a terminal; an id the rule files named is shown with its name, as in the text plan.
 pub fn text(report: &DriftReport, style: Style) -> String {
+    let labels = crate::plan::resolutions::labels(&report.resolutions);
     let mut out = String::new();
     let target = &report.target;
     if !report.has_drift() {
@@ -51,7 +52,7 @@ pub fn text(report: &DriftReport, style: Style) -> String {
             }
             for field in &rule.fields {
                 let _ = writeln!(out, "      {} (- live, + git):", field.field);
-                write_field_diff(&mut out, field, style);
+                write_field_diff(&mut out, field, style, &labels);
             }
         }
         out.push('\n');
@@ -93,19 +94,37 @@ pub fn text(report: &DriftReport, style: Style) -> String {
     out
 }
 
-/// Pretty JSON with `format_version`.
+/// One report as the JSON document of [`json_all`].
 pub fn json(report: &DriftReport) -> String {
+    json_all(std::slice::from_ref(report))
+}
+
+/// Pretty JSON, one document whatever the number of targets: `format_version` (the plan's,
+/// [`crate::plan::FORMAT_VERSION`]), `drift` (whether any target drifted) and `targets`, each
+/// report with its own `drift`.
+pub fn json_all(reports: &[DriftReport]) -> String {
     #[derive(serde::Serialize)]
-    struct Versioned<'a> {
-        format_version: u32,
+    struct Target<'a> {
         drift: bool,
         #[serde(flatten)]
         report: &'a DriftReport,
     }
-    let mut text = serde_json::to_string_pretty(&Versioned {
-        format_version: 1,
-        drift: report.has_drift(),
-        report,
+    #[derive(serde::Serialize)]
+    struct Document<'a> {
+        format_version: u32,
+        drift: bool,
+        targets: Vec<Target<'a>>,
+    }
+    let mut text = serde_json::to_string_pretty(&Document {
+        format_version: crate::plan::FORMAT_VERSION,
+        drift: reports.iter().any(DriftReport::has_drift),
+        targets: reports
+            .iter()
+            .map(|report| Target {
+                drift: report.has_drift(),
+                report,
+            })
+            .collect(),
     })
     .expect("a drift report serialises to JSON");
     text.push('\n');

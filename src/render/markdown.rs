@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use similar::ChangeTag;
 
+use crate::plan::resolutions::{annotate, references_by_id};
 use crate::plan::{Change, Plan};
 
 use super::{field_diff_lines, readings, rule_lines};
@@ -21,8 +22,11 @@ const NOTE_ROOM: usize = 400;
 
 /// Renders the plan as markdown no longer than `limit` bytes (so no longer than `limit`
 /// characters). The title, the summary line and notes about what was left out always fit;
-/// table rows, unmanaged names and diffs are added in that order while they fit.
+/// table rows, unmanaged names and diffs are added in that order while they fit. An id the
+/// rule files named is shown with its name, as in the text plan.
 pub fn render(plan: &Plan, limit: usize) -> String {
+    let labels = plan.labels();
+    let references = references_by_id(&plan.resolutions);
     let target = &plan.target;
     let mut out = format!(
         "### connect-rules plan for `{}` (instance `{}`)\n\n",
@@ -83,7 +87,7 @@ pub fn render(plan: &Plan, limit: usize) -> String {
 
     let mut omitted = 0;
     for (index, change) in plan.changes.iter().enumerate() {
-        let block = details(change);
+        let block = details(change, &labels, &references);
         if out.len() + block.len() > budget {
             omitted = plan.changes.len() - index;
             break;
@@ -127,7 +131,11 @@ fn table_row(change: &Change) -> String {
     format!("| {marker} | `{}` | {kind} | {detail} |\n", change.name())
 }
 
-fn details(change: &Change) -> String {
+fn details(
+    change: &Change,
+    labels: &std::collections::BTreeMap<String, String>,
+    references: &std::collections::BTreeMap<String, String>,
+) -> String {
     let mut block = String::new();
     let verb = match change {
         Change::Create { .. } => "create",
@@ -143,7 +151,7 @@ fn details(change: &Change) -> String {
     if let Change::Replace { reason, .. } = change {
         let _ = writeln!(block, "Must be replaced: {}\n", escape(reason));
     }
-    for (label, reading) in readings(change) {
+    for (label, reading) in readings(change, references) {
         let mut label = label.to_owned();
         label[..1].make_ascii_uppercase();
         // Operands are the rule author's text: keep it from becoming HTML in the comment.
@@ -154,12 +162,12 @@ fn details(change: &Change) -> String {
     match change {
         Change::Create { after, .. } => {
             for line in rule_lines(after) {
-                let _ = writeln!(diff, "+ {line}");
+                let _ = writeln!(diff, "+ {}", annotate(&line, labels));
             }
         }
         Change::Delete { before } => {
             for line in rule_lines(&before.rule) {
-                let _ = writeln!(diff, "- {line}");
+                let _ = writeln!(diff, "- {}", annotate(&line, labels));
             }
         }
         Change::Update { fields, .. } | Change::Replace { fields, .. } => {
@@ -171,7 +179,7 @@ fn details(change: &Change) -> String {
                         ChangeTag::Insert => '+',
                         ChangeTag::Equal => ' ',
                     };
-                    let _ = writeln!(diff, "{marker}   {line}");
+                    let _ = writeln!(diff, "{marker}   {}", annotate(&line, labels));
                 }
             }
         }

@@ -9,8 +9,11 @@ pub mod text;
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::function::explain;
+use std::collections::BTreeMap;
+
+use crate::function::explain::explain_named;
 use crate::model::Rule;
+use crate::plan::resolutions::annotate;
 use crate::plan::{Change, FieldChange};
 
 /// The output formats of a plan or a drift report on stdout.
@@ -29,8 +32,12 @@ const BEHAVIOUR_FIELDS: &[&str] = &["Function", "Actions", "PublishStatus", "Tri
 
 /// A change's plain-language readings, each with its label: the new rule for a create; the
 /// rule before and after for an update or replace that changes what it does; none for a
-/// delete or a tag-only change.
-pub(crate) fn readings(change: &Change) -> Vec<(&'static str, String)> {
+/// delete or a tag-only change. An id in `names` (id to `${KIND:NAME}`) reads as its name.
+pub(crate) fn readings(
+    change: &Change,
+    names: &BTreeMap<String, String>,
+) -> Vec<(&'static str, String)> {
+    let explain = |rule: &Rule| explain_named(rule, names);
     match change {
         Change::Create { after, .. } => vec![("reads", explain(after))],
         Change::Update {
@@ -68,10 +75,16 @@ pub(crate) fn field_diff_lines(change: &FieldChange) -> Vec<(ChangeTag, String)>
 }
 
 /// Writes a field's line diff for a terminal: `-`/`+` markers, coloured when `style` allows,
-/// indented under the field's heading.
-pub(crate) fn write_field_diff(out: &mut String, change: &FieldChange, style: crate::style::Style) {
+/// indented under the field's heading; a line showing an id in `labels` ends with its label.
+pub(crate) fn write_field_diff(
+    out: &mut String,
+    change: &FieldChange,
+    style: crate::style::Style,
+    labels: &BTreeMap<String, String>,
+) {
     use std::fmt::Write as _;
     for (tag, line) in field_diff_lines(change) {
+        let line = annotate(&line, labels);
         let rendered = match tag {
             ChangeTag::Delete => style.removed(&format!("- {line}")),
             ChangeTag::Insert => style.added(&format!("+ {line}")),

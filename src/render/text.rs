@@ -1,14 +1,22 @@
 //! The terminal plan: Terraform-like markers and a line diff of the changed fields only.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::plan::resolutions::{annotate, references_by_id};
 use crate::plan::{Change, Plan};
 use crate::style::Style;
 
 use super::{readings, rule_lines, write_field_diff};
 
-/// Renders the plan for a terminal; colour only when `style` allows it.
+/// Renders the plan for a terminal; colour only when `style` allows it. An id the rule files
+/// named (`${flow:Callback}`) is shown with its name: each line of a value that shows it ends
+/// with `(flow "Callback")`, and the readings say the name.
 pub fn render(plan: &Plan, style: Style) -> String {
+    let names = Names {
+        labels: plan.labels(),
+        references: references_by_id(&plan.resolutions),
+    };
     let mut out = String::new();
     let target = &plan.target;
     if plan.has_changes() {
@@ -18,7 +26,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
             target.instance_id, target.name
         );
         for change in &plan.changes {
-            render_change(&mut out, change, style);
+            render_change(&mut out, change, style, &names);
             out.push('\n');
         }
     } else {
@@ -39,19 +47,27 @@ pub fn render(plan: &Plan, style: Style) -> String {
     out
 }
 
-fn render_change(out: &mut String, change: &Change, style: Style) {
+/// What the plan's resolutions give a reader: each id's label, and the reference each id was
+/// written as.
+struct Names {
+    labels: BTreeMap<String, String>,
+    references: BTreeMap<String, String>,
+}
+
+fn render_change(out: &mut String, change: &Change, style: Style, names: &Names) {
     render_head(out, change, style);
-    for (label, reading) in readings(change) {
+    for (label, reading) in readings(change, &names.references) {
         let _ = writeln!(out, "      {label}: {reading}");
     }
     match change {
         Change::Create { after, .. } => {
             for line in rule_lines(after) {
+                let line = annotate(&line, &names.labels);
                 let _ = writeln!(out, "      {}", style.added(&format!("+ {line}")));
             }
         }
         Change::Update { fields, .. } | Change::Replace { fields, .. } => {
-            render_fields(out, fields, style);
+            render_fields(out, fields, style, &names.labels);
         }
         Change::Delete { .. } => {}
     }
@@ -108,10 +124,15 @@ fn render_head(out: &mut String, change: &Change, style: Style) {
     }
 }
 
-fn render_fields(out: &mut String, fields: &[crate::plan::FieldChange], style: Style) {
+fn render_fields(
+    out: &mut String,
+    fields: &[crate::plan::FieldChange],
+    style: Style,
+    labels: &BTreeMap<String, String>,
+) {
     for field in fields {
         let _ = writeln!(out, "      {}:", field.field);
-        write_field_diff(out, &function_as_yaml(field), style);
+        write_field_diff(out, &function_as_yaml(field), style, labels);
     }
 }
 

@@ -24,6 +24,44 @@ pub fn explain(rule: &Rule) -> String {
     }
 }
 
+/// [`explain`], reading each id in `names` (an id to the `${KIND:NAME}` reference it was
+/// resolved from) as the resource's name: "the queue is Billing" rather than its id.
+pub fn explain_named(rule: &Rule, names: &std::collections::BTreeMap<String, String>) -> String {
+    if names.is_empty() {
+        return explain(rule);
+    }
+    let mut document = match serde_json::to_value(rule) {
+        Ok(document) => document,
+        Err(err) => return format!("(the rule cannot be read: {err})"),
+    };
+    if let Some(function) = document.get_mut("Function") {
+        if let Some(parsed) = function
+            .as_str()
+            .and_then(|text| serde_json::from_str::<Json>(text).ok())
+        {
+            *function = parsed;
+        }
+    }
+    name_ids(&mut document, names);
+    explain_document(&document)
+}
+
+/// Every string of `json` that is an id in `names` replaced by its reference.
+fn name_ids(json: &mut Json, names: &std::collections::BTreeMap<String, String>) {
+    match json {
+        Json::String(text) => {
+            if let Some(reference) = names.get(text.as_str()) {
+                text.clone_from(reference);
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|item| name_ids(item, names)),
+        Json::Object(members) => members
+            .values_mut()
+            .for_each(|member| name_ids(member, names)),
+        _ => {}
+    }
+}
+
 /// [`explain`] for a rule document as JSON: a rule file's members, with `Function` as a JSON
 /// string or an object.
 pub fn explain_document(document: &Json) -> String {

@@ -3,10 +3,14 @@
 use serde_json::Value as Json;
 
 /// A value as a reader sees it: a string quoted, a variable the file wrote by its name, a
-/// number as written (`2.0` reads `2`), a list as its items; never JSON.
+/// resource the file named (`${queue:Billing}`) by its name alone, a number as written (`2.0`
+/// reads `2`), a list as its items; never JSON.
 pub fn value(json: &Json) -> String {
     match json {
         Json::String(text) if is_variable(text) => text.clone(),
+        Json::String(text) if reference_name(text).is_some() => {
+            reference_name(text).unwrap_or_default()
+        }
         Json::String(text) => format!("\"{text}\""),
         Json::Number(_) => number(json).unwrap_or_default(),
         Json::Bool(flag) => flag.to_string(),
@@ -26,6 +30,16 @@ fn is_variable(text: &str) -> bool {
     text.strip_prefix("${var.")
         .and_then(|rest| rest.strip_suffix('}'))
         .is_some_and(|name| !name.is_empty() && !name.contains(['{', '}', '$']))
+}
+
+/// The name in `text` when it is exactly one `${KIND:NAME}` reference: the reader knows the
+/// resource by it (the condition or action it stands in says which kind).
+fn reference_name(text: &str) -> Option<String> {
+    let after = text.strip_prefix("${")?;
+    match crate::reference::read(after)? {
+        (span, Ok(reference)) if span == after.len() => Some(reference.name),
+        _ => None,
+    }
 }
 
 /// A JSON number as text: whole numbers without a fraction.
@@ -136,6 +150,17 @@ mod tests {
         assert_eq!(value(&json!("q-1")), "\"q-1\"");
         assert_eq!(value(&json!("${var.queue}")), "${var.queue}");
         assert_eq!(value(&json!("id-${var.queue}")), "\"id-${var.queue}\"");
+        assert_eq!(value(&json!("${queue:Billing}")), "Billing");
+        assert_eq!(
+            value(&json!(["${user:jdoe}", "${user:asmith}"])),
+            "jdoe or asmith"
+        );
+        assert_eq!(
+            value(&json!("${queue:Billing} and more")),
+            "\"${queue:Billing} and more\"",
+            "a reference inside other text stays as written"
+        );
+        assert_eq!(value(&json!("${queues:Billing}")), "\"${queues:Billing}\"");
         assert_eq!(value(&json!(2.0)), "2");
         assert_eq!(value(&json!(2.5)), "2.5");
         assert_eq!(value(&json!(["a", "b", "c"])), "\"a\", \"b\" or \"c\"");
