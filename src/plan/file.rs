@@ -28,6 +28,14 @@ struct JsonPlan {
     summary: Summary,
     changes: Vec<JsonChange>,
     unmanaged: Vec<UnmanagedRule>,
+    /// Whether `--only` limited the plan to some rules (then `only` names them).
+    #[serde(default)]
+    partial: bool,
+    #[serde(default)]
+    only: Vec<String>,
+    /// What `apply` would refuse (informational: apply checks again).
+    #[serde(default)]
+    refusals: Vec<super::refusal::Refusal>,
     /// SHA-256 of this document serialised with `checksum` empty.
     checksum: String,
 }
@@ -70,6 +78,9 @@ fn to_view(plan: &Plan) -> JsonPlan {
             })
             .collect(),
         unmanaged: plan.unmanaged.clone(),
+        partial: !plan.only.is_empty(),
+        only: plan.only.clone(),
+        refusals: plan.refusals.clone(),
         checksum: String::new(),
     }
 }
@@ -102,12 +113,14 @@ pub fn parse(text: &str) -> Result<Plan, PlanFileError> {
     if checksum_of(&view) != claimed {
         return Err(PlanFileError::Tampered);
     }
-    let plan = Plan::new(
+    let mut plan = Plan::new(
         view.target,
         view.changes.into_iter().map(|c| c.change).collect(),
         view.unmanaged,
     )
     .with_id(view.plan_id);
+    plan.only = view.only;
+    plan.refusals = view.refusals;
     if plan.summary != view.summary {
         return Err(PlanFileError::Tampered);
     }

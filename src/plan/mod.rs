@@ -2,6 +2,7 @@
 //! serialises to the versioned JSON plan; [`file`] writes and reads the plan file.
 
 pub mod file;
+pub mod refusal;
 
 use serde::{Deserialize, Serialize};
 
@@ -162,6 +163,12 @@ pub struct Plan {
     pub unmanaged: Vec<UnmanagedRule>,
     /// Counts.
     pub summary: Summary,
+    /// What `apply` would refuse, with the permissions the target has (set by `plan`).
+    #[serde(default)]
+    pub refusals: Vec<refusal::Refusal>,
+    /// `--only`: the names or globs the plan was limited to; empty for a whole plan.
+    #[serde(default)]
+    pub only: Vec<String>,
 }
 
 impl Plan {
@@ -192,6 +199,8 @@ impl Plan {
             changes,
             unmanaged,
             summary,
+            refusals: Vec::new(),
+            only: Vec::new(),
         }
     }
 
