@@ -33,6 +33,21 @@ impl Selection {
         &self.patterns
     }
 
+    /// A line for stderr that says the run was partial (`None` for every rule).
+    pub fn note(&self) -> Option<String> {
+        self.is_partial().then(|| {
+            let flags: Vec<String> = self
+                .patterns
+                .iter()
+                .map(|p| format!("`--only {p}`"))
+                .collect();
+            format!(
+                "partial: only the rules matching {} were compared",
+                flags.join(", ")
+            )
+        })
+    }
+
     /// Whether rule `name` is selected.
     pub fn contains(&self, name: &str) -> bool {
         !self.is_partial()

@@ -249,7 +249,14 @@ async fn only_plans_and_applies_the_selected_rules_and_never_deletes_the_others(
     );
 
     // Drift, too, compares only the selection.
-    env.run(&["drift", "--only", "keep"]).await.expect(0);
+    let drift = env.run(&["drift", "--only", "keep"]).await;
+    drift.expect(0);
+    assert!(
+        drift
+            .stderr
+            .contains("partial: only the rules matching `--only keep` were compared"),
+        "{drift}"
+    );
     env.run(&["drift"]).await.expect(2);
 }
 
