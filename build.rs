@@ -1,5 +1,7 @@
 //! Sets `CONNECT_RULES_VERSION` for `--version`: the package version, then the commit and its
-//! date when they are known: `0.1.0 (abc1234 2026-11-30)`.
+//! date when they are known: `0.1.0 (abc1234 2026-11-30)`, or `0.1.0 (abc1234-dirty
+//! 2026-11-30)` when the binary's sources (`src/`, `Cargo.toml`, `Cargo.lock`, `build.rs`)
+//! differ from that commit, as `git describe --dirty` says of the whole tree.
 //!
 //! The commit comes from git when the crate is built in its own git checkout, else from
 //! `CONNECT_RULES_COMMIT` (`HASH` or `HASH YYYY-MM-DD`, for builds from a source tarball);
@@ -7,6 +9,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// What the binary is built from, relative to the crate: what `-dirty` is about.
+const SOURCES: [&str; 4] = ["src", "Cargo.toml", "Cargo.lock", "build.rs"];
 
 fn main() {
     println!("cargo:rerun-if-env-changed=CONNECT_RULES_COMMIT");
@@ -46,13 +51,32 @@ fn from_git(manifest_dir: &Path) -> Option<String> {
             println!("cargo:rerun-if-changed={}", packed.display());
         }
     }
+    // Whether the sources are modified is asked again whenever they may have changed (an
+    // edit, `git add`, a checkout). Only the binary's sources count: an edit elsewhere
+    // (README) rebuilds nothing, so counting it would make the marker depend on build order.
+    println!("cargo:rerun-if-changed={}", git_dir.join("index").display());
+    for input in SOURCES {
+        println!(
+            "cargo:rerun-if-changed={}",
+            manifest_dir.join(input).display()
+        );
+    }
     let line = git(
         manifest_dir,
         &["log", "-1", "--format=%h %cs", "--abbrev=7"],
     )?;
     let (hash, date) = line.split_once(' ')?;
     let hash: String = hash.chars().take(7).collect();
-    is_hex(&hash).then(|| format!("{hash} {date}"))
+    if !is_hex(&hash) {
+        return None;
+    }
+    // `git status` prints nothing when they are clean; untracked files do not count, as in
+    // `git describe --dirty`.
+    let mut status = vec!["status", "--porcelain", "--untracked-files=no", "--"];
+    status.extend(SOURCES);
+    let dirty = git(manifest_dir, &status).is_some();
+    let marker = if dirty { "-dirty" } else { "" };
+    Some(format!("{hash}{marker} {date}"))
 }
 
 /// `CONNECT_RULES_COMMIT`, as `HASH` or `HASH DATE`, the hash cut to 7 hex digits; ignored

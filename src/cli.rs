@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// apply them safely, and run a local Connect rules emulator.
 ///
 /// Exit codes: 0 success (nothing to change), 1 error or invalid input, 2 success with changes
-/// pending (`plan --detailed-exitcode`).
+/// pending (`plan --detailed-exitcode`), 3 a plan that `apply` would refuse
+/// (`plan --fail-on-refusal`).
 #[derive(Debug, Parser)]
 #[command(
     name = "connect-rules",
@@ -77,8 +78,13 @@ pub enum Command {
     /// With no `connect-rules.yaml`, the target is the embedded local instance stored in
     /// `.connect-rules/local-instance.json`, so a plan works with no AWS account.
     ///
+    /// The plan says what `apply` would refuse (deletes without `--allow-delete`, replacements
+    /// without `--allow-replace`, more deletes than the limit), judged with the config and
+    /// the same permission flags apply takes.
+    ///
     /// Exit codes: 0 no changes (or changes without `--detailed-exitcode`), 2 changes
-    /// pending with `--detailed-exitcode`, 1 error.
+    /// pending with `--detailed-exitcode`, 3 `apply` would refuse the plan (with
+    /// `--fail-on-refusal`; before 2), 1 error.
     ///
     /// Example: connect-rules plan --target prod --format markdown --out plan.json
     Plan(PlanArgs),
@@ -308,6 +314,27 @@ pub struct PlanArgs {
     /// Show notification contents and recipients even in markdown.
     #[arg(long)]
     pub no_redact: bool,
+    /// Only the rules with this name, or matching this glob (`*`, `?`); repeat for more. Rules
+    /// outside the selection are not compared, changed or deleted; the plan says it is partial.
+    #[arg(long, value_name = "NAME|GLOB")]
+    pub only: Vec<String>,
+    /// Exit 3 when `apply` would refuse the plan (deletes or replacements it is not allowed,
+    /// or more deletes than the limit), so a pull request that cannot be applied fails its
+    /// check before the merge. The plan shows the refusals either way.
+    #[arg(long)]
+    pub fail_on_refusal: bool,
+    /// Check the plan as `apply --allow-delete` would (the config's `allow_delete` counts too).
+    #[arg(long)]
+    pub allow_delete: bool,
+    /// Check the plan as `apply --allow-replace` would (the config's `allow_replace` counts too).
+    #[arg(long)]
+    pub allow_replace: bool,
+    /// Check the plan against this delete limit, as `apply --max-delete` would.
+    #[arg(long, value_name = "N|PCT")]
+    pub max_delete: Option<crate::apply::safety::DeleteLimit>,
+    /// Check the plan as `apply --force` would (past the delete limit).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `apply` options.
@@ -349,6 +376,11 @@ pub struct ApplyArgs {
     /// Treat every live rule as managed: rules not in git are planned for deletion.
     #[arg(long)]
     pub manage_all: bool,
+    /// Only the rules with this name, or matching this glob (`*`, `?`); repeat for more. Rules
+    /// outside the selection are not compared, changed or deleted. A plan file made with
+    /// `plan --only` keeps its selection (pass the same `--only`, or none).
+    #[arg(long, value_name = "NAME|GLOB")]
+    pub only: Vec<String>,
 }
 
 /// `export` options.
@@ -399,6 +431,10 @@ pub struct DriftArgs {
     /// Treat every live rule as managed.
     #[arg(long)]
     pub manage_all: bool,
+    /// Only the rules with this name, or matching this glob (`*`, `?`); repeat for more. Rules
+    /// outside the selection are not compared or reported as drift.
+    #[arg(long, value_name = "NAME|GLOB")]
+    pub only: Vec<String>,
 }
 
 /// `adopt` options.

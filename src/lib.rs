@@ -34,6 +34,7 @@ pub mod render;
 pub mod resources;
 pub mod safe_write;
 pub mod schema;
+pub mod selection;
 pub mod service;
 pub mod settings;
 pub mod style;

@@ -1188,6 +1188,11 @@ fn validate_format_json_is_one_versioned_document() {
         serde_json::from_str(&outcome.stdout).expect("stdout is one JSON document");
     assert_eq!(document["format_version"], 1);
     assert_eq!(document["files_checked"], 2);
+    assert_eq!(
+        document["files"],
+        serde_json::json!(["rules/broken.yaml", "rules/refund,warned.yaml"]),
+        "every file checked, with findings or not"
+    );
     let findings = document["findings"].as_array().expect("findings");
     assert_eq!(findings.len(), 2);
     for finding in findings {

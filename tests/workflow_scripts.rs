@@ -451,3 +451,248 @@ fn another_targets_drift_issue_is_not_this_ones() {
     assert_eq!(stdout(&opened), "opened a drift issue for prod\n");
     assert!(calls.contains("POST repos/acme/contact-center/issues\n"));
 }
+
+// --- The jobs' steps with the real binary: the plan reaches the run summary once -------------
+
+/// A rule file connect-rules accepts.
+const RULE: &str = "Name: refund-mentions\nTriggerEventSource:\n  EventSourceName: OnPostCallAnalysisAvailable\nFunction:\n  Version: \"2022-11-25\"\n  RuleFunction:\n    Operator: AND\n    Operands:\n      - {Operator: CONTAINS_ANY, Operands: [refund], ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript}\nPublishStatus: PUBLISHED\nActions:\n  - ActionType: ASSIGN_CONTACT_CATEGORY\n    AssignContactCategoryAction: {}\n";
+
+/// A project whose target `prod` is the embedded local instance, holding `rules/refund.yaml`
+/// (not applied yet: a plan has a change), and this repository's `scripts/` (the project's
+/// own CI calls them by that path).
+fn local_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(repo().join("scripts"), dir.path().join("scripts")).unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::write(dir.path().join("rules/refund.yaml"), RULE).unwrap();
+    std::fs::write(
+        dir.path().join("connect-rules.yaml"),
+        "targets:\n  prod:\n    local_state: .connect-rules/prod.json\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// The built binary, run in `dir` with a clean environment.
+fn connect_rules(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_connect-rules"))
+        .args(args)
+        .env_clear()
+        .env("HOME", dir)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// What a GitHub expression in a step's `env:` stands for in these runs.
+fn expression(expr: &str) -> String {
+    match expr {
+        "steps.validate.outcome" | "steps.plan.outcome" => "success".to_owned(),
+        "github.event.pull_request.head.sha" | "github.sha" => HEAD_SHA.to_owned(),
+        "steps.plan.outputs.refused" => String::new(),
+        other => format!("https://example.test/{other}"),
+    }
+}
+
+/// Runs the steps of `job` in `workflow` whose names start with one of `names`, in order, as
+/// the runner does: `bash -e -o pipefail`, the workflow's and the step's `env:` (expressions
+/// through [`expression`]), `GITHUB_STEP_SUMMARY` and `GITHUB_OUTPUT` files, connect-rules
+/// (the built binary) on `PATH`. Returns each step's exit code.
+fn run_steps(workflow: &str, job: &str, names: &[&str], dir: &std::path::Path) -> Vec<i32> {
+    let text = std::fs::read_to_string(repo().join(workflow)).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_connect-rules"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut codes = Vec::new();
+    for name in names {
+        let step = workflow["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|step| step["name"].as_str().is_some_and(|n| n.starts_with(name)))
+            .unwrap_or_else(|| panic!("{workflow:?}: job `{job}` has no step `{name}`"));
+        let mut command = Command::new("bash");
+        command
+            .args(["--noprofile", "--norc", "-e", "-o", "pipefail", "-c"])
+            .arg(step["run"].as_str().expect("a run step"))
+            .env_clear()
+            .env("PATH", &path)
+            .env("HOME", dir)
+            .env("GITHUB_STEP_SUMMARY", dir.join("summary.md"))
+            .env("GITHUB_OUTPUT", dir.join("output.txt"))
+            .env("CONNECT_RULES_SCRIPTS", repo().join("scripts"))
+            .current_dir(dir);
+        for scope in [&workflow["env"], &step["env"]] {
+            for (key, value) in scope.as_mapping().into_iter().flatten() {
+                command.env(key.as_str().unwrap(), expand(value.as_str().unwrap()));
+            }
+        }
+        let output = command.output().unwrap();
+        codes.push(output.status.code().unwrap_or(-1));
+    }
+    codes
+}
+
+/// `text` with each `${{ expr }}` replaced by [`expression`].
+fn expand(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("}}").expect("a closed expression") + start;
+        out.push_str(&expression(rest[start + 3..end].trim()));
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn read(dir: &std::path::Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_default()
+}
+
+const PLAN_TITLE: &str = "### connect-rules plan for `prod`";
+
+#[test]
+fn each_workflow_puts_the_plan_in_the_run_summary_once() {
+    for (workflow, job, steps) in [
+        (
+            "examples/github/plan.yml",
+            "plan",
+            &["Validate", "Plan", "Write the comment"][..],
+        ),
+        ("examples/github/apply.yml", "plan", &["Plan"][..]),
+        (
+            ".github/workflows/ci.yml",
+            "workflow-against-emulator",
+            &["Validate", "Plan", "The pull request comment"][..],
+        ),
+    ] {
+        let dir = local_project();
+        let codes = run_steps(workflow, job, steps, dir.path());
+        assert!(codes.iter().all(|&code| code == 0), "{workflow}: {codes:?}");
+        let summary = read(dir.path(), "summary.md");
+        assert_eq!(
+            summary.matches(PLAN_TITLE).count(),
+            1,
+            "{workflow}: the summary holds the plan once:\n{summary}"
+        );
+        assert!(
+            read(dir.path(), "plan.md").contains("`refund-mentions` | create"),
+            "{workflow}: the plan is in plan.md too"
+        );
+    }
+}
+
+#[test]
+fn validate_sh_in_a_job_annotates_the_lines_and_leaves_the_summary_alone() {
+    let dir = local_project();
+    let run = |dir: &std::path::Path| {
+        Command::new("bash")
+            .arg(repo().join("scripts/validate.sh"))
+            .args(["prod", "validate.log"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir)
+            .env("CONNECT_RULES", env!("CARGO_BIN_EXE_connect-rules"))
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_STEP_SUMMARY", dir.join("summary.md"))
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let ok = run(dir.path());
+    assert!(ok.status.success(), "{ok:?}");
+    assert!(!String::from_utf8_lossy(&ok.stdout).contains("::error"));
+
+    std::fs::write(
+        dir.path().join("rules/refund.yaml"),
+        RULE.replace("PUBLISHED", "PUBLISH"),
+    )
+    .unwrap();
+    let bad = run(dir.path());
+    assert_eq!(bad.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&bad.stdout);
+    assert!(
+        stdout.contains("::error file=rules/refund.yaml,line=10,col=16,title=connect-rules::"),
+        "{stdout}"
+    );
+    assert!(read(dir.path(), "validate.log").contains("rules/refund.yaml:10:16: error:"));
+    assert_eq!(
+        read(dir.path(), "summary.md"),
+        "",
+        "validate writes no summary"
+    );
+}
+
+#[test]
+fn a_pull_request_that_apply_would_refuse_shows_why_and_fails_its_check() {
+    let dir = local_project();
+    let applied = connect_rules(dir.path(), &["apply", "--target", "prod", "--auto-approve"]);
+    assert!(applied.status.success(), "{applied:?}");
+    std::fs::remove_file(dir.path().join("rules/refund.yaml")).unwrap();
+
+    // The PR workflow: the plan step passes (so the comment shows the plan and why), records
+    // the refusal, and the comment carries the warning.
+    let codes = run_steps(
+        "examples/github/plan.yml",
+        "plan",
+        &["Validate", "Plan", "Write the comment"],
+        dir.path(),
+    );
+    assert_eq!(codes, [0, 0, 0]);
+    assert!(read(dir.path(), "output.txt").contains("refused=true"));
+    let comment = read(dir.path(), "comment.md");
+    assert!(
+        comment.contains("> **`apply` will refuse this plan and change nothing:**\n> - the plan deletes 1 rule: `refund-mentions`"),
+        "{comment}"
+    );
+    // The last step fails the check on it.
+    let fail = {
+        let text = std::fs::read_to_string(repo().join("examples/github/plan.yml")).unwrap();
+        let workflow: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        workflow["jobs"]["plan"]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .find(|s| {
+                s["name"]
+                    .as_str()
+                    .is_some_and(|n| n.starts_with("Fail the check"))
+            })
+            .cloned()
+            .unwrap()
+    };
+    assert!(fail["if"]
+        .as_str()
+        .unwrap()
+        .contains("steps.plan.outputs.refused == 'true'"));
+    let refused = Command::new("bash")
+        .args(["-e", "-c", fail["run"].as_str().unwrap()])
+        .env("REFUSED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("::error::apply would refuse"));
+
+    // The merge workflow stops before anyone is asked to approve.
+    let dir2 = local_project();
+    let applied = connect_rules(
+        dir2.path(),
+        &["apply", "--target", "prod", "--auto-approve"],
+    );
+    assert!(applied.status.success(), "{applied:?}");
+    std::fs::remove_file(dir2.path().join("rules/refund.yaml")).unwrap();
+    assert_eq!(
+        run_steps("examples/github/apply.yml", "plan", &["Plan"], dir2.path()),
+        [1]
+    );
+    assert!(!read(dir2.path(), "output.txt").contains("changes=true"));
+}

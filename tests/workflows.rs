@@ -262,7 +262,15 @@ fn the_plan_example_comments_on_every_pull_request_and_validates_forks_only() {
     let last = plan.last().unwrap();
     assert_eq!(
         last["if"].as_str(),
-        Some("steps.validate.outcome == 'failure' || steps.plan.outcome == 'failure'")
+        Some(
+            "steps.validate.outcome == 'failure' || steps.plan.outcome == 'failure' || steps.plan.outputs.refused == 'true'"
+        ),
+        "the check fails when validate or plan failed, or apply would refuse the plan"
+    );
+    let plan_step = named(plan, "Plan")["run"].as_str().unwrap();
+    assert!(
+        plan_step.contains("--fail-on-refusal") && plan_step.contains("refused=true"),
+        "{plan_step}"
     );
 
     // Forks: no token, no role, no plan; the comment says why and another workflow posts it.
@@ -335,9 +343,13 @@ fn the_apply_example_applies_the_plan_the_approvers_read() {
     let plan = steps(&workflow, "plan");
     assert_sets_up_connect_rules(plan);
     let plan_commands = commands(plan);
-    assert!(plan_commands.iter().any(|c| c[1] == "plan"
-        && c.windows(2).any(|w| w == ["--out", "plan.json"])
-        && c.windows(2).any(|w| w == ["--format", "markdown"])));
+    assert!(
+        plan_commands.iter().any(|c| c[1] == "plan"
+            && c.windows(2).any(|w| w == ["--out", "plan.json"])
+            && c.windows(2).any(|w| w == ["--format", "markdown"])
+            && c.iter().any(|w| w == "--fail-on-refusal")),
+        "a plan apply would refuse stops before anyone is asked to approve it"
+    );
     let upload = uses(plan, "actions/upload-artifact").expect("the plan is uploaded");
     assert_eq!(upload["with"]["name"].as_str(), Some("connect-rules-plan"));
 

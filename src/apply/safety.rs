@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::diff::changed_fields;
-use crate::model::ownership::Ownership;
+use crate::diff::{changed_fields, DiffOptions};
+use crate::model::ownership::{Claim, Ownership};
 use crate::model::{epoch_millis as millis, LiveRule};
 use crate::plan::{Change, Plan};
 
@@ -68,13 +68,22 @@ pub struct Permissions {
     pub manage_all: bool,
 }
 
-/// Why a plan may not be applied as asked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    /// What is refused.
-    pub message: String,
-    /// What to do.
-    pub hint: String,
+pub use crate::plan::refusal::{Refusal, RefusalKind};
+
+/// What `apply` would refuse in `plan`, made from `live` with `options`, under `permissions`:
+/// the one computation behind `plan`'s warning and `apply`'s refusal, so they always agree.
+pub fn refusals(
+    plan: &Plan,
+    live: &[LiveRule],
+    permissions: &Permissions,
+    options: &DiffOptions,
+) -> Vec<Refusal> {
+    let ownership = options.ownership();
+    let managed = live
+        .iter()
+        .filter(|rule| options.manage_all || ownership.claim(rule) == Claim::Ours)
+        .count();
+    check(plan, permissions, managed, &ownership)
 }
 
 /// Checks a plan against the permissions; `managed` is how many live rules the tool owns.
@@ -96,6 +105,7 @@ pub fn check(
     let deletes = names(|c| matches!(c, Change::Delete { .. }));
     if !deletes.is_empty() && !permissions.allow_delete {
         refusals.push(Refusal {
+            kind: RefusalKind::Delete,
             message: format!(
                 "the plan deletes {} rule{}: {}",
                 deletes.len(),
@@ -118,6 +128,7 @@ pub fn check(
         .collect();
     if !unowned.is_empty() {
         refusals.push(Refusal {
+            kind: RefusalKind::NotOwned,
             message: format!(
                 "replacing deletes the live rule, and connect-rules does not own {}",
                 unowned.join(", ")
@@ -135,6 +146,7 @@ pub fn check(
     let replaces = names(|c| matches!(c, Change::Replace { .. }));
     if !replaces.is_empty() && !permissions.allow_replace {
         refusals.push(Refusal {
+            kind: RefusalKind::Replace,
             message: format!(
                 "the plan replaces (deletes and re-creates) {} rule{}: {}",
                 replaces.len(),
@@ -154,6 +166,7 @@ pub fn check(
     };
     if limit_exceeded && !permissions.force {
         refusals.push(Refusal {
+            kind: RefusalKind::DeleteLimit,
             message: format!(
                 "the plan deletes {} of {managed} managed rules, more than the limit ({})",
                 deletes.len(),
@@ -166,6 +179,36 @@ pub fn check(
         });
     }
     refusals
+}
+
+/// The re-plan after an apply, split: `.0` the changes left on rules the apply changed
+/// (`applied`: it did not converge), `.1` for a saved plan (`from_file`) the changes to rules
+/// the plan did not include, which the files or the instance came to call for after the plan
+/// was made and which were rightly not applied. Without a saved plan every change is in `.0`.
+/// Each is `None` when it has no change.
+pub fn leftovers(
+    after: Plan,
+    applied: &std::collections::BTreeSet<&str>,
+    from_file: bool,
+) -> (Option<Plan>, Option<Plan>) {
+    let (target, id, only, unmanaged) = (
+        after.target.clone(),
+        after.plan_id.clone(),
+        after.only.clone(),
+        after.unmanaged.clone(),
+    );
+    let (unfinished, not_planned): (Vec<Change>, Vec<Change>) = after
+        .changes
+        .into_iter()
+        .partition(|change| !from_file || applied.contains(change.name()));
+    let part = |changes: Vec<Change>, unmanaged: Vec<crate::plan::UnmanagedRule>| {
+        (!changes.is_empty()).then(|| {
+            let mut plan = Plan::new(target.clone(), changes, unmanaged).with_id(id.clone());
+            plan.only.clone_from(&only);
+            plan
+        })
+    };
+    (part(unfinished, unmanaged), part(not_planned, Vec::new()))
 }
 
 /// Why a saved plan no longer matches the instance.

@@ -1,5 +1,6 @@
 //! `connect-rules apply`: checks, confirmation, execution and the re-plan that proves it.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::Path;
@@ -9,12 +10,11 @@ use anyhow::Context;
 
 use crate::apply::safety;
 use crate::apply::{apply, ApplyReport, Outcome, RuleOutcome, Stop};
-use crate::diff::diff;
 use crate::error::{self, UserError};
 use crate::load::{load_rules_cached, LoadedRules};
-use crate::model::ownership::Claim;
 use crate::plan::{Change, Plan};
 use crate::render;
+use crate::selection::Selection;
 use crate::settings::ApplySettings;
 use crate::style::Styles;
 
@@ -27,6 +27,8 @@ struct Run<'a> {
     settings: &'a ApplySettings,
     session: &'a Session,
     loaded: &'a LoadedRules,
+    /// `--only`, or the saved plan's own selection.
+    selection: Selection,
     styles: Styles,
 }
 
@@ -60,6 +62,7 @@ pub(super) async fn run(
             .into());
         }
     }
+    let selection = selection(&settings.settings.selection, saved.as_ref())?;
     // The settings leave the check cache off for apply.
     let rules = &settings.settings.rules;
     let loaded = load_rules_cached(
@@ -114,6 +117,7 @@ pub(super) async fn run(
         settings,
         session: &session,
         loaded: &loaded,
+        selection,
         styles,
     };
     let result = run.with_session(saved).await;
@@ -128,7 +132,9 @@ impl Run<'_> {
         let live = session.read_live().await?;
         let plan_target = session.plan_target();
         let from_file = saved.is_some();
-        let derived = diff(plan_target.clone(), &self.loaded.rules, &live, options);
+        let derived =
+            self.selection
+                .diff(plan_target.clone(), &self.loaded.rules, &live, options)?;
         let plan = match saved {
             Some(plan) => {
                 let mut reasons = safety::stale_reasons(&plan, &live);
@@ -153,7 +159,10 @@ impl Run<'_> {
                     .into_iter()
                     .filter(|change| planned.contains(change.name()))
                     .collect();
-                Plan::new(plan.target, changes, derived.unmanaged).with_id(plan.plan_id)
+                let mut plan =
+                    Plan::new(plan.target, changes, derived.unmanaged).with_id(plan.plan_id);
+                plan.only = derived.only;
+                plan
             }
             None => derived.with_id(new_plan_id()).with_resolutions(
                 crate::plan::resolutions::from_resolved(&self.loaded.resolved),
@@ -165,14 +174,10 @@ impl Run<'_> {
             return Ok(ExitStatus::Success);
         }
         let ownership = options.ownership();
-        let managed = live
-            .iter()
-            .filter(|rule| options.manage_all || ownership.claim(rule) == Claim::Ours)
-            .count();
+        let refusals = safety::refusals(&plan, &live, &self.settings.permissions, options);
         // What is live was needed for the plan and its checks; the re-plan reads it afresh, so
         // holding this copy through the apply would only double the memory of a large run.
         drop(live);
-        let refusals = safety::check(&plan, &self.settings.permissions, managed, &ownership);
         if !from_file {
             print!("{}", render::text::render(&plan, styles.stdout));
         }
@@ -271,20 +276,71 @@ impl Run<'_> {
             return Ok(ExitStatus::Success);
         }
         let live = session.read_live().await?;
-        let after = diff(
+        let after = self.selection.filtered_diff(
             session.plan_target(),
             &loaded.rules,
             &live,
             &self.settings.settings.diff,
         );
-        if after.has_changes() {
+        let applied: BTreeSet<&str> = report
+            .outcomes
+            .iter()
+            .map(|row| row.name.as_str())
+            .collect();
+        let remaining = after.has_changes();
+        let (unfinished, not_planned) =
+            safety::leftovers(after, &applied, self.settings.plan_file.is_some());
+        if let Some(unfinished) = unfinished {
             println!("The instance still differs from the rule files:");
-            print!("{}", render::text::render(&after, styles.stdout));
-        } else {
-            println!("No changes remain: the instance matches the rule files.");
+            print!("{}", render::text::render(&unfinished, styles.stdout));
+        }
+        if let Some(not_planned) = not_planned {
+            println!(
+                "The rule files and the instance now call for changes this plan does not include (made after the plan); they were not applied. Run plan to review them:"
+            );
+            print!("{}", render::text::render(&not_planned, styles.stdout));
+        }
+        if !remaining {
+            println!(
+                "No changes remain: the instance matches the rule files{}.",
+                if self.selection.is_partial() {
+                    " (for the rules `--only` selects)"
+                } else {
+                    ""
+                }
+            );
         }
         Ok(ExitStatus::Success)
     }
+}
+
+/// The rules a run compares: `--only`, or a saved plan's own selection, which `--only` may
+/// repeat but not change (the plan was read and approved as it was made).
+fn selection(given: &Selection, saved: Option<&Plan>) -> anyhow::Result<Selection> {
+    let Some(plan) = saved else {
+        return Ok(given.clone());
+    };
+    if given.is_partial() && given.patterns() != plan.only.as_slice() {
+        let flags = |patterns: &[String]| {
+            if patterns.is_empty() {
+                "no `--only`".to_owned()
+            } else {
+                patterns
+                    .iter()
+                    .map(|p| format!("`--only {p}`"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        };
+        return Err(UserError::new(format!(
+            "the plan was made with {}, but this run passes {}; nothing was changed",
+            flags(&plan.only),
+            flags(given.patterns())
+        ))
+        .with_hint("apply the plan file without `--only` (it keeps its own selection), or make a new plan with the `--only` you want")
+        .into());
+    }
+    Ok(Selection::new(plan.only.clone()))
 }
 
 /// Watches for SIGINT and SIGTERM from now on, for the rest of the command. The first one

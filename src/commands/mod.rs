@@ -38,6 +38,8 @@ pub enum ExitStatus {
     Failure,
     /// 2: success, and changes are pending (plan with `--detailed-exitcode`, drift).
     Changes,
+    /// 3: a plan was made, and `apply` would refuse it (plan with `--fail-on-refusal`).
+    Refused,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -46,6 +48,7 @@ impl From<ExitStatus> for ExitCode {
             ExitStatus::Success => ExitCode::SUCCESS,
             ExitStatus::Failure => ExitCode::from(1),
             ExitStatus::Changes => ExitCode::from(2),
+            ExitStatus::Refused => ExitCode::from(3),
         }
     }
 }

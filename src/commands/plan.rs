@@ -4,7 +4,7 @@ use std::io::Write as _;
 
 use anyhow::Context;
 
-use crate::diff::diff;
+use crate::apply::safety;
 use crate::error;
 use crate::load::load_rules_cached;
 use crate::model::LiveRule;
@@ -22,9 +22,12 @@ pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Resu
 
     let mut status = ExitStatus::Success;
     let mut plans = Vec::new();
-    for outcome in outcomes {
+    for (outcome, target) in outcomes.into_iter().zip(&settings.targets) {
         match outcome {
-            TargetPlan::Planned { plan, .. } => plans.push(*plan),
+            TargetPlan::Planned { mut plan, live } => {
+                plan.refusals = safety::refusals(&plan, &live, &settings.permissions, &target.diff);
+                plans.push(*plan);
+            }
             TargetPlan::RuleFilesHaveErrors => status = ExitStatus::Failure,
             TargetPlan::Failed(err) => {
                 error::report(err, styles.stderr);
@@ -34,6 +37,11 @@ pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Resu
     }
     write_outputs(&plans, &settings.output, styles)?;
     if status == ExitStatus::Success
+        && settings.output.fail_on_refusal
+        && plans.iter().any(|plan| !plan.refusals.is_empty())
+    {
+        status = ExitStatus::Refused;
+    } else if status == ExitStatus::Success
         && settings.output.detailed_exitcode
         && plans.iter().any(Plan::has_changes)
     {
@@ -44,7 +52,7 @@ pub(super) async fn run(settings: &PlanSettings, styles: Styles) -> anyhow::Resu
 
 /// How planning one target ended.
 pub(super) enum TargetPlan {
-    /// The plan, with the live rules it was made from.
+    /// The plan, with the live rules it was made from (every one, `--only` or not).
     Planned {
         /// The plan (boxed: it is much larger than the other outcomes).
         plan: Box<Plan>,
@@ -122,7 +130,8 @@ async fn plan_one(settings: &Settings, styles: Styles) -> anyhow::Result<TargetP
         }
         None => loaded,
     };
-    let plan = diff(plan_target, &loaded.rules, &live, &settings.diff)
+    let plan = (settings.selection)
+        .diff(plan_target, &loaded.rules, &live, &settings.diff)?
         .with_id(super::new_plan_id())
         .with_resolutions(crate::plan::resolutions::from_resolved(&loaded.resolved));
     Ok(TargetPlan::Planned {

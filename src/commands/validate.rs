@@ -37,7 +37,7 @@ pub(super) fn run(
             findings::json(
                 &loaded.diagnostics,
                 Checked {
-                    files: loaded.files,
+                    files: &loaded.paths,
                     valid_rules,
                 },
             )

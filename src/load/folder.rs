@@ -22,6 +22,8 @@ pub struct LoadedRules {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+    /// The rule files read, in the order listed.
+    pub paths: Vec<PathBuf>,
     /// How many of them were taken from the check cache, unchanged since they passed clean.
     pub from_cache: usize,
     /// The kinds of resource the files (and the variables) name with `${KIND:NAME}`.
@@ -104,6 +106,7 @@ pub fn load_rules_resolved(
                 rules: Vec::new(),
                 diagnostics: vec![diagnostic],
                 files: 0,
+                paths: Vec::new(),
                 from_cache: 0,
                 resource_kinds: BTreeSet::new(),
                 resolved: BTreeMap::new(),
@@ -111,6 +114,7 @@ pub fn load_rules_resolved(
         }
     };
     let files = paths.len();
+    let listed = paths.clone();
     let checked = crate::parallel::map(paths, |path| {
         let file = match read_rule_file(path) {
             Ok(file) => file,
@@ -173,6 +177,7 @@ pub fn load_rules_resolved(
         rules,
         diagnostics,
         files,
+        paths: listed,
         from_cache,
         resource_kinds,
         resolved: resolutions,

@@ -34,6 +34,14 @@ struct JsonPlan {
     changes: Vec<JsonChange>,
     unmanaged: Vec<UnmanagedRule>,
     resolutions: Vec<Resolution>,
+    /// Whether `--only` limited the plan to some rules (then `only` names them).
+    #[serde(default)]
+    partial: bool,
+    #[serde(default)]
+    only: Vec<String>,
+    /// What `apply` would refuse (informational: apply checks again).
+    #[serde(default)]
+    refusals: Vec<super::refusal::Refusal>,
     /// SHA-256 of this target's plan serialised with `checksum` empty.
     checksum: String,
 }
@@ -91,6 +99,9 @@ fn to_view(plan: &Plan) -> JsonPlan {
             .collect(),
         unmanaged: plan.unmanaged.clone(),
         resolutions: plan.resolutions.clone(),
+        partial: !plan.only.is_empty(),
+        only: plan.only.clone(),
+        refusals: plan.refusals.clone(),
         checksum: String::new(),
     };
     view.checksum = checksum_of(&view);
@@ -146,13 +157,15 @@ pub fn parse(text: &str) -> Result<Plan, PlanFileError> {
     if checksum_of(&view) != claimed {
         return Err(PlanFileError::Tampered);
     }
-    let plan = Plan::new(
+    let mut plan = Plan::new(
         view.target,
         view.changes.into_iter().map(|c| c.change).collect(),
         view.unmanaged,
     )
     .with_id(view.plan_id)
     .with_resolutions(view.resolutions);
+    plan.only = view.only;
+    plan.refusals = view.refusals;
     if plan.summary != view.summary {
         return Err(PlanFileError::Tampered);
     }

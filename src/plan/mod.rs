@@ -2,6 +2,7 @@
 //! serialises to the versioned JSON plan; [`file`] writes and reads the plan file.
 
 pub mod file;
+pub mod refusal;
 pub mod resolutions;
 
 use serde::{Deserialize, Serialize};
@@ -169,6 +170,12 @@ pub struct Plan {
     /// The `${KIND:NAME}` references the rules were resolved with, sorted by reference.
     #[serde(default)]
     pub resolutions: Vec<Resolution>,
+    /// What `apply` would refuse, with the permissions the target has (set by `plan`).
+    #[serde(default)]
+    pub refusals: Vec<refusal::Refusal>,
+    /// `--only`: the names or globs the plan was limited to; empty for a whole plan.
+    #[serde(default)]
+    pub only: Vec<String>,
 }
 
 impl Plan {
@@ -200,6 +207,8 @@ impl Plan {
             unmanaged,
             summary,
             resolutions: Vec::new(),
+            refusals: Vec::new(),
+            only: Vec::new(),
         }
     }
 

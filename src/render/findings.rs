@@ -25,9 +25,9 @@ pub enum FindingsFormat {
 
 /// What was checked, for the JSON document's totals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Checked {
+pub struct Checked<'a> {
     /// Rule files read.
-    pub files: usize,
+    pub files: &'a [std::path::PathBuf],
     /// Rules that passed every check.
     pub valid_rules: usize,
 }
@@ -35,14 +35,16 @@ pub struct Checked {
 /// The findings as one pretty JSON document with a trailing newline:
 ///
 /// ```json
-/// { "format_version": 1, "files_checked": 2, "valid_rules": 1, "errors": 1, "warnings": 1,
+/// { "format_version": 1, "files_checked": 2, "files": ["rules/a.yaml", "rules/b.yaml"],
+///   "valid_rules": 1, "errors": 1, "warnings": 1,
 ///   "findings": [ { "file": "rules/a.yaml", "line": 3, "column": 5, "severity": "error",
 ///                   "message": "...", "hint": "..." } ] }
 /// ```
 ///
 /// `line` and `column` are 1-based, and `null` for a finding about a whole file or folder;
 /// `hint` is `null` when there is none. Findings keep the order they are given in.
-pub fn json(diagnostics: &[Diagnostic], checked: Checked) -> String {
+/// `files` lists every rule file checked, with or without findings, in the order read.
+pub fn json(diagnostics: &[Diagnostic], checked: Checked<'_>) -> String {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let findings: Vec<serde_json::Value> = diagnostics
         .iter()
@@ -59,7 +61,12 @@ pub fn json(diagnostics: &[Diagnostic], checked: Checked) -> String {
         .collect();
     let document = json!({
         "format_version": FINDINGS_FORMAT_VERSION,
-        "files_checked": checked.files,
+        "files_checked": checked.files.len(),
+        "files": checked
+            .files
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect::<Vec<_>>(),
         "valid_rules": checked.valid_rules,
         "errors": errors,
         "warnings": diagnostics.len() - errors,
@@ -158,7 +165,7 @@ mod tests {
         let document: serde_json::Value = serde_json::from_str(&json(
             &[finding],
             Checked {
-                files: 0,
+                files: &[],
                 valid_rules: 0,
             },
         ))
@@ -170,5 +177,31 @@ mod tests {
         assert!(finding["line"].is_null() && finding["column"].is_null());
         assert!(finding["hint"].is_null());
         assert_eq!(finding["severity"], "warning");
+    }
+
+    #[test]
+    fn json_lists_every_file_checked_not_only_those_with_findings() {
+        let files = [
+            std::path::PathBuf::from("rules/clean.yaml"),
+            std::path::PathBuf::from("rules/team/broken.yaml"),
+        ];
+        let finding = Diagnostic::error(
+            Path::new("rules/team/broken.yaml"),
+            Some(Pos { line: 1, col: 1 }),
+            "broken",
+        );
+        let document: serde_json::Value = serde_json::from_str(&json(
+            &[finding],
+            Checked {
+                files: &files,
+                valid_rules: 1,
+            },
+        ))
+        .unwrap();
+        assert_eq!(document["files_checked"], 2);
+        assert_eq!(
+            document["files"],
+            serde_json::json!(["rules/clean.yaml", "rules/team/broken.yaml"])
+        );
     }
 }

@@ -34,6 +34,7 @@ pub fn render(plan: &Plan, limit: usize) -> String {
     );
     let foot = format!("**{}**\n", plan.summary_line());
     let budget = limit.saturating_sub(foot.len() + NOTE_ROOM);
+    out.push_str(&super::caveats::markdown(plan));
 
     if plan.has_changes() {
         out.push_str("| | Rule | Change | Detail |\n|---|---|---|---|\n");

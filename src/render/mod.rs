@@ -1,6 +1,7 @@
 //! Renderers: each turns a plan (or `validate`'s findings) into one output format. Pure: data
 //! in, text out.
 
+pub mod caveats;
 pub mod drift;
 pub mod findings;
 pub mod json;

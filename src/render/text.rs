@@ -43,6 +43,7 @@ pub fn render(plan: &Plan, style: Style) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&super::caveats::text(plan, style));
     let _ = writeln!(out, "{}", style.bold(&plan.summary_line()));
     out
 }

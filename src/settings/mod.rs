@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::apply::safety::Permissions;
+use crate::apply::safety::{DeleteLimit, Permissions};
 use crate::cli::{
     AdoptArgs, ApplyArgs, DriftArgs, ExplainArgs, ExportArgs, FormatChoice, PlanArgs, ProjectArgs,
     TargetArgs, ValidateArgs,
@@ -25,6 +25,7 @@ use crate::diff::DiffOptions;
 use crate::error::UserError;
 use crate::plan::PlanTarget;
 use crate::render::OutputFormat;
+use crate::selection::Selection;
 use crate::validate::FunctionPolicy;
 
 pub use target::{Pins, Target, TargetKind, DEFAULT_CONCURRENCY};
@@ -130,6 +131,8 @@ pub struct Settings {
     pub target: Target,
     /// `ignore`, `owner`, and `manage_all` from the flag or the config.
     pub diff: DiffOptions,
+    /// `--only`: the rules compared (every rule unless the command sets it).
+    pub selection: Selection,
 }
 
 impl Settings {
@@ -149,6 +152,7 @@ impl Settings {
                 owner: file.config.owner.clone(),
                 source_base: file.base.clone(),
             },
+            selection: Selection::default(),
         })
     }
 
@@ -307,6 +311,8 @@ pub struct PlanOutput {
     pub out: Option<PathBuf>,
     /// Exit 2 when there are changes.
     pub detailed_exitcode: bool,
+    /// Exit 3 when `apply` would refuse a plan.
+    pub fail_on_refusal: bool,
 }
 
 /// `plan`.
@@ -316,12 +322,17 @@ pub struct PlanSettings {
     pub targets: Vec<Settings>,
     /// What to write.
     pub output: PlanOutput,
+    /// What a plain `apply` of each plan would be allowed (the flags as apply's, the config).
+    pub permissions: Permissions,
 }
 
 impl PlanSettings {
     /// Resolves `plan`'s settings.
     pub fn resolve(args: &PlanArgs, file: &ConfigFile) -> anyhow::Result<Self> {
-        let targets = Settings::each(&args.project, &args.target, args.manage_all, file)?;
+        let mut targets = Settings::each(&args.project, &args.target, args.manage_all, file)?;
+        for settings in &mut targets {
+            settings.selection = Selection::new(args.only.clone());
+        }
         if targets.len() > 1 && args.out.is_some() {
             return Err(UserError::new(format!(
                 "`--out` saves the plan of one target, but {} targets were given",
@@ -338,7 +349,13 @@ impl PlanSettings {
                 redact: args.redact || (format == OutputFormat::Markdown && !args.no_redact),
                 out: args.out.clone(),
                 detailed_exitcode: args.detailed_exitcode,
+                fail_on_refusal: args.fail_on_refusal,
             },
+            permissions: permissions(
+                (args.allow_delete, args.allow_replace, args.force),
+                args.max_delete,
+                file,
+            ),
         })
     }
 }
@@ -358,6 +375,7 @@ impl DriftSettings {
     pub fn resolve(args: &DriftArgs, file: &ConfigFile) -> anyhow::Result<Self> {
         let mut targets = Settings::each(&args.project, &args.target, args.manage_all, file)?;
         for settings in &mut targets {
+            settings.selection = Selection::new(args.only.clone());
             settings.target.describe_cache = false;
             settings.target.check_cache = false;
         }
@@ -400,13 +418,13 @@ impl ApplySettings {
             None => Settings::one(&args.project, &args.target, args.manage_all, file)?,
         };
         settings.target.check_cache = false;
-        let permissions = Permissions {
-            allow_delete: args.allow_delete || file.config.allow_delete,
-            allow_replace: args.allow_replace || file.config.allow_replace,
-            force: args.force,
-            delete_limit: args.max_delete.unwrap_or_default(),
-            manage_all: settings.diff.manage_all,
-        };
+        settings.selection = Selection::new(args.only.clone());
+        let mut permissions = permissions(
+            (args.allow_delete, args.allow_replace, args.force),
+            args.max_delete,
+            file,
+        );
+        permissions.manage_all = settings.diff.manage_all;
         Ok(ApplySettings {
             settings,
             plan_file: args.plan_file.clone(),
@@ -415,6 +433,22 @@ impl ApplySettings {
             parallelism: args.parallelism,
             configured_targets: file.config.targets.keys().cloned().collect(),
         })
+    }
+}
+
+/// What `apply` may do, from its flags (`allow_delete`, `allow_replace`, `force`) and the
+/// config: the one resolution `apply` and `plan` (to say what apply would refuse) share.
+fn permissions(
+    (allow_delete, allow_replace, force): (bool, bool, bool),
+    max_delete: Option<DeleteLimit>,
+    file: &ConfigFile,
+) -> Permissions {
+    Permissions {
+        allow_delete: allow_delete || file.config.allow_delete,
+        allow_replace: allow_replace || file.config.allow_replace,
+        force,
+        delete_limit: max_delete.unwrap_or_default(),
+        manage_all: false,
     }
 }
 
