@@ -11,6 +11,7 @@
 //! process-start floor: `connect-rules --version`, timed after each warm plan in the same run.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -412,24 +413,27 @@ fn user_id(index: usize) -> String {
 fn resources_seed() -> String {
     let mut seed = String::from("queues:\n");
     for index in 0..QUEUES {
-        seed.push_str(&format!(
-            "  - {{Name: Queue {index:04}, Id: {}, QueueType: STANDARD}}\n",
+        let _ = writeln!(
+            seed,
+            "  - {{Name: Queue {index:04}, Id: {}, QueueType: STANDARD}}",
             queue_id(index)
-        ));
+        );
     }
     seed.push_str("contact_flows:\n");
     for index in 0..FLOWS {
-        seed.push_str(&format!(
-            "  - {{Name: Flow {index:04}, Id: {}, ContactFlowType: CONTACT_FLOW}}\n",
+        let _ = writeln!(
+            seed,
+            "  - {{Name: Flow {index:04}, Id: {}, ContactFlowType: CONTACT_FLOW}}",
             flow_id(index)
-        ));
+        );
     }
     seed.push_str("users:\n");
     for index in 0..USERS {
-        seed.push_str(&format!(
-            "  - {{Username: agent{index:05}, Id: {}}}\n",
+        let _ = writeln!(
+            seed,
+            "  - {{Username: agent{index:05}, Id: {}}}",
             user_id(index)
-        ));
+        );
     }
     seed
 }

@@ -288,8 +288,8 @@ mod tests {
         assert_eq!(duration_words(Duration::from_millis(400)), "0.4 s");
         assert_eq!(duration_words(Duration::from_secs(12)), "12 s");
         assert_eq!(duration_words(Duration::from_secs(98)), "1 min 38 s");
-        assert_eq!(duration_words(Duration::from_secs(120)), "2 min");
-        assert_eq!(duration_words(Duration::from_secs(7500)), "2 h 5 min");
+        assert_eq!(duration_words(Duration::from_mins(2)), "2 min");
+        assert_eq!(duration_words(Duration::from_mins(125)), "2 h 5 min");
     }
 
     #[test]

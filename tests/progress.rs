@@ -96,7 +96,7 @@ async fn a_drift_on_a_terminal_draws_the_time_left() {
     let shown = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "drift in sync: {shown}");
     assert!(
-        shown.contains(&format!("describing: ")) && shown.contains(&format!("/{RULES}, ")),
+        shown.contains("describing: ") && shown.contains(&format!("/{RULES}, ")),
         "the bar counts the descriptions: {shown}"
     );
     assert!(

@@ -36,58 +36,58 @@ pub enum Lookup<'a> {
 /// warm plan of 1,000 rules against 5,000 users).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Directory {
-    by_kind: BTreeMap<ResourceKind, Vec<Resource>>,
-    /// Positions in `by_kind[kind]` of each name, in order.
-    by_name: HashMap<(ResourceKind, String), Vec<usize>>,
+    resources_by_kind: BTreeMap<ResourceKind, Vec<Resource>>,
+    /// Positions in `resources_by_kind[kind]` of each name, in order.
+    name_index: HashMap<(ResourceKind, String), Vec<usize>>,
     /// Kinds and positions of each id and each ARN.
-    by_id: HashMap<String, Vec<(ResourceKind, usize)>>,
+    id_index: HashMap<String, Vec<(ResourceKind, usize)>>,
 }
 
 impl Directory {
     /// Records every resource of `kind`, replacing what was there.
     pub fn insert(&mut self, kind: ResourceKind, mut resources: Vec<Resource>) {
         resources.sort();
-        self.by_name.retain(|(indexed, _), _| *indexed != kind);
-        for positions in self.by_id.values_mut() {
+        self.name_index.retain(|(indexed, _), _| *indexed != kind);
+        for positions in self.id_index.values_mut() {
             positions.retain(|(indexed, _)| *indexed != kind);
         }
-        self.by_id.retain(|_, positions| !positions.is_empty());
+        self.id_index.retain(|_, positions| !positions.is_empty());
         for (position, resource) in resources.iter().enumerate() {
-            self.by_name
+            self.name_index
                 .entry((kind, resource.name.clone()))
                 .or_default()
                 .push(position);
-            self.by_id
+            self.id_index
                 .entry(resource.id.clone())
                 .or_default()
                 .push((kind, position));
             if resource.arn != resource.id {
-                self.by_id
+                self.id_index
                     .entry(resource.arn.clone())
                     .or_default()
                     .push((kind, position));
             }
         }
-        self.by_kind.insert(kind, resources);
+        self.resources_by_kind.insert(kind, resources);
     }
 
     /// Whether `kind` was read.
     pub fn has(&self, kind: ResourceKind) -> bool {
-        self.by_kind.contains_key(&kind)
+        self.resources_by_kind.contains_key(&kind)
     }
 
     /// The resources of `kind` (empty when not read).
     pub fn resources(&self, kind: ResourceKind) -> &[Resource] {
-        self.by_kind.get(&kind).map_or(&[], Vec::as_slice)
+        self.resources_by_kind.get(&kind).map_or(&[], Vec::as_slice)
     }
 
     /// Looks `reference` up by exact name.
     pub fn lookup(&self, reference: &Reference) -> Lookup<'_> {
-        let Some(resources) = self.by_kind.get(&reference.kind) else {
+        let Some(resources) = self.resources_by_kind.get(&reference.kind) else {
             return Lookup::NotRead;
         };
         let matching: Vec<&Resource> = self
-            .by_name
+            .name_index
             .get(&(reference.kind, reference.name.clone()))
             .map_or_else(Vec::new, |positions| {
                 positions.iter().map(|&at| &resources[at]).collect()
@@ -104,8 +104,8 @@ impl Directory {
     /// The kind and name of the resource whose id or ARN is `id`, when exactly one resource
     /// (over every kind read) has it.
     pub fn name_of(&self, id: &str) -> Option<(ResourceKind, &Resource)> {
-        match self.by_id.get(id)?.as_slice() {
-            [(kind, at)] => Some((*kind, &self.by_kind[kind][*at])),
+        match self.id_index.get(id)?.as_slice() {
+            [(kind, at)] => Some((*kind, &self.resources_by_kind[kind][*at])),
             _ => None,
         }
     }
