@@ -366,3 +366,158 @@ fn a_saved_plan_whose_names_resolve_elsewhere_now_is_refused_before_anything_is_
         ["retention-callback"]
     );
 }
+
+/// One resource of every kind, each with its id (and, for the hierarchy group, its ARN) given.
+const EVERY_KIND: &str = "\
+queues:
+  - {Name: Billing, Id: q-billing}
+contact_flows:
+  - {Name: Callback, Id: f-callback}
+users:
+  - {Username: jdoe, Id: u-jdoe}
+routing_profiles:
+  - {Name: Front line, Id: rp-front}
+evaluation_forms:
+  - {Title: Call quality, EvaluationFormId: ef-quality}
+integration_associations:
+  - {SourceApplicationName: Salesforce, IntegrationAssociationId: ia-salesforce, SourceType: SALESFORCE}
+agent_statuses:
+  - {Name: Lunch, Id: as-lunch}
+hierarchy_groups:
+  - {Name: Tier 1, Id: hg-tier-1, Arn: 'arn:aws:connect:us-east-1:123456789012:instance/inst-1/agent-group/hg-tier-1'}
+";
+
+/// A post-chat rule naming a queue, a user, a routing profile and a hierarchy group in its
+/// Function and a flow in its task.
+const CHAT_RULE: &str = r#"Name: chat-every-kind
+TriggerEventSource:
+  EventSourceName: OnPostChatAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - {Operator: CONTAINS_ANY, Operands: ["${queue:Billing}"], ComparisonValue: $.ContactLens.PostChat.Queue.QueueId, Negate: false}
+      - {Operator: CONTAINS_ANY, Operands: ["${user:jdoe}"], ComparisonValue: $.ContactLens.PostChat.Agent.AgentId, Negate: false}
+      - {Operator: CONTAINS_ANY, Operands: ["${routing-profile:Front line}"], ComparisonValue: $.ContactLens.PostChat.Agent.RoutingProfile, Negate: false}
+      - {Operator: CONTAINS_ANY, Operands: ["${hierarchy-group:Tier 1}"], ComparisonValue: $.ContactLens.PostChat.Agent.HierarchyGroup.ARN, Negate: false}
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: Call back
+      ContactFlowId: ${flow:Callback}
+"#;
+
+/// An evaluation rule naming its form.
+const EVALUATION_RULE: &str = r#"Name: evaluation-every-kind
+TriggerEventSource:
+  EventSourceName: OnContactEvaluationSubmit
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - Operator: AND
+        Operands:
+          - {Operator: EQUALS, Operands: ["${evaluation-form:Call quality}"], ComparisonValue: $.ContactLens.ContactEvaluation.Form.FormId, Negate: false}
+          - {Operator: NumberLessOrEqualTo, Operands: [60], ComparisonValue: $.ContactLens.ContactEvaluation.Form.Score, Negate: false}
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: SEND_IN_APP_NOTIFICATION
+    SendInAppNotificationAction:
+      Content: {en_US: Low score.}
+      Recipient: {UserIds: ["${user:jdoe}"]}
+      Priority: HIGH
+"#;
+
+/// A Salesforce rule naming its integration.
+const SALESFORCE_RULE: &str = r#"Name: salesforce-every-kind
+TriggerEventSource:
+  EventSourceName: OnSalesforceCaseCreate
+  IntegrationAssociationId: ${integration:Salesforce}
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - {Operator: EQUALS, Operands: ["001KEY"], ComparisonValue: $.ThirdParty.Salesforce.CaseCreate.AccountId, Negate: false}
+PublishStatus: DRAFT
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: New case
+      ContactFlowId: ${flow:Callback}
+"#;
+
+/// A metric rule naming an agent status.
+const METRIC_RULE: &str = r#"Name: metric-every-kind
+TriggerEventSource:
+  EventSourceName: OnMetricDataUpdate
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: OR
+    Operands:
+      - Operator: AND
+        Operands:
+          - Operator: EQUALS
+            Operands: ["${agent-status:Lunch}"]
+            ComparisonValue: $.MetricData.AGENT_ACTIVITY
+            FilterClause:
+              LogicOperator: AND
+              Filters:
+                - {Type: MetricDataFilterByAgentHierarchyLevelOne, Data: [level-1]}
+                - {Type: AgentActivityDurationSeconds, Data: {Past: 600}}
+            Negate: true
+    FilterClause:
+      LogicOperator: AND
+      Filters:
+        - {Type: MetricDataGrouping, Data: [AGENT]}
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: ASSIGN_CONTACT_CATEGORY
+    AssignContactCategoryAction: {}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_kind_applies_as_the_id_or_arn_its_place_takes() {
+    let seed = parse_seed(std::path::Path::new("seed.yaml"), EVERY_KIND).expect("seed parses");
+    let env = Env::with(EmulatorConfig::default().with_resources(seed)).await;
+    env.write_rule("chat", CHAT_RULE);
+    env.write_rule("evaluation", EVALUATION_RULE);
+    env.write_rule("salesforce", SALESFORCE_RULE);
+    env.write_rule("metric", METRIC_RULE);
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+
+    // What the service holds, as DescribeRule answers it.
+    let live = env.live_by_name().await;
+    let described =
+        |name: &str| serde_json::to_string(&live[name].rule).expect("a rule serialises");
+    let chat = described("chat-every-kind");
+    for id in [
+        "q-billing",
+        "u-jdoe",
+        "rp-front",
+        "f-callback",
+        "arn:aws:connect:us-east-1:123456789012:instance/inst-1/agent-group/hg-tier-1",
+    ] {
+        assert!(chat.contains(id), "{id} in {chat}");
+    }
+    assert!(
+        !chat.contains("\\\"hg-tier-1\\\""),
+        "a condition on the hierarchy group's ARN gets the ARN, not the id: {chat}"
+    );
+    let evaluation = described("evaluation-every-kind");
+    assert!(
+        evaluation.contains("ef-quality") && evaluation.contains("u-jdoe"),
+        "{evaluation}"
+    );
+    let salesforce = described("salesforce-every-kind");
+    assert!(salesforce.contains("ia-salesforce"), "{salesforce}");
+    assert!(described("metric-every-kind").contains("as-lunch"));
+    assert!(!format!("{chat}{evaluation}{salesforce}").contains("${"));
+
+    // Planned again by name: nothing to do.
+    env.run(&["plan", "--detailed-exitcode"]).await.expect(0);
+}

@@ -95,7 +95,12 @@ pub fn stale(resolutions: &[Resolution], directory: &Directory) -> Vec<String> {
             let reference = resolution.as_reference();
             let noun = resolution.kind.noun();
             let now = match directory.lookup(&reference) {
-                Lookup::Found(resource) if resource.id == resolution.id => return None,
+                // A reference in an ARN condition resolved to the ARN (see `reference::substitute`).
+                Lookup::Found(resource)
+                    if resource.id == resolution.id || resource.arn == resolution.id =>
+                {
+                    return None
+                }
                 Lookup::NotRead => return None,
                 Lookup::Found(resource) => format!("now it is `{}`", resource.id),
                 Lookup::Missing { .. } => {

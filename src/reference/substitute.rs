@@ -42,7 +42,24 @@ pub struct Substituted {
 /// are left alone). A reference of the wrong kind for its place ([`super::place_at`]) is a
 /// problem there.
 pub fn substitute_node(node: &mut Node, resolver: Resolver<'_>, found: &mut Substituted) {
-    substitute_at(node, resolver, found, &mut Vec::new());
+    substitute_at(node, resolver, found, &mut Vec::new(), Written::Id);
+}
+
+/// What a reference is replaced with: the resource's id, or its ARN where the value compared
+/// is an ARN (a Function condition on `...Agent.HierarchyGroup.ARN`: an id there would never
+/// match, and the rule would silently never fire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    Id,
+    Arn,
+}
+
+/// Whether `entries` are a Function condition whose `ComparisonValue` is an ARN attribute.
+fn compares_arns(entries: &[crate::node::Entry]) -> bool {
+    entries.iter().any(|entry| {
+        entry.key == "ComparisonValue"
+            && matches!(&entry.value.value, Value::Str(attribute) if attribute.ends_with(".ARN"))
+    })
 }
 
 fn substitute_at(
@@ -50,6 +67,7 @@ fn substitute_at(
     resolver: Resolver<'_>,
     found: &mut Substituted,
     path: &mut Vec<String>,
+    written: Written,
 ) {
     match &mut node.value {
         Value::Str(text) if text.contains("${") => {
@@ -64,7 +82,7 @@ fn substitute_at(
                         }),
                     );
             }
-            let replaced = substitute_text(text, resolver, node.pos, found);
+            let replaced = substitute_text_as(text, resolver, node.pos, found, written);
             if replaced != *text {
                 let written = std::mem::replace(text, replaced);
                 found.written.insert(node.pos, written);
@@ -72,13 +90,19 @@ fn substitute_at(
         }
         Value::Seq(items) => {
             for item in items {
-                substitute_at(item, resolver, found, path);
+                substitute_at(item, resolver, found, path, written);
             }
         }
         Value::Map(entries) => {
+            let arns = compares_arns(entries);
             for entry in entries {
+                let written = if arns && entry.key == "Operands" {
+                    Written::Arn
+                } else {
+                    written
+                };
                 path.push(entry.key.clone());
-                substitute_at(&mut entry.value, resolver, found, path);
+                substitute_at(&mut entry.value, resolver, found, path, written);
                 path.pop();
             }
         }
@@ -117,6 +141,16 @@ pub fn substitute_text(
     pos: Pos,
     found: &mut Substituted,
 ) -> String {
+    substitute_text_as(text, resolver, pos, found, Written::Id)
+}
+
+fn substitute_text_as(
+    text: &str,
+    resolver: Resolver<'_>,
+    pos: Pos,
+    found: &mut Substituted,
+    written: Written,
+) -> String {
     for malformed in super::parse::references_in(text)
         .into_iter()
         .filter_map(Result::err)
@@ -130,10 +164,12 @@ pub fn substitute_text(
         };
         match directory.lookup(reference) {
             Lookup::Found(resource) => {
-                found
-                    .resolved
-                    .insert(reference.clone(), resource.id.clone());
-                Some(resource.id.clone())
+                let value = match written {
+                    Written::Id => &resource.id,
+                    Written::Arn => &resource.arn,
+                };
+                found.resolved.insert(reference.clone(), value.clone());
+                Some(value.clone())
             }
             lookup => {
                 found.problems.push(lookup_problem(pos, reference, &lookup));
@@ -229,6 +265,35 @@ mod tests {
             value: Value::Str(text.to_owned()),
             pos: Pos { line, col: 5 },
         }
+    }
+
+    #[test]
+    fn a_condition_that_compares_arns_gets_the_arn_and_others_the_id() {
+        let mut directory = directory();
+        directory.insert(
+            ResourceKind::HierarchyGroup,
+            vec![Resource {
+                id: "h-1".to_owned(),
+                arn: "arn:aws:connect:eu-west-2:1:instance/i/agent-group/h-1".to_owned(),
+                name: "Tier 1".to_owned(),
+            }],
+        );
+        let mut node = crate::load::yaml::parse(
+            "Function:\n  RuleFunction:\n    Operator: AND\n    Operands:\n      - Operator: CONTAINS_ANY\n        Operands: [\"${hierarchy-group:Tier 1}\"]\n        ComparisonValue: $.ContactLens.PostCall.Agent.HierarchyGroup.ARN\n      - Operator: CONTAINS_ANY\n        Operands: [\"${queue:Billing}\"]\n        ComparisonValue: $.ContactLens.PostCall.Queue.QueueId\n",
+        )
+        .expect("YAML");
+        let mut found = Substituted::default();
+        substitute_node(&mut node, Resolver::Instance(&directory), &mut found);
+        assert!(found.problems.is_empty(), "{:?}", found.problems);
+        let values: Vec<&str> = found.resolved.values().map(String::as_str).collect();
+        assert_eq!(
+            values,
+            [
+                "q-1",
+                "arn:aws:connect:eu-west-2:1:instance/i/agent-group/h-1"
+            ],
+            "the queue by id, the hierarchy group by ARN"
+        );
     }
 
     #[test]
