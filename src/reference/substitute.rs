@@ -58,7 +58,7 @@ enum Written {
 fn compares_arns(entries: &[crate::node::Entry]) -> bool {
     entries.iter().any(|entry| {
         entry.key == "ComparisonValue"
-            && matches!(&entry.value.value, Value::Str(attribute) if attribute.ends_with(".ARN"))
+            && matches!(&entry.value.value, Value::Str(attribute) if attribute.rsplit('.').next() == Some("ARN"))
     })
 }
 
