@@ -402,9 +402,10 @@ pub struct ExportArgs {
     /// Replace files that already exist.
     #[arg(long)]
     pub overwrite: bool,
-    /// Export only rules whose name matches this glob (`*`, `?`).
-    #[arg(long, value_name = "GLOB")]
-    pub name: Option<String>,
+    /// Export only the rules with this name, or matching this glob (`*`, `?`); repeat for
+    /// more. `--only` is the same flag, as on plan, apply and drift.
+    #[arg(long, visible_alias = "only", value_name = "NAME|GLOB")]
+    pub name: Vec<String>,
     /// Keep the ids of queues, flows, users and other resources instead of writing them as
     /// `${KIND:NAME}` references (and list none of them).
     #[arg(long)]

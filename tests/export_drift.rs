@@ -677,6 +677,21 @@ async fn export_never_overwrites_without_the_flag_and_name_filters() {
         billing.stderr
     );
 
+    // --only, repeated, is the same selection as on plan: any of the names or globs.
+    let only = env
+        .run(&[
+            "export",
+            "--out-dir",
+            "only",
+            "--only",
+            "billing-refund",
+            "--only",
+            "nothing-*",
+        ])
+        .await;
+    only.expect(0);
+    assert_eq!(tree(&env.path().join("only")), ["billing-refund.yaml"]);
+
     let none = env
         .run(&["export", "--out-dir", "none", "--name", "nothing-*"])
         .await;

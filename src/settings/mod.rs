@@ -462,8 +462,8 @@ pub struct ExportSettings {
     pub out_dir: PathBuf,
     /// Replace files that exist.
     pub overwrite: bool,
-    /// Only rules whose name matches this glob.
-    pub name: Option<String>,
+    /// Only rules whose name matches one of these names or globs (none: every rule).
+    pub name: Vec<String>,
     /// Keep resource ids (`--raw-ids`).
     pub raw_ids: bool,
     /// Rewrite the files of rules changed on the instance (`--update`).

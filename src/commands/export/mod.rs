@@ -142,8 +142,8 @@ pub(super) async fn read_live_and_names(
     needed: &BTreeSet<ResourceKind>,
 ) -> anyhow::Result<(Vec<LiveRule>, Option<Directory>)> {
     let mut live = session.read_live().await?;
-    if let Some(pattern) = &args.name {
-        live.retain(|rule| glob_match(pattern, &rule.rule.name));
+    if !args.name.is_empty() {
+        live.retain(|rule| args.name.iter().any(|p| glob_match(p, &rule.rule.name)));
     }
     let mut kinds = needed.clone();
     if !args.raw_ids && !live.is_empty() {

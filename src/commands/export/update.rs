@@ -89,9 +89,11 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
     let mut left = Vec::new();
     let mut failed = false;
     let selected = loaded.rules.iter().filter(|desired| {
-        args.name
-            .as_ref()
-            .is_none_or(|pattern| glob_match(pattern, &desired.rule.name))
+        args.name.is_empty()
+            || args
+                .name
+                .iter()
+                .any(|pattern| glob_match(pattern, &desired.rule.name))
     });
     for desired in selected {
         let name = desired.rule.name.as_str();
