@@ -133,22 +133,6 @@ fn render_fields(
 ) {
     for field in fields {
         let _ = writeln!(out, "      {}:", field.field);
-        write_field_diff(out, &function_as_yaml(field), style, labels);
-    }
-}
-
-/// `Function` as a create shows it (YAML, as in the rule files) rather than as the plan's
-/// JSON text; other fields as they are.
-fn function_as_yaml(field: &crate::plan::FieldChange) -> crate::plan::FieldChange {
-    let yaml = |text: &str| match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(value) if field.field == "Function" && value.is_object() => {
-            serde_yaml::to_string(&value).unwrap_or_else(|_| text.to_owned())
-        }
-        _ => text.to_owned(),
-    };
-    crate::plan::FieldChange {
-        field: field.field.clone(),
-        before: yaml(&field.before),
-        after: yaml(&field.after),
+        write_field_diff(out, field, style, labels);
     }
 }
