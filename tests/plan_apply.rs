@@ -291,6 +291,14 @@ async fn plan_against_an_empty_instance_lists_creates() {
         markdown.stdout
     );
     snapshot!(&env, "empty_instance_markdown", markdown.stdout);
+    // Set but empty (a workflow's `env:` with an unset expression) means no summary.
+    env.run_with(
+        INSTANCE,
+        &["plan", "--format", "markdown"],
+        &[("GITHUB_STEP_SUMMARY", "")],
+    )
+    .await
+    .expect(0);
 
     let out = env.run(&["plan", "--out", "plan.json"]).await;
     out.expect(0);

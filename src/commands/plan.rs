@@ -195,7 +195,10 @@ fn write_outputs(plans: &[Plan], output: &PlanOutput, styles: Styles) -> anyhow:
         .write_all(rendered.as_bytes())
         .context("failed to write the plan to stdout")?;
     if output.format == OutputFormat::Markdown {
-        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+        // Set but empty is unset, as GitHub's own tools read it.
+        if let Some(summary) =
+            std::env::var_os("GITHUB_STEP_SUMMARY").filter(|summary| !summary.is_empty())
+        {
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
