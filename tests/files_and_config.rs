@@ -10,14 +10,6 @@ mod support;
 use support::project::rule_names_in;
 use support::{Cli, RuleText, Run};
 
-/// Exit code, stdout and stderr of a run, as one text for a snapshot.
-fn shown(run: &Run) -> String {
-    format!(
-        "exit {}\n--- stdout\n{}--- stderr\n{}",
-        run.code, run.stdout, run.stderr
-    )
-}
-
 macro_rules! snapshot {
     ($dir:expr, $name:expr, $value:expr) => {
         support::snapshot::assert_filtered!(support::snapshot::run_filters($dir), $name, $value)
@@ -282,7 +274,7 @@ fn the_config_is_found_in_a_parent_folder_and_its_paths_stay_relative_to_it() {
     run_in(&chat, &["validate"]).expect(0);
     let plan = run_in(&chat, &["plan", "--detailed-exitcode"]);
     plan.expect(2);
-    snapshot!(root.path(), "plan_in_a_subfolder", shown(&plan));
+    snapshot!(root.path(), "plan_in_a_subfolder", plan.shown());
     run_in(&chat, &["apply", "--auto-approve"]).expect(0);
     assert_eq!(
         rule_names(&proj.join(".connect-rules/local-instance.json")),
@@ -333,7 +325,7 @@ fn apply_takes_the_target_from_the_plan_file() {
     snapshot!(
         dir.path(),
         "apply_plan_file_with_another_target",
-        shown(&wrong)
+        wrong.shown()
     );
     assert!(!dir.path().join("a.json").exists());
     assert!(rule_names(&dir.path().join("b.json")).is_empty());
@@ -375,17 +367,17 @@ fn config_typos_get_one_error_label_and_the_nearest_name() {
     write("rules: rules\ndefault_taget: local\n");
     let key = run_in(dir.path(), &["validate"]);
     key.expect(1);
-    snapshot!(dir.path(), "config_unknown_key", shown(&key));
+    snapshot!(dir.path(), "config_unknown_key", key.shown());
 
     write("targets:\n  prod:\n    instance_id: i-1\n    regoin: eu-west-2\n");
     let nested = run_in(dir.path(), &["plan"]);
     nested.expect(1);
-    snapshot!(dir.path(), "config_unknown_target_key", shown(&nested));
+    snapshot!(dir.path(), "config_unknown_target_key", nested.shown());
 
     write("targets:\n  prod:\n    instance_id: i-1\n  staging:\n    instance_id: i-2\n");
     let target = run_in(dir.path(), &["plan", "--target", "prdo"]);
     target.expect(1);
-    snapshot!(dir.path(), "config_unknown_target", shown(&target));
+    snapshot!(dir.path(), "config_unknown_target", target.shown());
 
     for run in [&key, &nested, &target] {
         assert_eq!(run.stderr.matches("error:").count(), 1, "{run}");

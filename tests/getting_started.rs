@@ -15,14 +15,6 @@ fn run_in(dir: &Path, args: &[&str]) -> Run {
     Cli::new(dir).args(args).color_never().run()
 }
 
-/// Exit code, stdout and stderr of a run, as one text for a snapshot.
-fn shown(run: &Run) -> String {
-    format!(
-        "exit {}\n--- stdout\n{}--- stderr\n{}",
-        run.code, run.stdout, run.stderr
-    )
-}
-
 macro_rules! snapshot {
     ($dir:expr, $name:expr, $value:expr) => {
         support::snapshot::assert_filtered!(support::snapshot::run_filters($dir), $name, $value)
@@ -34,7 +26,7 @@ fn init_makes_a_folder_that_plans_and_applies_at_once() {
     let root = tempfile::tempdir().unwrap();
     let init = run_in(root.path(), &["init", "rules-repo"]);
     init.expect(0);
-    snapshot!(root.path(), "init", shown(&init));
+    snapshot!(root.path(), "init", init.shown());
 
     let dir = root.path().join("rules-repo");
     assert_eq!(
@@ -50,7 +42,7 @@ fn init_makes_a_folder_that_plans_and_applies_at_once() {
     run_in(&dir, &["validate"]).expect(0);
     let plan = run_in(&dir, &["plan", "--detailed-exitcode"]);
     plan.expect(2);
-    snapshot!(&dir, "plan_after_init", shown(&plan));
+    snapshot!(&dir, "plan_after_init", plan.shown());
 
     run_in(&dir, &["apply", "--auto-approve"]).expect(0);
     assert_eq!(
@@ -70,7 +62,7 @@ fn init_refuses_to_overwrite_and_writes_nothing() {
 
     let init = run_in(dir.path(), &["init", "--github"]);
     init.expect(1);
-    snapshot!(dir.path(), "init_refuses", shown(&init));
+    snapshot!(dir.path(), "init_refuses", init.shown());
 
     assert_eq!(
         std::fs::read_to_string(dir.path().join("connect-rules.yaml")).unwrap(),
@@ -95,7 +87,7 @@ fn init_adds_to_a_gitignore_once_and_writes_the_workflows_with_github() {
 
     let init = run_in(dir.path(), &["init", "--github"]);
     init.expect(0);
-    snapshot!(dir.path(), "init_github", shown(&init));
+    snapshot!(dir.path(), "init_github", init.shown());
     assert_eq!(
         std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
         "/target\n\n# connect-rules: the local instance's state and the caches (per machine)\n.connect-rules/\n"

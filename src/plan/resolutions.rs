@@ -113,11 +113,7 @@ pub fn stale(resolutions: &[Resolution], directory: &Directory) -> Vec<String> {
                     "now {} {noun}s are named `{}` ({})",
                     resources.len(),
                     reference.name,
-                    resources
-                        .iter()
-                        .map(|resource| format!("`{}`", resource.id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::reference::listed_ids(&resources)
                 ),
             };
             Some(format!(

@@ -15,6 +15,15 @@ pub struct Resource {
     pub name: String,
 }
 
+/// The ids of `resources`, as a message lists them: `` `q-3`, `q-4` ``.
+pub fn listed_ids(resources: &[&Resource]) -> String {
+    resources
+        .iter()
+        .map(|resource| format!("`{}`", resource.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The outcome of looking a reference up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup<'a> {

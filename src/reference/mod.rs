@@ -12,7 +12,7 @@ mod parse;
 mod place;
 mod substitute;
 
-pub use directory::{Directory, Lookup, Resource};
+pub use directory::{listed_ids, Directory, Lookup, Resource};
 pub use kind::ResourceKind;
 pub use parse::{kinds_list, read, references_in, replace_references, Reference, ReferenceError};
 pub use place::{place_at, Place};

@@ -218,11 +218,7 @@ pub fn lookup_problem(pos: Pos, reference: &Reference, lookup: &Lookup<'_>) -> R
                 "`{reference}`: {} {noun}s are named `{}` ({})",
                 resources.len(),
                 reference.name,
-                resources
-                    .iter()
-                    .map(|resource| format!("`{}`", resource.id))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                super::listed_ids(resources)
             ),
             hint: format!(
                 "a reference must name one {noun}: rename one of them, or write the id you mean"

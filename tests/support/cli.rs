@@ -48,6 +48,16 @@ impl Run {
     }
 }
 
+impl Run {
+    /// Exit code, stdout and stderr as one text for a snapshot.
+    pub fn shown(&self) -> String {
+        format!(
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
