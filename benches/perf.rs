@@ -644,6 +644,7 @@ fn bench_cpu(n: usize, out: &mut Vec<String>) {
         connect_rules::plan::PlanTarget {
             name: "b".into(),
             instance_id: "i".into(),
+            local_state: None,
         },
         &loaded.rules,
         &live,

@@ -458,6 +458,7 @@ mod tests {
         PlanTarget {
             name: "test".into(),
             instance_id: "i".into(),
+            local_state: None,
         }
     }
 

@@ -63,6 +63,11 @@ pub struct DriftReport {
     pub deleted_outside_git: Vec<MissingRule>,
     /// The `${KIND:NAME}` references the rule files were resolved with on this instance.
     pub resolutions: Vec<Resolution>,
+    /// Whether `--only` limited the report to some rules (then `only` names them): a partial
+    /// report without drift says nothing of the other rules.
+    pub partial: bool,
+    /// `--only`: the names or globs the report was limited to; empty for a whole report.
+    pub only: Vec<String>,
 }
 
 impl DriftReport {
@@ -94,6 +99,8 @@ pub fn drift(plan: &Plan, live: &[LiveRule]) -> DriftReport {
         not_in_git: Vec::new(),
         deleted_outside_git: Vec::new(),
         resolutions: plan.resolutions.clone(),
+        partial: !plan.only.is_empty(),
+        only: plan.only.clone(),
     };
     let live_only = |rule: &LiveRule, owned: bool| LiveOnlyRule {
         name: rule.rule.name.clone(),
@@ -184,6 +191,7 @@ mod tests {
             PlanTarget {
                 name: "t".into(),
                 instance_id: "i".into(),
+                local_state: None,
             },
             &desired,
             &live,

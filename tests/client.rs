@@ -80,6 +80,7 @@ fn target() -> PlanTarget {
     PlanTarget {
         name: "test".into(),
         instance_id: "inst-1".into(),
+        local_state: None,
     }
 }
 

@@ -340,6 +340,60 @@ fn apply_takes_the_target_from_the_plan_file() {
 }
 
 #[test]
+fn two_local_targets_are_told_apart_by_their_state_files() {
+    let dir = tempfile::tempdir().unwrap();
+    two_local_targets(dir.path());
+    let text = run_in(dir.path(), &["plan", "--all-targets"]);
+    text.expect(0);
+    assert!(
+        text.stdout
+            .contains("the local instance `a.json` (target `a`)")
+            && text
+                .stdout
+                .contains("the local instance `b.json` (target `b`)"),
+        "{text}"
+    );
+    let markdown = run_in(
+        dir.path(),
+        &["plan", "--all-targets", "--format", "markdown"],
+    );
+    markdown.expect(0);
+    snapshot!(dir.path(), "two_local_targets_markdown", markdown.stdout);
+    let json = run_in(dir.path(), &["plan", "--all-targets", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let states: Vec<&str> = json["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|target| {
+            target["target"]["local_state"]
+                .as_str()
+                .expect("local_state")
+        })
+        .collect();
+    assert_eq!(states, ["a.json", "b.json"]);
+
+    // A target whose state file changed between plan and apply is another instance.
+    run_in(dir.path(), &["plan", "--target", "b", "--out", "plan.json"]).expect(0);
+    std::fs::write(
+        dir.path().join("connect-rules.yaml"),
+        "default_target: a\ntargets:\n  a:\n    local_state: a.json\n  b:\n    local_state: c.json\n",
+    )
+    .unwrap();
+    let moved = run_in(dir.path(), &["apply", "plan.json"]);
+    moved.expect(1);
+    snapshot!(
+        dir.path(),
+        "apply_plan_file_after_local_state_moved",
+        moved.shown()
+    );
+    assert!(!dir.path().join("c.json").exists(), "c.json was written");
+    for state in ["a.json", "b.json"] {
+        assert!(rule_names(&dir.path().join(state)).is_empty(), "{state}");
+    }
+}
+
+#[test]
 fn commands_on_one_target_offer_no_all_targets_flag() {
     let dir = tempfile::tempdir().unwrap();
     for command in ["apply", "export", "adopt"] {

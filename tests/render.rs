@@ -51,6 +51,7 @@ fn target() -> PlanTarget {
     PlanTarget {
         name: "prod".to_owned(),
         instance_id: "inst-1".to_owned(),
+        local_state: None,
     }
 }
 

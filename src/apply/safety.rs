@@ -340,6 +340,7 @@ mod tests {
             PlanTarget {
                 name: "t".into(),
                 instance_id: "i".into(),
+                local_state: None,
             },
             changes,
             vec![],

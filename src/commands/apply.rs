@@ -61,6 +61,24 @@ pub(super) async fn run(
             .with_hint(hint)
             .into());
         }
+        // Every local instance has the id `local`: its state file is what names it. (A plan
+        // file from before `local_state` was recorded names none, and is not refused here.)
+        let now = target.plan_target();
+        if let (Some(planned), Some(current)) = (&plan.target.local_state, &now.local_state) {
+            if planned != current {
+                return Err(UserError::new(format!(
+                    "the plan was made for {} (target `{}`), but this run targets {}; nothing was changed",
+                    plan.target.instance(),
+                    plan.target.name,
+                    now.instance()
+                ))
+                .with_hint(format!(
+                    "the target's `local_state` changed since the plan was made; run `connect-rules plan --target {} --out FILE` again",
+                    plan.target.name
+                ))
+                .into());
+            }
+        }
     }
     let selection = selection(&settings.settings.selection, saved.as_ref())?;
     // The settings leave the check cache off for apply.

@@ -11,9 +11,6 @@ use super::ExitStatus;
 
 pub(super) async fn run(settings: &DriftSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
     let outcomes = plan_all(&settings.targets, styles).await;
-    if let Some(note) = settings.targets.first().and_then(|t| t.selection.note()) {
-        eprintln!("{note}");
-    }
     let mut status = ExitStatus::Success;
     let mut reports: Vec<DriftReport> = Vec::new();
     for outcome in outcomes {

@@ -82,7 +82,9 @@ impl Session {
                 },
                 None,
             ),
-            TargetKind::Local { state, resources } => {
+            TargetKind::Local {
+                state, resources, ..
+            } => {
                 if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).with_context(|| {
                         format!(
@@ -141,10 +143,7 @@ impl Session {
 
     /// The plan's view of the target.
     pub fn plan_target(&self) -> crate::plan::PlanTarget {
-        crate::plan::PlanTarget {
-            name: self.target.name.clone(),
-            instance_id: self.target.instance_id.clone(),
-        }
+        self.target.plan_target()
     }
 
     /// Refuses to go on when the instance or the credentials' account is not the one the

@@ -182,6 +182,7 @@ mod tests {
             PlanTarget {
                 name: "t".into(),
                 instance_id: "i".into(),
+                local_state: None,
             },
             vec![
                 Change::Create {

@@ -22,6 +22,38 @@ pub struct PlanTarget {
     pub name: String,
     /// The instance id.
     pub instance_id: String,
+    /// For the embedded local instance, its state file as the config names it: every local
+    /// instance has the id `local`, so this is what tells two of them apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_state: Option<String>,
+}
+
+impl PlanTarget {
+    /// The instance, for the middle of a sentence: ``instance `i-1` `` or
+    /// ``the local instance `.connect-rules/a.json` ``.
+    pub fn instance(&self) -> String {
+        match &self.local_state {
+            Some(state) => format!("the local instance `{state}`"),
+            None => format!("instance `{}`", self.instance_id),
+        }
+    }
+
+    /// The instance, to start a sentence.
+    pub fn instance_capitalised(&self) -> String {
+        match &self.local_state {
+            Some(state) => format!("The local instance `{state}`"),
+            None => format!("Instance `{}`", self.instance_id),
+        }
+    }
+
+    /// The instance, for a title's parentheses: ``instance `i-1` `` or
+    /// ``local instance `.connect-rules/a.json` ``.
+    pub fn instance_in_title(&self) -> String {
+        match &self.local_state {
+            Some(state) => format!("local instance `{state}`"),
+            None => format!("instance `{}`", self.instance_id),
+        }
+    }
 }
 
 /// One field that differs between live and desired.

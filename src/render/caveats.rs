@@ -9,8 +9,11 @@ use crate::style::Style;
 
 /// The `--only` patterns as the reader typed them: `` `--only a`, `--only b*` ``.
 fn only_flags(plan: &Plan) -> String {
-    plan.only
-        .iter()
+    flags(&plan.only)
+}
+
+fn flags(only: &[String]) -> String {
+    only.iter()
         .map(|pattern| format!("`--only {pattern}`"))
         .collect::<Vec<_>>()
         .join(", ")
@@ -68,6 +71,30 @@ pub fn markdown(plan: &Plan) -> String {
     out
 }
 
+/// A partial drift report's caveat for text (a block ending in a blank line; empty for a
+/// whole report).
+pub fn drift_text(only: &[String], style: Style) -> String {
+    if only.is_empty() {
+        return String::new();
+    }
+    format!(
+        "{} only the rules matching {} were compared; other rules may have drifted too.\n\n",
+        style.warning("Partial report:"),
+        flags(only)
+    )
+}
+
+/// A partial drift report's caveat for markdown (empty for a whole report).
+pub fn drift_markdown(only: &[String]) -> String {
+    if only.is_empty() {
+        return String::new();
+    }
+    format!(
+        "> **Partial report:** only the rules matching {} were compared; other rules may have drifted too.\n\n",
+        flags(only)
+    )
+}
+
 fn one_line(text: &str) -> String {
     text.replace('\n', " ")
 }
@@ -83,6 +110,7 @@ mod tests {
             PlanTarget {
                 name: "prod".into(),
                 instance_id: "i-1".into(),
+                local_state: None,
             },
             vec![],
             vec![],

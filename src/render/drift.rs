@@ -25,16 +25,24 @@ pub fn text(report: &DriftReport, style: Style) -> String {
     if !report.has_drift() {
         let _ = writeln!(
             out,
-            "No drift: instance `{}` (target `{}`) matches the rule files.",
-            target.instance_id, target.name
+            "No drift: {} (target `{}`) matches the rule files.",
+            target.instance(),
+            target.name
         );
+        if !report.only.is_empty() {
+            out.push('\n');
+            out.push_str(super::caveats::drift_text(&report.only, style).trim_end());
+            out.push('\n');
+        }
         return out;
     }
     let _ = writeln!(
         out,
-        "Instance `{}` (target `{}`) has drifted from the rule files.\n",
-        target.instance_id, target.name
+        "{} (target `{}`) has drifted from the rule files.\n",
+        target.instance_capitalised(),
+        target.name
     );
+    out.push_str(&super::caveats::drift_text(&report.only, style));
     if !report.changed_outside_git.is_empty() {
         let _ = writeln!(out, "{}", style.bold("Changed outside git:"));
         for rule in &report.changed_outside_git {
@@ -137,9 +145,11 @@ pub fn markdown(report: &DriftReport) -> String {
     let target = &report.target;
     let _ = writeln!(
         out,
-        "### connect-rules drift for `{}` (instance `{}`)\n",
-        target.name, target.instance_id
+        "### connect-rules drift for `{}` ({})\n",
+        target.name,
+        target.instance_in_title()
     );
+    out.push_str(&super::caveats::drift_markdown(&report.only));
     if !report.has_drift() {
         out.push_str("No drift: the instance matches the rule files.\n");
         return out;

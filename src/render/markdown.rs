@@ -29,8 +29,9 @@ pub fn render(plan: &Plan, limit: usize) -> String {
     let references = references_by_id(&plan.resolutions);
     let target = &plan.target;
     let mut out = format!(
-        "### connect-rules plan for `{}` (instance `{}`)\n\n",
-        target.name, target.instance_id
+        "### connect-rules plan for `{}` ({})\n\n",
+        target.name,
+        target.instance_in_title()
     );
     let foot = format!("**{}**\n", plan.summary_line());
     let budget = limit.saturating_sub(foot.len() + NOTE_ROOM);

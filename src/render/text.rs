@@ -22,8 +22,9 @@ pub fn render(plan: &Plan, style: Style) -> String {
     if plan.has_changes() {
         let _ = writeln!(
             out,
-            "connect-rules will make these changes on instance `{}` (target `{}`):\n",
-            target.instance_id, target.name
+            "connect-rules will make these changes on {} (target `{}`):\n",
+            target.instance(),
+            target.name
         );
         for change in &plan.changes {
             render_change(&mut out, change, style, &names);
@@ -32,8 +33,9 @@ pub fn render(plan: &Plan, style: Style) -> String {
     } else {
         let _ = writeln!(
             out,
-            "No changes. Instance `{}` (target `{}`) matches the rule files.",
-            target.instance_id, target.name
+            "No changes. {} (target `{}`) matches the rule files.",
+            target.instance_capitalised(),
+            target.name
         );
     }
     if !plan.unmanaged.is_empty() {

@@ -35,6 +35,9 @@ pub enum TargetKind {
     Local {
         /// The state file.
         state: PathBuf,
+        /// The state file as the config names it, relative to the config's folder: how plans
+        /// tell two local targets apart wherever they are run from.
+        state_shown: String,
         /// The resources seed file (`resources:`), if any.
         resources: Option<PathBuf>,
     },
@@ -63,6 +66,20 @@ pub struct Target {
     pub pins: Pins,
     /// The folder of the describe and check caches.
     pub cache_root: PathBuf,
+}
+
+impl Target {
+    /// The plan's view of the target.
+    pub fn plan_target(&self) -> crate::plan::PlanTarget {
+        crate::plan::PlanTarget {
+            name: self.name.clone(),
+            instance_id: self.instance_id.clone(),
+            local_state: match &self.kind {
+                TargetKind::Local { state_shown, .. } => Some(state_shown.clone()),
+                TargetKind::Aws { .. } => None,
+            },
+        }
+    }
 }
 
 /// The account and instance a target's config pins (`account_id`).
@@ -225,6 +242,7 @@ pub fn resolve(
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_LOCAL_STATE));
         TargetKind::Local {
+            state_shown: state.display().to_string(),
             state: file.base.join(state),
             resources: configured
                 .resources

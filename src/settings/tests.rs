@@ -81,6 +81,7 @@ fn no_config_means_the_local_instance_with_every_default() {
         target.kind,
         TargetKind::Local {
             state: PathBuf::from(DEFAULT_LOCAL_STATE),
+            state_shown: DEFAULT_LOCAL_STATE.to_owned(),
             resources: None,
         }
     );
@@ -234,6 +235,7 @@ fn paths_in_a_config_are_relative_to_its_folder() {
         settings.target.kind,
         TargetKind::Local {
             state: Path::new("elsewhere").join("state.json"),
+            state_shown: "state.json".to_owned(),
             resources: None,
         }
     );
@@ -356,6 +358,7 @@ fn a_saved_plan_names_the_target_and_a_different_target_flag_is_an_error() {
     let planned = |name: &str, instance: &str| PlanTarget {
         name: name.to_owned(),
         instance_id: instance.to_owned(),
+        local_state: None,
     };
     let prod = planned("prod", "abc-123");
     let settings = apply_saved(&["plan.json"], &config, Some(&prod)).unwrap();
