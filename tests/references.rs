@@ -521,3 +521,37 @@ async fn every_kind_applies_as_the_id_or_arn_its_place_takes() {
     // Planned again by name: nothing to do.
     env.run(&["plan", "--detailed-exitcode"]).await.expect(0);
 }
+
+/// The chat rule's Function written as a JSON string, as the console and `export --raw-ids`
+/// write it.
+const CHAT_RULE_JSON_FUNCTION: &str = r#"Name: chat-json-function
+TriggerEventSource:
+  EventSourceName: OnPostChatAnalysisAvailable
+Function: '{"Version":"2022-11-25","RuleFunction":{"Operator":"AND","Operands":[{"Operator":"CONTAINS_ANY","Operands":["${hierarchy-group:Tier 1}"],"ComparisonValue":"$.ContactLens.PostChat.Agent.HierarchyGroup.ARN","Negate":false},{"Operator":"CONTAINS_ANY","Operands":["${queue:Billing}"],"ComparisonValue":"$.ContactLens.PostChat.Queue.QueueId","Negate":false}]}}'
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: GENERATE_EVENTBRIDGE_EVENT
+    EventBridgeAction:
+      Name: chat-json-function
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_function_written_as_json_gets_the_hierarchy_groups_arn_too() {
+    let seed = parse_seed(std::path::Path::new("seed.yaml"), EVERY_KIND).expect("seed parses");
+    let env = Env::with(EmulatorConfig::default().with_resources(seed)).await;
+    env.write_rule("chat", CHAT_RULE_JSON_FUNCTION);
+    // Through a saved plan, whose check of its resolutions takes the ARN too.
+    env.run(&["plan", "--out", "plan.json"]).await.expect(0);
+    env.run(&["apply", "plan.json", "--auto-approve"])
+        .await
+        .expect(0);
+    let live = env.live_by_name().await;
+    let function = &live["chat-json-function"].rule.function;
+    assert!(
+        function.contains(
+            r#"["arn:aws:connect:us-east-1:123456789012:instance/inst-1/agent-group/hg-tier-1"]"#
+        ) && function.contains(r#"["q-billing"]"#),
+        "the hierarchy group by ARN, the queue by id: {function}"
+    );
+    env.run(&["plan", "--detailed-exitcode"]).await.expect(0);
+}

@@ -58,8 +58,60 @@ enum Written {
 fn compares_arns(entries: &[crate::node::Entry]) -> bool {
     entries.iter().any(|entry| {
         entry.key == "ComparisonValue"
-            && matches!(&entry.value.value, Value::Str(attribute) if attribute.rsplit('.').next() == Some("ARN"))
+            && matches!(&entry.value.value, Value::Str(attribute) if is_arn_attribute(attribute))
     })
+}
+
+fn is_arn_attribute(attribute: &str) -> bool {
+    attribute.rsplit('.').next() == Some("ARN")
+}
+
+/// For a Function written as a JSON string: how each well-formed reference in `text` is
+/// written, in the order the text holds them (an ARN in the `Operands` of a condition on an
+/// ARN attribute, as for a Function written as a mapping). `None` when the text is not JSON,
+/// or when its decoded strings do not hold the references the text does (one in a key, or
+/// spelled with JSON escapes): those are written as ids.
+fn function_string_places(text: &str) -> Option<Vec<Written>> {
+    fn walk(value: &serde_json::Value, written: Written, places: &mut Vec<Written>) {
+        match value {
+            serde_json::Value::String(text) => {
+                let count = super::parse::references_in(text)
+                    .iter()
+                    .filter(|reference| reference.is_ok())
+                    .count();
+                places.extend(std::iter::repeat_n(written, count));
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, written, places);
+                }
+            }
+            serde_json::Value::Object(members) => {
+                let arns = members
+                    .get("ComparisonValue")
+                    .and_then(serde_json::Value::as_str)
+                    .is_some_and(is_arn_attribute);
+                // Members in the text's order (serde_json keeps it), so places follow the text.
+                for (key, member) in members {
+                    let written = if arns && key == "Operands" {
+                        Written::Arn
+                    } else {
+                        written
+                    };
+                    walk(member, written, places);
+                }
+            }
+            _ => {}
+        }
+    }
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut places = Vec::new();
+    walk(&value, Written::Id, &mut places);
+    let scanned = super::parse::references_in(text)
+        .iter()
+        .filter(|reference| reference.is_ok())
+        .count();
+    (places.len() == scanned).then_some(places)
 }
 
 fn substitute_at(
@@ -82,7 +134,18 @@ fn substitute_at(
                         }),
                     );
             }
-            let replaced = substitute_text_as(text, resolver, node.pos, found, written);
+            let places = (path.len() == 1 && path[0] == "Function")
+                .then(|| function_string_places(text))
+                .flatten();
+            let replaced = match places {
+                Some(places) => {
+                    let mut places = places.into_iter();
+                    substitute_text_as(text, resolver, node.pos, found, || {
+                        places.next().unwrap_or(written)
+                    })
+                }
+                None => substitute_text_as(text, resolver, node.pos, found, || written),
+            };
             if replaced != *text {
                 let written = std::mem::replace(text, replaced);
                 found.written.insert(node.pos, written);
@@ -141,15 +204,16 @@ pub fn substitute_text(
     pos: Pos,
     found: &mut Substituted,
 ) -> String {
-    substitute_text_as(text, resolver, pos, found, Written::Id)
+    substitute_text_as(text, resolver, pos, found, || Written::Id)
 }
 
+/// `written` says how each well-formed reference, in the text's order, is written.
 fn substitute_text_as(
     text: &str,
     resolver: Resolver<'_>,
     pos: Pos,
     found: &mut Substituted,
-    written: Written,
+    mut written: impl FnMut() -> Written,
 ) -> String {
     for malformed in super::parse::references_in(text)
         .into_iter()
@@ -159,6 +223,7 @@ fn substitute_text_as(
     }
     replace_references(text, |reference| {
         found.kinds.insert(reference.kind);
+        let written = written();
         let Resolver::Instance(directory) = resolver else {
             return None;
         };
@@ -290,6 +355,50 @@ mod tests {
             ],
             "the queue by id, the hierarchy group by ARN"
         );
+    }
+
+    #[test]
+    fn a_function_written_as_json_gets_the_arn_where_its_condition_compares_arns() {
+        let mut directory = directory();
+        directory.insert(
+            ResourceKind::HierarchyGroup,
+            vec![Resource {
+                id: "h-1".to_owned(),
+                arn: "arn:aws:connect:eu-west-2:1:instance/i/agent-group/h-1".to_owned(),
+                name: "Tier 1".to_owned(),
+            }],
+        );
+        // The queue comes first and after, so the order of the places is what is checked.
+        let function = r#"{"RuleFunction":{"Operator":"AND","Operands":[{"Operands":["${queue:Billing}"],"Operator":"CONTAINS_ANY","ComparisonValue":"$.ContactLens.PostCall.Queue.QueueId"},{"Operator":"CONTAINS_ANY","Operands":["${hierarchy-group:Tier 1}"],"ComparisonValue":"$.ContactLens.PostCall.Agent.HierarchyGroup.ARN"},{"Operator":"CONTAINS_ANY","ComparisonValue":"$.ContactLens.PostCall.Queue.QueueId","Operands":["${queue:Billing}"]}]}}"#;
+        let mut node =
+            crate::load::yaml::parse(&format!("Function: '{function}'\n")).expect("YAML");
+        let mut found = Substituted::default();
+        substitute_node(&mut node, Resolver::Instance(&directory), &mut found);
+        assert!(found.problems.is_empty(), "{:?}", found.problems);
+        let Value::Map(entries) = &node.value else {
+            unreachable!()
+        };
+        assert_eq!(
+            entries[0].value.as_str(),
+            Some(
+                function
+                    .replace("${queue:Billing}", "q-1")
+                    .replace(
+                        "${hierarchy-group:Tier 1}",
+                        "arn:aws:connect:eu-west-2:1:instance/i/agent-group/h-1"
+                    )
+                    .as_str()
+            )
+        );
+        // A reference the JSON hides from the walk (spelled with an escape) leaves every
+        // reference in the string written as an id, as before.
+        assert_eq!(
+            function_string_places(
+                r#"{"Operands":["${queue:Billing}", "\u0024{queue:Billing}"], "ComparisonValue":"$.X.ARN"}"#
+            ),
+            None
+        );
+        assert_eq!(function_string_places("not json ${queue:Billing}"), None);
     }
 
     #[test]
