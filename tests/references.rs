@@ -554,4 +554,17 @@ async fn a_function_written_as_json_gets_the_hierarchy_groups_arn_too() {
         "the hierarchy group by ARN, the queue by id: {function}"
     );
     env.run(&["plan", "--detailed-exitcode"]).await.expect(0);
+
+    // Export names the group's ARN as it names ids, and the file plans as no change.
+    std::fs::remove_file(env.path().join("rules/chat.yaml")).expect("remove the rule file");
+    let export = env.run(&["export"]).await;
+    export.expect(0);
+    let exported = std::fs::read_to_string(env.path().join("rules/chat-json-function.yaml"))
+        .unwrap_or_else(|err| panic!("the exported file: {err}\n{export}"));
+    assert!(
+        exported.contains("${hierarchy-group:Tier 1}") && exported.contains("${queue:Billing}"),
+        "{exported}"
+    );
+    assert!(!exported.contains("agent-group/hg-tier-1"), "{exported}");
+    env.run(&["plan", "--detailed-exitcode"]).await.expect(0);
 }

@@ -28,13 +28,11 @@ use crate::model::ownership::{
 };
 use crate::model::{LiveRule, Rule};
 use crate::node::Pos;
-use crate::reference::{
-    references_in, substitute_text, Directory, Resolver, ResourceKind, Substituted,
-};
+use crate::reference::{references_in, substitute_text, Directory, Resolver, Substituted};
 use crate::validate::{validate_with, FunctionPolicy};
 
 pub use names::kinds_used;
-use names::{kind_of_member, rule_value};
+use names::{place_of_member, rule_value, Place};
 pub use update::{keeping, Keeping};
 
 /// One file to write.
@@ -313,9 +311,9 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// Writes every string under `value` as its file should hold it; `place` is the kind of
-    /// id a string here would be.
-    fn write(&self, value: &mut Value, place: Option<ResourceKind>, path: &mut Vec<Step>) {
+    /// Writes every string under `value` as its file should hold it; `place` is what a
+    /// string here would be the id (or ARN) of.
+    fn write(&self, value: &mut Value, place: Option<Place>, path: &mut Vec<Step>) {
         match value {
             Value::String(text) => *text = self.string(text, place, path),
             Value::Array(items) => {
@@ -326,9 +324,9 @@ impl Writer<'_> {
                 }
             }
             Value::Object(members) => {
-                let places: Vec<Option<ResourceKind>> = members
+                let places: Vec<Option<Place>> = members
                     .keys()
-                    .map(|key| kind_of_member(members, key))
+                    .map(|key| place_of_member(members, key))
                     .collect();
                 for ((key, member), place) in members.iter_mut().zip(places) {
                     path.push(Step::Key(key.clone()));
@@ -340,7 +338,7 @@ impl Writer<'_> {
         }
     }
 
-    fn string(&self, text: &str, place: Option<ResourceKind>, path: &[Step]) -> String {
+    fn string(&self, text: &str, place: Option<Place>, path: &[Step]) -> String {
         if let Some(written) = self.kept.get(path) {
             if self.write_back.resolve(written).as_deref() == Some(text) {
                 return written.clone();
@@ -350,10 +348,15 @@ impl Writer<'_> {
         if let Some((_, name)) = self.reverse.iter().find(|(value, _)| *value == escaped) {
             return format!("${{var.{name}}}");
         }
-        if let (Some(kind), Some(directory), true) =
+        if let (Some(place), Some(directory), true) =
             (place, self.write_back.directory, self.write_back.name_ids)
         {
-            if let Some(reference) = directory.reference_for(text, Some(kind)) {
+            let reference = if place.arn {
+                directory.reference_for_arn(text, Some(place.kind))
+            } else {
+                directory.reference_for(text, Some(place.kind))
+            };
+            if let Some(reference) = reference {
                 return reference.to_string();
             }
         }

@@ -12,8 +12,8 @@
 //! - in the Function, the `Data` of the metric filters by agent, queue, routing profile, flow
 //!   and agent hierarchy level.
 //!
-//! Hierarchy group conditions (`...Agent.HierarchyGroup.ARN`) hold ARNs, and a reference
-//! resolves to an id: they stay as written.
+//! Hierarchy group conditions (`...Agent.HierarchyGroup.ARN`) hold ARNs: a group's ARN there is
+//! named too, as a reference in such a condition resolves to the ARN.
 
 use std::collections::BTreeSet;
 
@@ -64,14 +64,35 @@ fn kind_of_filter(filter: &str) -> Option<ResourceKind> {
     }
 }
 
-/// The kind of the ids in `object[key]` (directly, or as the items of a list), when the place
-/// says it.
-pub fn kind_of_member(object: &Map<String, Value>, key: &str) -> Option<ResourceKind> {
+/// What a place holds: ids of one kind, or (`arn`) their ARNs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub kind: ResourceKind,
+    pub arn: bool,
+}
+
+impl Place {
+    fn ids(kind: ResourceKind) -> Place {
+        Place { kind, arn: false }
+    }
+}
+
+/// What `object[key]` holds (directly, or as the items of a list), when the place says it.
+pub fn place_of_member(object: &Map<String, Value>, key: &str) -> Option<Place> {
     let text_of = |member: &str| object.get(member).and_then(Value::as_str);
     match key {
-        "Operands" => text_of("ComparisonValue").and_then(kind_of_attribute),
-        "Data" => text_of("Type").and_then(kind_of_filter),
-        _ => kind_of_field(key),
+        "Operands" => text_of("ComparisonValue").and_then(|attribute| {
+            if attribute.ends_with(".Agent.HierarchyGroup.ARN") {
+                Some(Place {
+                    kind: ResourceKind::HierarchyGroup,
+                    arn: true,
+                })
+            } else {
+                kind_of_attribute(attribute).map(Place::ids)
+            }
+        }),
+        "Data" => text_of("Type").and_then(kind_of_filter).map(Place::ids),
+        _ => kind_of_field(key).map(Place::ids),
     }
 }
 
@@ -106,7 +127,8 @@ fn collect_kinds(value: &Value, place: Option<ResourceKind>, kinds: &mut BTreeSe
             .for_each(|item| collect_kinds(item, place, kinds)),
         Value::Object(members) => {
             for (key, member) in members {
-                collect_kinds(member, kind_of_member(members, key), kinds);
+                let place = place_of_member(members, key).map(|place| place.kind);
+                collect_kinds(member, place, kinds);
             }
         }
         _ => {}
@@ -125,17 +147,17 @@ mod tests {
             unreachable!()
         };
         assert_eq!(
-            kind_of_member(&condition, "Operands"),
-            Some(ResourceKind::Queue)
+            place_of_member(&condition, "Operands"),
+            Some(Place::ids(ResourceKind::Queue))
         );
-        assert_eq!(kind_of_member(&condition, "Data"), None);
+        assert_eq!(place_of_member(&condition, "Data"), None);
         let Value::Object(filter) = json!({"Type": "MetricDataFilterByAgentHierarchyLevelTwo"})
         else {
             unreachable!()
         };
         assert_eq!(
-            kind_of_member(&filter, "Data"),
-            Some(ResourceKind::HierarchyGroup)
+            place_of_member(&filter, "Data"),
+            Some(Place::ids(ResourceKind::HierarchyGroup))
         );
         let Value::Object(hierarchy) =
             json!({"ComparisonValue": "$.ContactLens.Email.Agent.HierarchyGroup.ARN"})
@@ -143,25 +165,31 @@ mod tests {
             unreachable!()
         };
         assert_eq!(
-            kind_of_member(&hierarchy, "Operands"),
-            None,
-            "an ARN is not an id"
+            place_of_member(&hierarchy, "Operands"),
+            Some(Place {
+                kind: ResourceKind::HierarchyGroup,
+                arn: true
+            }),
+            "a hierarchy group condition holds ARNs"
         );
         let empty = Map::new();
         assert_eq!(
-            kind_of_member(&empty, "ContactFlowId"),
-            Some(ResourceKind::Flow)
-        );
-        assert_eq!(kind_of_member(&empty, "UserIds"), Some(ResourceKind::User));
-        assert_eq!(
-            kind_of_member(&empty, "EvaluationFormId"),
-            Some(ResourceKind::EvaluationForm)
+            place_of_member(&empty, "ContactFlowId"),
+            Some(Place::ids(ResourceKind::Flow))
         );
         assert_eq!(
-            kind_of_member(&empty, "IntegrationAssociationId"),
-            Some(ResourceKind::Integration)
+            place_of_member(&empty, "UserIds"),
+            Some(Place::ids(ResourceKind::User))
         );
-        assert_eq!(kind_of_member(&empty, "Description"), None);
+        assert_eq!(
+            place_of_member(&empty, "EvaluationFormId"),
+            Some(Place::ids(ResourceKind::EvaluationForm))
+        );
+        assert_eq!(
+            place_of_member(&empty, "IntegrationAssociationId"),
+            Some(Place::ids(ResourceKind::Integration))
+        );
+        assert_eq!(place_of_member(&empty, "Description"), None);
     }
 
     #[test]

@@ -123,8 +123,24 @@ impl Directory {
     /// resource of its kind shares its name, so the reference resolves back to the same id.
     /// `kind` narrows the search where the place an id stands in says what it must be.
     pub fn reference_for(&self, id: &str, kind: Option<ResourceKind>) -> Option<Reference> {
-        let (found_kind, resource) = self.name_of(id)?;
-        if kind.is_some_and(|kind| kind != found_kind) || resource.id != id {
+        self.reference_by(id, kind, |resource| &resource.id)
+    }
+
+    /// [`Directory::reference_for`] for a resource's ARN, where the place holds ARNs (a
+    /// Function condition on `...Agent.HierarchyGroup.ARN`), so the reference resolves back
+    /// to the same ARN there.
+    pub fn reference_for_arn(&self, arn: &str, kind: Option<ResourceKind>) -> Option<Reference> {
+        self.reference_by(arn, kind, |resource| &resource.arn)
+    }
+
+    fn reference_by(
+        &self,
+        value: &str,
+        kind: Option<ResourceKind>,
+        member: impl Fn(&Resource) -> &String,
+    ) -> Option<Reference> {
+        let (found_kind, resource) = self.name_of(value)?;
+        if kind.is_some_and(|kind| kind != found_kind) || member(resource) != value {
             return None;
         }
         let reference = Reference {
@@ -132,7 +148,7 @@ impl Directory {
             name: resource.name.clone(),
         };
         match self.lookup(&reference) {
-            Lookup::Found(back) if back.id == id && is_writable_name(&reference.name) => {
+            Lookup::Found(back) if member(back) == value && is_writable_name(&reference.name) => {
                 Some(reference)
             }
             _ => None,
