@@ -399,6 +399,7 @@ fn reload(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reference::ResourceKind;
 
     #[test]
     fn file_names_are_safe() {
