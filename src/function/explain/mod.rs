@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 
 use super::catalog::{self, SourceCatalog};
 use crate::model::Rule;
-use words::{number, value, words_of};
+use words::{all_named, named, number, value, words_of};
 
 /// One paragraph: "When ... and ..., then: ...; ...".
 pub fn explain(rule: &Rule) -> String {
@@ -260,8 +260,50 @@ fn verb(operator: Option<&str>, negated: bool, count: usize, spoken: bool) -> Ve
     }
 }
 
-/// One action in a few words; `rule_name` names the contact category a rule assigns.
+/// One action in a few words, with the flow, form or users it uses when the file names them
+/// (`${flow:Callback}`, or a resolved id in a plan); `rule_name` names the contact category a
+/// rule assigns.
 fn action(action: &Json, rule_name: &str) -> String {
+    let reading = action_reading(action, rule_name);
+    let at = |pointer: &str| action.pointer(pointer);
+    let detail = match action.get("ActionType").and_then(Json::as_str) {
+        Some("CREATE_TASK") => at("/TaskAction/ContactFlowId")
+            .and_then(named)
+            .map(|flow| format!(" with flow {flow}")),
+        Some("SUBMIT_AUTO_EVALUATION") => at("/SubmitAutoEvaluationAction/EvaluationFormId")
+            .and_then(named)
+            .map(|form| format!(" with form {form}")),
+        Some("SEND_NOTIFICATION") => at("/SendNotificationAction/Recipient").and_then(recipients),
+        Some("SEND_IN_APP_NOTIFICATION") => {
+            at("/SendInAppNotificationAction/Recipient").and_then(recipients)
+        }
+        _ => None,
+    };
+    reading + detail.as_deref().unwrap_or("")
+}
+
+/// Who a notification goes to: the users the file names, and the user tags it selects by
+/// (ids alone say nothing to a reader and are left out).
+fn recipients(recipient: &Json) -> Option<String> {
+    let mut whom = Vec::new();
+    if let Some(users) = recipient.get("UserIds").and_then(all_named) {
+        whom.push(users);
+    }
+    if let Some(tags) = recipient
+        .get("UserTags")
+        .and_then(Json::as_object)
+        .filter(|tags| !tags.is_empty())
+    {
+        let tags: Vec<String> = tags
+            .iter()
+            .map(|(key, tag)| format!("{key}: {}", value(tag)))
+            .collect();
+        whom.push(format!("the users tagged {}", words::both(&tags)));
+    }
+    (!whom.is_empty()).then(|| format!(" to {}", whom.join(", and to ")))
+}
+
+fn action_reading(action: &Json, rule_name: &str) -> String {
     let quoted = |text: &str| value(&Json::String(text.to_owned()));
     let text_at = |pointer: &str| action.pointer(pointer).and_then(Json::as_str);
     match action

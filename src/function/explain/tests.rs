@@ -61,3 +61,29 @@ fn metric_grouping_and_sla_sources_read_without_a_catalogue_table() {
         "When metric data is updated and for each routing profile, the agent occupancy is at least 80% for routing profile \"rp-1\", then: assign contact category \"r\"."
     );
 }
+
+#[test]
+fn actions_name_the_flow_form_and_users_the_file_names() {
+    let mut document = document(
+        "OnPostCallAnalysisAvailable",
+        &json!({"Operator": "AND", "Operands": []}),
+    );
+    document["Actions"] = json!([
+        {"ActionType": "CREATE_TASK", "TaskAction": {"Name": "Call back", "ContactFlowId": "${flow:Callback}"}},
+        {"ActionType": "SUBMIT_AUTO_EVALUATION", "SubmitAutoEvaluationAction": {"EvaluationFormId": "${evaluation-form:Call quality}"}},
+        {"ActionType": "SEND_IN_APP_NOTIFICATION", "SendInAppNotificationAction": {
+            "Content": {"en_US": "x"}, "Priority": "HIGH",
+            "Recipient": {"UserIds": ["${user:jdoe}", "${var.lead}"], "UserTags": {"role": "coach"}}}},
+        {"ActionType": "SEND_NOTIFICATION", "SendNotificationAction": {
+            "Subject": "Opened", "Content": "x", "DeliveryMethod": "EMAIL", "ContentType": "PLAIN_TEXT",
+            "Recipient": {"UserIds": ["${user:jdoe}", "u-1234"]}}},
+        {"ActionType": "CREATE_TASK", "TaskAction": {"Name": "By id", "ContactFlowId": "1111-2222"}},
+    ]);
+    let read = explain_document(&document);
+    assert!(
+        read.ends_with(
+            "then: create task \"Call back\" with flow Callback; submit an automated evaluation with form Call quality; send an in-app notification to jdoe and ${var.lead}, and to the users tagged role: \"coach\"; send notification \"Opened\"; create task \"By id\"."
+        ),
+        "a bare id, or a list with one, names nobody: {read}"
+    );
+}

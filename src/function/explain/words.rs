@@ -24,6 +24,20 @@ pub fn value(json: &Json) -> String {
     }
 }
 
+/// The resource a string names, as [`value`] reads it, when the string is exactly one
+/// `${KIND:NAME}` or `${var.NAME}`; `None` for a bare id, which says nothing to a reader.
+pub fn named(json: &Json) -> Option<String> {
+    let text = json.as_str()?;
+    (is_variable(text) || reference_name(text).is_some()).then(|| value(json))
+}
+
+/// The resources a list of ids names (`jdoe and asmith`), when every item names one.
+pub fn all_named(json: &Json) -> Option<String> {
+    let items = json.as_array().filter(|items| !items.is_empty())?;
+    let names = items.iter().map(named).collect::<Option<Vec<String>>>()?;
+    Some(both(&names))
+}
+
 /// Whether `text` is exactly one `${var.NAME}` the file wrote (only a written document keeps
 /// them: see `load::Provenance`).
 fn is_variable(text: &str) -> bool {
