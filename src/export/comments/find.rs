@@ -87,9 +87,9 @@ fn is_blank_or_comment(line: &str) -> bool {
     trimmed.is_empty() || trimmed.starts_with('#')
 }
 
-/// A block of consecutive comment lines: above the value the next line starts when it stands
-/// at that value's indentation or less, otherwise at the end of the value it is indented
-/// under (or of the file).
+/// A block of consecutive comment lines: at the end of the `{...}` or `[...]` the next line
+/// closes; above the value the next line starts when it stands at that value's indentation or
+/// less; otherwise at the end of the value it is indented under (or of the file).
 fn block_comment(block: &[usize], lines: &[&str], content: &[usize], layout: &Layout) -> Comment {
     let first = block[0];
     let last = block[block.len() - 1];
@@ -97,6 +97,9 @@ fn block_comment(block: &[usize], lines: &[&str], content: &[usize], layout: &La
     let next = content.iter().find(|&&index| index > last);
     let previous = content.iter().rev().find(|&&index| index < first);
     let anchor = match next {
+        Some(&next) if layout.closing(next + 1).is_some() => {
+            at_the_end_of(layout.closing(next + 1).unwrap_or_default())
+        }
         Some(&next) if indent <= leading(lines[next]) => layout
             .line_path(next + 1)
             .map_or(Anchor::Unclear, |path| Anchor::Above(path.to_vec())),
@@ -120,7 +123,9 @@ fn block_comment(block: &[usize], lines: &[&str], content: &[usize], layout: &La
 }
 
 /// The comment at the end of line `index`, if it has one: the first ` #` whose removal leaves
-/// the file's value as it is (one inside a quoted string or a block scalar changes it).
+/// the file's value as it is (one inside a quoted string or a block scalar changes it). It
+/// belongs to the innermost value the line opens, or, on a line that starts with a closing
+/// bracket, to the end of that collection.
 fn trailing_comment(
     index: usize,
     lines: &[&str],
@@ -137,6 +142,9 @@ fn trailing_comment(
     // The innermost value the line opens: `- ActionType: X  # c` is about `ActionType`, while
     // `Tags: {a: b}  # c` is about `Tags`.
     let anchor = match layout.line_path(number) {
+        None if layout.closing(number).is_some() => {
+            at_the_end_of(layout.closing(number).unwrap_or_default())
+        }
         Some(outer) if layout.paths_on(number).all(|path| path.starts_with(outer)) => {
             let mut path = outer.to_vec();
             while let Some(first) = layout.first_on_line(&path, number) {
@@ -151,6 +159,15 @@ fn trailing_comment(
         lines: vec![line[hash.0..].trim_end().to_owned()],
         anchor,
     })
+}
+
+/// At the end of the value at `path` (of the file, for the top).
+fn at_the_end_of(path: &[Step]) -> Anchor {
+    if path.is_empty() {
+        Anchor::End
+    } else {
+        Anchor::After(path.to_vec())
+    }
 }
 
 fn blanked(indexes: &[usize]) -> Vec<(usize, &'static str)> {

@@ -9,6 +9,7 @@ use crate::load::yaml;
 use crate::node::{Node, Pos, Value};
 
 use super::super::Step;
+use super::ends::collection_ends;
 
 /// A parsed text with the start of every value under its path.
 pub(super) struct Layout<'a> {
@@ -16,6 +17,8 @@ pub(super) struct Layout<'a> {
     /// Every path but the top, by where it starts; at one place, the outer path first.
     starts: Vec<(Pos, Vec<Step>)>,
     by_path: BTreeMap<Vec<Step>, Pos>,
+    /// Each flow collection by where its closing bracket is.
+    ends: BTreeMap<Pos, Vec<Step>>,
     /// The parsed document.
     pub root: Node,
 }
@@ -35,6 +38,7 @@ impl<'a> Layout<'a> {
             lines: text.lines().collect(),
             starts,
             by_path,
+            ends: collection_ends(text),
             root,
         })
     }
@@ -67,6 +71,22 @@ impl<'a> Layout<'a> {
             .iter()
             .find(|(pos, _)| *pos == at)
             .map(|(_, path)| path.as_slice())
+    }
+
+    /// The path of the `{...}` or `[...]` that line `line` closes, when the line starts with
+    /// its closing bracket.
+    pub fn closing(&self, line: usize) -> Option<&[Step]> {
+        let text = self.line(line);
+        let indent = leading(text);
+        if !matches!(text.chars().nth(indent), Some('}' | ']')) {
+            return None;
+        }
+        self.ends
+            .get(&Pos {
+                line,
+                col: indent + 1,
+            })
+            .map(Vec::as_slice)
     }
 
     /// Every path that starts on line `line`.

@@ -10,6 +10,7 @@
 //! belongs to is unclear; the text with the comments must load to the same value as without,
 //! or the comments that change it are left out. Every comment not kept is named.
 
+mod ends;
 mod find;
 mod layout;
 

@@ -278,15 +278,26 @@ Function:  # either
     # the first word
     - refund
     - cancel  # the second word
+    # the end of the list
 Tags:  # who
   team: qa
 "
     );
+    assert_eq!((carried.kept, carried.not_kept.len()), (5, 0));
+}
+
+#[test]
+fn a_comment_whose_place_is_unclear_is_named_not_guessed() {
+    // A lone `-` starts an item whose mapping begins on the next line.
+    let old = "Name: a\nActions:\n  - # the first\n    ActionType: X\n";
+    let new = "Name: a\nActions:\n- ActionType: Y\n";
+    let carried = carry(old, new);
+    assert_eq!(carried.text, new);
     assert_eq!(
         carried.not_kept,
         vec![NotKept {
-            line: 6,
-            text: "# the end of the list".to_owned(),
+            line: 3,
+            text: "# the first".to_owned(),
             why: Why::Unclear,
         }]
     );
@@ -389,8 +400,8 @@ fn a_file_written_as_json_keeps_the_comments_above_its_keys() {
         {
             "ActionType": "ASSIGN_CONTACT_CATEGORY", # tag only
             "AssignContactCategoryAction": {}
-        # before a closing brace: unclear
-        }
+        # the end of the action
+        }, # after the action
     ],
     "Function": "{\"Version\":\"2022-11-25\"}"
 }
@@ -412,18 +423,13 @@ Name: a  # the name
 Actions:
 - ActionType: ASSIGN_CONTACT_CATEGORY  # tag only
   AssignContactCategoryAction: {}
+  # the end of the action
+  # after the action
 Function:
   Version: '2022-11-26'
 "
     );
-    assert_eq!(
-        carried.not_kept,
-        vec![NotKept {
-            line: 9,
-            text: "# before a closing brace: unclear".to_owned(),
-            why: Why::Unclear,
-        }]
-    );
+    assert_eq!((carried.kept, carried.not_kept.len()), (5, 0));
 }
 
 #[test]
