@@ -345,6 +345,56 @@ async fn export_update_takes_a_console_edit_back_keeping_the_files_variables_and
     );
 }
 
+/// A rule file written as JSON, as AWS's rules library ships them (Function a JSON string), with
+/// comments above keys and items, at the ends of lines and before closing brackets.
+const JSON_FILE: &str = r##"# Written as JSON, as the rules library ships them.
+{
+    # The name is the rule's identity.
+    "Name": "refund-json",
+    "TriggerEventSource": {"EventSourceName": "OnPostCallAnalysisAvailable"},
+    "Function": "{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"CONTAINS_ANY\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\",\"Negate\":false}]}}",
+    "Actions": [
+        # Tag the contact.
+        {
+            "ActionType": "ASSIGN_CONTACT_CATEGORY", # no settings
+            "AssignContactCategoryAction": {}
+        }
+        # More actions to come.
+    ],
+    "PublishStatus": "PUBLISHED" # live for everyone
+}
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_keeps_the_comments_of_a_file_written_as_json() {
+    let env = seeded().await;
+    env.write_rule("refund-json", JSON_FILE);
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    let live = env.live_by_name().await;
+    let mut edited = live["refund-json"].rule.clone();
+    edited.publish_status = "DRAFT".to_owned();
+    env.client
+        .update_rule(&live["refund-json"].rule_id, &edited)
+        .await
+        .expect("UpdateRule answers");
+
+    let update = env.run(&["export", "--update"]).await;
+    update.expect(0);
+    // The Function comes back as a mapping; every comment stays with its value.
+    support::snapshot::assert_filtered!(
+        filters(&env),
+        "export_update_json",
+        format!(
+            "--- stdout\n{}--- rules/refund-json.yaml\n{}",
+            update.stdout,
+            env.read("rules/refund-json.yaml")
+        )
+    );
+    let plan = env.run(&["plan", "--detailed-exitcode"]).await;
+    plan.expect(0);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn export_update_writes_nothing_when_a_file_is_broken_or_a_link() {
     let env = seeded().await;

@@ -254,6 +254,14 @@ fn report(rewrites: &[Rewrite], left: &[(PathBuf, String, Left)]) -> String {
                 comment.why.reason()
             );
         }
+        if not_kept > 0 {
+            let _ = write!(
+                out,
+                "\n  hint: `git diff {}` shows {}; copy back what still applies",
+                rewrite.path.display(),
+                if not_kept == 1 { "it" } else { "them" }
+            );
+        }
         out.push('\n');
     }
     let mut left: Vec<_> = left.iter().collect();

@@ -59,8 +59,8 @@ impl Why {
     /// The reason, as words that follow "not kept: ".
     pub fn reason(self) -> &'static str {
         match self {
-            Why::Gone => "what it belonged to is not in the live rule",
-            Why::Unclear => "what it belonged to is unclear in the old layout",
+            Why::Gone => "the value it was about is not in the live rule",
+            Why::Unclear => "which value it was about is unclear from the file's layout",
             Why::WouldChange => "putting it back would change what the file loads to",
         }
     }
