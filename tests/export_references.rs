@@ -347,7 +347,7 @@ async fn export_update_takes_a_console_edit_back_keeping_the_files_variables_and
 
 /// A rule file written as JSON, as AWS's rules library ships them (Function a JSON string), with
 /// comments above keys and items, at the ends of lines and before closing brackets.
-const JSON_FILE: &str = r##"# Written as JSON, as the rules library ships them.
+const JSON_FILE: &str = r#"# Written as JSON, as the rules library ships them.
 {
     # The name is the rule's identity.
     "Name": "refund-json",
@@ -363,7 +363,7 @@ const JSON_FILE: &str = r##"# Written as JSON, as the rules library ships them.
     ],
     "PublishStatus": "PUBLISHED" # live for everyone
 }
-"##;
+"#;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_update_keeps_the_comments_of_a_file_written_as_json() {
