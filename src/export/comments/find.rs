@@ -96,11 +96,10 @@ fn block_comment(block: &[usize], lines: &[&str], content: &[usize], layout: &La
     let indent = leading(lines[first]);
     let next = content.iter().find(|&&index| index > last);
     let previous = content.iter().rev().find(|&&index| index < first);
-    let anchor = match next {
-        Some(&next) if layout.closing(next + 1).is_some() => {
-            at_the_end_of(layout.closing(next + 1).unwrap_or_default())
-        }
-        Some(&next) if indent <= leading(lines[next]) => layout
+    let closed = next.and_then(|&next| layout.closing(next + 1));
+    let anchor = match (next, closed) {
+        (_, Some(closed)) => at_the_end_of(closed),
+        (Some(&next), None) if indent <= leading(lines[next]) => layout
             .line_path(next + 1)
             .map_or(Anchor::Unclear, |path| Anchor::Above(path.to_vec())),
         _ => match previous.and_then(|&previous| layout.owner_of(previous + 1)) {
@@ -141,11 +140,9 @@ fn trailing_comment(
     let number = index + 1;
     // The innermost value the line opens: `- ActionType: X  # c` is about `ActionType`, while
     // `Tags: {a: b}  # c` is about `Tags`.
-    let anchor = match layout.line_path(number) {
-        None if layout.closing(number).is_some() => {
-            at_the_end_of(layout.closing(number).unwrap_or_default())
-        }
-        Some(outer) if layout.paths_on(number).all(|path| path.starts_with(outer)) => {
+    let anchor = match (layout.line_path(number), layout.closing(number)) {
+        (None, Some(closed)) => at_the_end_of(closed),
+        (Some(outer), _) if layout.paths_on(number).all(|path| path.starts_with(outer)) => {
             let mut path = outer.to_vec();
             while let Some(first) = layout.first_on_line(&path, number) {
                 path = first;
