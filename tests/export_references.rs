@@ -220,7 +220,8 @@ async fn a_variable_whose_value_names_the_resource_is_written_back_before_a_refe
         .expect(0);
 }
 
-/// A rule file as a person writes it: comments, a variable, references.
+/// A rule file as a person writes it: comments (at the top, above a condition and an action,
+/// at the end of a line), a variable, references.
 const CALLBACK_FILE: &str = r#"# yaml-language-server: $schema=../schema/rule.schema.json
 # Retention callbacks: owned by the retention team.
 Name: retention-callback
@@ -233,16 +234,20 @@ Function:
     Operands:
       # Only the retention queue.
       - Operator: CONTAINS_ANY
-        Operands: ["${queue:Retention}"]
+        Operands: ["${queue:Retention}"]  # by name: the id differs per instance
         ComparisonValue: $.ContactLens.PostCall.Queue.QueueId
         Negate: false
-PublishStatus: PUBLISHED
+PublishStatus: PUBLISHED # drafts are for trials
 Actions:
+  # The callback task, worked by the retention team.
   - ActionType: CREATE_TASK
     TaskAction:
       Name: Call back for ${var.team}
-      Description: Call back within a day.
+      Description: "Call back within a day." # the promise on the website
       ContactFlowId: ${var.callback}
+  # Tagged for the weekly report.
+  - ActionType: ASSIGN_CONTACT_CATEGORY
+    AssignContactCategoryAction: {}
 "#;
 
 const QUIET_FILE: &str = r#"Name: quiet
@@ -282,10 +287,13 @@ async fn export_update_takes_a_console_edit_back_keeping_the_files_variables_and
         .await
         .expect(0);
 
-    // A console edit, through the SDK's UpdateRule: a new description and a draft.
+    // A console edit, through the SDK's UpdateRule: a new description, a draft, and the
+    // tagging action removed.
     let live = env.live_by_name().await;
     let current = &live["retention-callback"];
     let mut edited = current.rule.clone();
+    assert_eq!(edited.actions.len(), 2, "{:?}", edited.actions);
+    edited.actions.pop();
     edited.actions[0]
         .task_action
         .as_mut()
@@ -311,20 +319,9 @@ async fn export_update_takes_a_console_edit_back_keeping_the_files_variables_and
         "export_update",
         format!("--- stdout\n{}--- stderr\n{}", update.stdout, update.stderr)
     );
-    let rewritten = env.read(callback_path);
-    for expected in [
-        "# Retention callbacks: owned by the retention team.\n",
-        "- ${queue:Retention}\n",
-        "ContactFlowId: ${var.callback}\n",
-        "Name: Call back for ${var.team}\n",
-        "Description: Call back within two hours.\n",
-        "PublishStatus: DRAFT\n",
-    ] {
-        assert!(
-            rewritten.contains(expected),
-            "`{expected}` in:\n{rewritten}"
-        );
-    }
+    // The file keeps its variables, references and comments, each where its value is; the
+    // comment above the removed action goes with it.
+    insta::assert_snapshot!("export_update_file", env.read(callback_path));
     assert_eq!(
         env.read("rules/quiet.yaml"),
         QUIET_FILE,
@@ -346,6 +343,56 @@ async fn export_update_takes_a_console_edit_back_keeping_the_files_variables_and
         "{}",
         again.stderr
     );
+}
+
+/// A rule file written as JSON, as AWS's rules library ships them (Function a JSON string), with
+/// comments above keys and items, at the ends of lines and before closing brackets.
+const JSON_FILE: &str = r#"# Written as JSON, as the rules library ships them.
+{
+    # The name is the rule's identity.
+    "Name": "refund-json",
+    "TriggerEventSource": {"EventSourceName": "OnPostCallAnalysisAvailable"},
+    "Function": "{\"Version\":\"2022-11-25\",\"RuleFunction\":{\"Operator\":\"AND\",\"Operands\":[{\"Operator\":\"CONTAINS_ANY\",\"Operands\":[\"refund\"],\"ComparisonValue\":\"$.ContactLens.PostCall.ExactMatch.Transcript\",\"Negate\":false}]}}",
+    "Actions": [
+        # Tag the contact.
+        {
+            "ActionType": "ASSIGN_CONTACT_CATEGORY", # no settings
+            "AssignContactCategoryAction": {}
+        }
+        # More actions to come.
+    ],
+    "PublishStatus": "PUBLISHED" # live for everyone
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_keeps_the_comments_of_a_file_written_as_json() {
+    let env = seeded().await;
+    env.write_rule("refund-json", JSON_FILE);
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    let live = env.live_by_name().await;
+    let mut edited = live["refund-json"].rule.clone();
+    edited.publish_status = "DRAFT".to_owned();
+    env.client
+        .update_rule(&live["refund-json"].rule_id, &edited)
+        .await
+        .expect("UpdateRule answers");
+
+    let update = env.run(&["export", "--update"]).await;
+    update.expect(0);
+    // The Function comes back as a mapping; every comment stays with its value.
+    support::snapshot::assert_filtered!(
+        filters(&env),
+        "export_update_json",
+        format!(
+            "--- stdout\n{}--- rules/refund-json.yaml\n{}",
+            update.stdout,
+            env.read("rules/refund-json.yaml")
+        )
+    );
+    let plan = env.run(&["plan", "--detailed-exitcode"]).await;
+    plan.expect(0);
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]

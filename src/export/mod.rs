@@ -13,6 +13,7 @@
 //! references against the same directory, so a name that would resolve elsewhere is never
 //! written. `export --update` keeps a file's own variables and references ([`Kept`]).
 
+mod comments;
 mod names;
 mod update;
 
@@ -31,6 +32,7 @@ use crate::node::Pos;
 use crate::reference::{references_in, substitute_text, Directory, Resolver, Substituted};
 use crate::validate::{validate_with, FunctionPolicy};
 
+pub use comments::{carry_comments, Carried, NotKept, Why};
 pub use names::kinds_used;
 use names::{place_of_member, rule_value, Place};
 pub use update::{keeping, Keeping};

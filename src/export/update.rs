@@ -4,8 +4,8 @@
 //! The file is rewritten whole (a YAML document cannot be edited in place without a parser that
 //! keeps its layout), so what a person wrote is carried over where it still holds: the comment
 //! lines at the top (the `$schema` line, the rule's description) and every string written with
-//! `${var.NAME}` or `${KIND:NAME}` that still stands for the live value. Comments further down
-//! are counted, so the command can say they were not kept.
+//! `${var.NAME}` or `${KIND:NAME}` that still stands for the live value. The comments further
+//! down are put back by [`super::carry_comments`].
 
 use crate::load::yaml;
 use crate::node::{Node, Value};
@@ -19,8 +19,6 @@ pub struct Keeping {
     pub header: String,
     /// The strings written with a variable or a reference, by where they stand.
     pub kept: Kept,
-    /// How many comment lines stand below the header (not kept).
-    pub comments_below: usize,
 }
 
 /// What the rule file `text` keeps; an error when it is not YAML (the load reports it first).
@@ -30,8 +28,7 @@ pub fn keeping(text: &str) -> Result<Keeping, String> {
     let mut kept = Kept::new();
     collect(&node, &mut Vec::new(), &mut kept);
     let mut header = String::new();
-    let mut lines = text.lines();
-    for line in lines.by_ref() {
+    for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             header.push_str(line);
@@ -47,14 +44,7 @@ pub fn keeping(text: &str) -> Result<Keeping, String> {
     if header.trim().is_empty() {
         header.clear();
     }
-    let comments_below = lines
-        .filter(|line| line.trim_start().starts_with('#'))
-        .count();
-    Ok(Keeping {
-        header,
-        kept,
-        comments_below,
-    })
+    Ok(Keeping { header, kept })
 }
 
 fn collect(node: &Node, path: &mut Vec<Step>, kept: &mut Kept) {
@@ -92,7 +82,6 @@ mod tests {
             keeping.header,
             "# yaml-language-server: $schema=../schema/rule.schema.json\n# Why this rule.\n"
         );
-        assert_eq!(keeping.comments_below, 1);
         let at = |last: &str| {
             vec![
                 Step::Key("Actions".into()),

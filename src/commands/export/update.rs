@@ -1,8 +1,9 @@
 //! `connect-rules export --update`: takes changes made on the instance (console edits) back
 //! into git. Each rule file whose rule differs from its live rule is written again, at its own
-//! path, from the live rule, keeping the file's top comments and the `${var.NAME}` /
-//! `${KIND:NAME}` values that still stand for the live values; a plan right after shows no
-//! change. Nothing is written unless every file to rewrite can be written.
+//! path, from the live rule, keeping the file's comments where their values still are and the
+//! `${var.NAME}` / `${KIND:NAME}` values that still stand for the live values; a plan right
+//! after shows no change. Each comment not kept is named with its old line. Nothing is written
+//! unless every file to rewrite can be written.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -12,7 +13,7 @@ use anyhow::Context;
 
 use crate::diff::changed_fields;
 use crate::error::{self, UserError};
-use crate::export::{export_rule, keeping, WriteBack};
+use crate::export::{carry_comments, export_rule, keeping, NotKept, WriteBack};
 use crate::glob::glob_match;
 use crate::load::{load_rules, load_rules_resolved, resolve_variables, LoadedRules};
 use crate::model::ownership::with_ownership;
@@ -51,7 +52,9 @@ struct Rewrite {
     rule_name: String,
     text: String,
     fields: Vec<String>,
-    comments_below: usize,
+    /// How many of the file's comments (below its header) were put back.
+    comments_kept: usize,
+    comments_not_kept: Vec<NotKept>,
 }
 
 pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
@@ -135,17 +138,22 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
             &write_back,
             &rules.policy,
         ) {
-            // Differences the file does not hold (tags the tool adds): nothing to write.
-            Ok(text) if text == old => {
-                left.push((desired.path.clone(), name.to_owned(), Left::Same));
+            Ok(text) => {
+                let carried = carry_comments(&old, &text);
+                // Differences the file does not hold (tags the tool adds): nothing to write.
+                if carried.text == old {
+                    left.push((desired.path.clone(), name.to_owned(), Left::Same));
+                } else {
+                    rewrites.push(Rewrite {
+                        path: desired.path.clone(),
+                        rule_name: name.to_owned(),
+                        text: carried.text,
+                        fields,
+                        comments_kept: carried.kept,
+                        comments_not_kept: carried.not_kept,
+                    });
+                }
             }
-            Ok(text) => rewrites.push(Rewrite {
-                path: desired.path.clone(),
-                rule_name: name.to_owned(),
-                text,
-                fields,
-                comments_below: keeping.comments_below,
-            }),
             Err(message) => {
                 failed = true;
                 error::report(
@@ -208,7 +216,8 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
     })
 }
 
-/// One line per file: what was rewritten (and which fields changed on the instance), then what
+/// One line per file: what was rewritten (which fields changed on the instance, how many of
+/// its comments were kept, and one line per comment not kept, with its old line), then what
 /// was left and why; by path.
 fn report(rewrites: &[Rewrite], left: &[(PathBuf, String, Left)]) -> String {
     let mut out = String::new();
@@ -220,17 +229,37 @@ fn report(rewrites: &[Rewrite], left: &[(PathBuf, String, Left)]) -> String {
             rewrite.rule_name,
             rewrite.fields.join(", ")
         );
-        if rewrite.comments_below > 0 {
+        let not_kept = rewrite.comments_not_kept.len();
+        match (rewrite.comments_kept, not_kept) {
+            (0, 0) => {}
+            (kept, 0) => {
+                let _ = write!(out, "; {kept} comment{} kept", plural(kept));
+            }
+            (kept, not_kept) => {
+                let _ = write!(
+                    out,
+                    "; {kept} of {} comment{} kept",
+                    kept + not_kept,
+                    plural(kept + not_kept)
+                );
+            }
+        }
+        for comment in &rewrite.comments_not_kept {
             let _ = write!(
                 out,
-                "; {} comment line{} below the top of the file {} not kept",
-                rewrite.comments_below,
-                if rewrite.comments_below == 1 { "" } else { "s" },
-                if rewrite.comments_below == 1 {
-                    "was"
-                } else {
-                    "were"
-                }
+                "\n  not kept: `{}:{}` `{}`: {}",
+                rewrite.path.display(),
+                comment.line,
+                comment.text,
+                comment.why.reason()
+            );
+        }
+        if not_kept > 0 {
+            let _ = write!(
+                out,
+                "\n  hint: `git diff {}` shows {}; copy back what still applies",
+                rewrite.path.display(),
+                if not_kept == 1 { "it" } else { "them" }
             );
         }
         out.push('\n');
@@ -246,6 +275,14 @@ fn report(rewrites: &[Rewrite], left: &[(PathBuf, String, Left)]) -> String {
         );
     }
     out
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// Stops on a folder that does not load: a rewrite starts from what the files say.
