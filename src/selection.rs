@@ -1,15 +1,16 @@
 //! `--only NAME|GLOB`: the rules a partial `plan`, `apply` or `drift` works on. Pure.
 //!
-//! A selection limits both sides of the diff before it is made: rule files whose rule is not
-//! selected are not planned, and live rules that are not selected are neither matched, nor
-//! deleted, nor replaced, nor listed. A pattern that matches no rule (in the files or on the
-//! instance) is an error with a did-you-mean: a typo must never read as "no changes".
+//! A partial plan is the whole plan's changes that touch a selected rule name: rules that are
+//! not selected are neither created, changed, deleted, nor replaced, nor listed, and a rule
+//! renamed in its file stays one change (an update or a replace) whichever of its two names is
+//! selected. A pattern that matches no rule (in the files or on the instance) is an error with a
+//! did-you-mean: a typo must never read as "no changes".
 
 use crate::diff::{diff, DiffOptions};
 use crate::error::UserError;
 use crate::glob::glob_match;
 use crate::model::{DesiredRule, LiveRule};
-use crate::plan::{Plan, PlanTarget};
+use crate::plan::{Change, Plan, PlanTarget};
 
 /// The `--only` patterns (rule names, or globs with `*` and `?`); empty selects every rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -81,20 +82,24 @@ impl Selection {
         live: &[LiveRule],
         options: &DiffOptions,
     ) -> Plan {
+        let whole = diff(target, desired, live, options);
         if !self.is_partial() {
-            return diff(target, desired, live, options);
+            return whole;
         }
-        let desired: Vec<DesiredRule> = desired
-            .iter()
-            .filter(|d| self.contains(&d.rule.name))
-            .cloned()
+        // The whole plan's changes that touch a selected name: a rule renamed in its file is
+        // one change under both names (an update, or a replace `apply` must be allowed), so
+        // selecting either name never turns it into a create beside the old rule, or a delete.
+        let changes = whole
+            .changes
+            .into_iter()
+            .filter(|change| change_names(change).any(|name| self.contains(name)))
             .collect();
-        let live: Vec<LiveRule> = live
-            .iter()
-            .filter(|l| self.contains(&l.rule.name))
-            .cloned()
+        let unmanaged = whole
+            .unmanaged
+            .into_iter()
+            .filter(|rule| self.contains(&rule.name))
             .collect();
-        let mut plan = diff(target, &desired, &live, options);
+        let mut plan = Plan::new(whole.target, changes, unmanaged);
         plan.only.clone_from(&self.patterns);
         plan
     }
@@ -163,6 +168,17 @@ impl Selection {
         };
         Err(UserError::new(message).with_hint(hint))
     }
+}
+
+/// The names a change touches: the live rule's and the desired rule's (two for a rename).
+fn change_names(change: &Change) -> impl Iterator<Item = &str> {
+    let before = match change {
+        Change::Update { before, .. }
+        | Change::Replace { before, .. }
+        | Change::Delete { before } => Some(before.rule.name.as_str()),
+        Change::Create { .. } => None,
+    };
+    before.into_iter().chain(std::iter::once(change.name()))
 }
 
 /// Every rule name in the files and on the instance, sorted, once each.

@@ -376,3 +376,52 @@ async fn a_saved_plan_applies_its_own_changes_and_names_what_came_after_it() {
         Some("billing")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rule_renamed_in_its_file_is_one_change_whichever_name_only_selects() {
+    let env = start().await;
+    env.write_rule("callback", &post_call("callback", "billing"));
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    // The same file now names the rule `cancel-callback`: a post-call rule cannot be renamed
+    // in place, so the whole plan replaces it, and apply needs --allow-replace.
+    env.write_rule("callback", &post_call("cancel-callback", "billing"));
+    let mutations = env.mutations();
+
+    for name in ["cancel-callback", "callback"] {
+        let plan = env.run(&["plan", "--only", name, "--format", "json"]).await;
+        plan.expect(0);
+        let document = json(&plan.stdout);
+        assert_eq!(document["summary"]["replace"], 1, "--only {name}: {plan}");
+        assert_eq!(document["summary"]["create"], 0, "--only {name}: {plan}");
+        assert_eq!(document["summary"]["delete"], 0, "--only {name}: {plan}");
+
+        let apply = env.run(&["apply", "--only", name, "--auto-approve"]).await;
+        apply.expect(1);
+        assert!(apply.stderr.contains("--allow-replace"), "{apply}");
+        assert_eq!(
+            env.mutations(),
+            mutations,
+            "--only {name} changed the instance"
+        );
+
+        let drift = env.run(&["drift", "--only", name]).await;
+        drift.expect(2);
+        assert!(!drift.stdout.contains("Deleted outside git"), "{drift}");
+    }
+
+    env.run(&[
+        "apply",
+        "--only",
+        "cancel-callback",
+        "--auto-approve",
+        "--allow-replace",
+    ])
+    .await
+    .expect(0);
+    let live = env.live_by_name().await;
+    assert_eq!(
+        live.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["cancel-callback"],
+        "the old rule was replaced, not left beside the new one"
+    );
+}
