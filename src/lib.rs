@@ -25,6 +25,7 @@ pub mod glob;
 pub mod load;
 pub mod model;
 pub mod node;
+pub mod out;
 pub mod parallel;
 pub mod plan;
 pub mod progress;

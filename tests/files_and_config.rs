@@ -518,3 +518,40 @@ fn hints_offer_only_what_the_command_takes() {
         "{explain}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_no_command_in_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let names: Vec<String> = (0..40).map(|i| format!("rule-{i:02}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    project(dir.path(), &names);
+    for (args, status) in [
+        (&["explain"][..], 0),
+        (&["validate", "--format", "json"][..], 0),
+        (&["schema"][..], 0),
+        (&["plan", "--format", "json"][..], 0),
+        (&["apply", "--auto-approve"][..], 0),
+        (&["drift"][..], 0),
+    ] {
+        // The pipe's reading end is closed before the command writes anything.
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_connect-rules"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("CONNECT_RULES_PROGRESS", "off")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("it ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(output.status.code(), Some(status), "{args:?}: {stderr}");
+    }
+    // The apply went to its end although nobody read what it printed.
+    assert_eq!(
+        rule_names(&dir.path().join(".connect-rules/local-instance.json")).len(),
+        40
+    );
+}

@@ -181,6 +181,65 @@ fn bash_and_zsh_completions_name_every_command_and_flag() {
     assert!(unknown.stderr.contains("bash"), "{unknown}");
 }
 
+/// What bash completes after `connect-rules WORDS...`, with the script sourced as a user's
+/// shell would.
+fn bash_completes(dir: &Path, words: &[&str]) -> Vec<String> {
+    let script = dir.join("connect-rules.bash");
+    let run = run_in(dir, &["completions", "bash"]);
+    run.expect(0);
+    std::fs::write(&script, &run.stdout).unwrap();
+    let words: Vec<String> = words.iter().map(|word| format!("'{word}'")).collect();
+    let program = format!(
+        "source '{}'; COMP_WORDS=(connect-rules {}); COMP_CWORD=${{#COMP_WORDS[@]}}; COMP_CWORD=$((COMP_CWORD - 1)); _connect__rules connect-rules \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD - 1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        words.join(" ")
+    );
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&program)
+        .output()
+        .expect("bash runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_each_commands_own_flags_and_not_the_ones_it_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let apply = bash_completes(dir.path(), &["apply", "--"]);
+    assert!(
+        apply.iter().any(|flag| flag == "--allow-delete"),
+        "{apply:?}"
+    );
+    assert!(
+        !apply.iter().any(|flag| flag == "--all-targets"),
+        "apply refuses --all-targets: {apply:?}"
+    );
+    let plan = bash_completes(dir.path(), &["plan", "--"]);
+    assert!(plan.iter().any(|flag| flag == "--all-targets"), "{plan:?}");
+    assert!(
+        plan.iter().any(|flag| flag == "--fail-on-refusal"),
+        "{plan:?}"
+    );
+    let commands = bash_completes(dir.path(), &["ex"]);
+    assert!(commands.iter().any(|name| name == "export"), "{commands:?}");
+    // zsh and fish do not offer it for the one-target commands either.
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let script = run_in(dir.path(), &["completions", shell]).stdout;
+        assert_eq!(
+            script
+                .lines()
+                .filter(|line| line.contains("all-targets"))
+                .count(),
+            2,
+            "{shell}: only plan and drift offer --all-targets\n{script}"
+        );
+    }
+}
+
 #[test]
 fn the_man_page_lists_the_commands_and_a_page_per_command_has_its_flags() {
     let dir = tempfile::tempdir().unwrap();

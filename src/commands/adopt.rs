@@ -90,19 +90,19 @@ async fn adopt(args: &AdoptSettings, session: &Session) -> anyhow::Result<ExitSt
         .into());
     }
     if to_tag.is_empty() {
-        println!("Nothing to adopt.");
+        crate::out::outln!("Nothing to adopt.");
         return Ok(ExitStatus::Success);
     }
     let tag = ownership.tags();
     let shown: Vec<String> = tag.iter().map(|(k, v)| format!("`{k}: {v}`")).collect();
-    println!(
+    crate::out::outln!(
         "connect-rules will tag these rules {}:",
         shown.join(" and ")
     );
     for rule in &to_tag {
-        println!("  ~ `{}` (id {})", rule.rule.name, rule.rule_id);
+        crate::out::outln!("  ~ `{}` (id {})", rule.rule.name, rule.rule_id);
     }
-    println!(
+    crate::out::outln!(
         "\nAdopt: {} rule{} to tag.",
         to_tag.len(),
         if to_tag.len() == 1 { "" } else { "s" }

@@ -188,7 +188,7 @@ impl Run<'_> {
         };
 
         if !plan.has_changes() {
-            print!("{}", render::text::render(&plan, styles.stdout));
+            crate::out::out!("{}", render::text::render(&plan, styles.stdout));
             return Ok(ExitStatus::Success);
         }
         let ownership = options.ownership();
@@ -197,7 +197,7 @@ impl Run<'_> {
         // holding this copy through the apply would only double the memory of a large run.
         drop(live);
         if !from_file {
-            print!("{}", render::text::render(&plan, styles.stdout));
+            crate::out::out!("{}", render::text::render(&plan, styles.stdout));
         }
         if !refusals.is_empty() {
             // Every refusal is reported, not only the first: one run shows all there is to fix.
@@ -261,7 +261,7 @@ impl Run<'_> {
             bar.finish_and_clear();
         }
         if stop.requested() {
-            print!("\n{}", report.table());
+            crate::out::out!("\n{}", report.table());
             return Err(UserError::new(
                 "apply was interrupted: the changes marked applied were made, the others were not started; run plan and apply again to finish",
             )
@@ -273,7 +273,7 @@ impl Run<'_> {
     async fn finish(&self, report: &ApplyReport) -> anyhow::Result<ExitStatus> {
         let (session, loaded, styles) = (self.session, self.loaded, self.styles);
         if report.has_failures() {
-            print!("\n{}", report.table());
+            crate::out::out!("\n{}", report.table());
             let failed = report
                 .outcomes
                 .iter()
@@ -285,7 +285,7 @@ impl Run<'_> {
             })
             .into());
         }
-        println!(
+        crate::out::outln!(
             "\nApply complete: {} change{} applied.",
             report.outcomes.len(),
             if report.outcomes.len() == 1 { "" } else { "s" }
@@ -309,17 +309,17 @@ impl Run<'_> {
         let (unfinished, not_planned) =
             safety::leftovers(after, &applied, self.settings.plan_file.is_some());
         if let Some(unfinished) = unfinished {
-            println!("The instance still differs from the rule files:");
-            print!("{}", render::text::render(&unfinished, styles.stdout));
+            crate::out::outln!("The instance still differs from the rule files:");
+            crate::out::out!("{}", render::text::render(&unfinished, styles.stdout));
         }
         if let Some(not_planned) = not_planned {
-            println!(
+            crate::out::outln!(
                 "The rule files and the instance now call for changes this plan does not include (made after the plan); they were not applied. Run plan to review them:"
             );
-            print!("{}", render::text::render(&not_planned, styles.stdout));
+            crate::out::out!("{}", render::text::render(&not_planned, styles.stdout));
         }
         if !remaining {
-            println!(
+            crate::out::outln!(
                 "No changes remain: the instance matches the rule files{}.",
                 if self.selection.is_partial() {
                     " (for the rules `--only` selects)"

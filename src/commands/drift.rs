@@ -31,7 +31,7 @@ pub(super) async fn run(settings: &DriftSettings, styles: Styles) -> anyhow::Res
         OutputFormat::Markdown => reports.iter().map(render::drift::markdown).collect(),
         OutputFormat::Json => vec![render::drift::json_all(&reports)],
     };
-    print!("{}", rendered.join("\n"));
+    crate::out::out!("{}", rendered.join("\n"));
     if status == ExitStatus::Success && reports.iter().any(DriftReport::has_drift) {
         status = ExitStatus::Changes;
     }

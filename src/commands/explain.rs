@@ -88,7 +88,7 @@ pub(super) fn run(settings: &ExplainSettings, styles: Styles) -> ExitStatus {
             format!("{title}\n{reading}\n")
         })
         .collect();
-    print!("{}", text.join("\n"));
+    crate::out::out!("{}", text.join("\n"));
     if !missing.is_empty() {
         for unknown in missing {
             error::report(unknown, styles.stderr);

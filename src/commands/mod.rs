@@ -135,7 +135,7 @@ fn run(cli: Cli, styles: Styles) -> anyhow::Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         Command::Init(args) => init::run(&args.dir, args.github),
-        Command::Completions(args) => manual::completions(args.shell),
+        Command::Completions(args) => Ok(manual::completions(args.shell)),
         Command::Man(args) => manual::man(args.out_dir.as_deref()),
     }
 }

@@ -190,10 +190,7 @@ fn write_outputs(plans: &[Plan], output: &PlanOutput, styles: Styles) -> anyhow:
                 .join("\n")
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(rendered.as_bytes())
-        .context("failed to write the plan to stdout")?;
+    crate::out::write(&rendered);
     if output.format == OutputFormat::Markdown {
         // Set but empty is unset, as GitHub's own tools read it.
         if let Some(summary) =

@@ -19,7 +19,7 @@ pub(super) fn run(out: Option<&std::path::Path>) -> anyhow::Result<ExitStatus> {
                 .with_context(|| format!("failed to write `{}`", path.display()))?;
             eprintln!("wrote `{}`", path.display());
         }
-        None => print!("{schema}"),
+        None => crate::out::out!("{schema}"),
     }
     Ok(ExitStatus::Success)
 }

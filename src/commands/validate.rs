@@ -32,7 +32,7 @@ pub(super) fn run(
         .count();
     match format {
         FindingsFormat::Text => print_findings(&loaded.diagnostics, styles.stderr),
-        FindingsFormat::Json => print!(
+        FindingsFormat::Json => crate::out::out!(
             "{}",
             findings::json(
                 &loaded.diagnostics,
@@ -42,7 +42,7 @@ pub(super) fn run(
                 },
             )
         ),
-        FindingsFormat::Github => print!("{}", findings::github(&loaded.diagnostics)),
+        FindingsFormat::Github => crate::out::out!("{}", findings::github(&loaded.diagnostics)),
     }
     let errors = loaded
         .diagnostics

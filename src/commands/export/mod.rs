@@ -118,7 +118,7 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
             crate::safe_write::Durability::Synced,
         )
         .with_context(|| format!("failed to write `{}`", path.display()))?;
-        println!("wrote `{}` (rule `{}`)", path.display(), file.rule_name);
+        crate::out::outln!("wrote `{}` (rule `{}`)", path.display(), file.rule_name);
     }
     eprintln!(
         "exported {} rule{} from {place}",

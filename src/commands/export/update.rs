@@ -189,7 +189,7 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
         )
         .with_context(|| format!("failed to write `{}`", rewrite.path.display()))?;
     }
-    print!("{}", report(&rewrites, &left));
+    crate::out::out!("{}", report(&rewrites, &left));
     let live_names: BTreeSet<&str> = loaded.rules.iter().map(|r| r.rule.name.as_str()).collect();
     let not_in_git = live
         .iter()
