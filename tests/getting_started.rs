@@ -55,6 +55,30 @@ fn init_makes_a_folder_that_plans_and_applies_at_once() {
 }
 
 #[test]
+fn init_refuses_a_file_where_it_needs_a_folder_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules"), "not a folder\n").unwrap();
+    std::fs::create_dir(dir.path().join(".github")).unwrap();
+    std::fs::write(dir.path().join(".github/workflows"), "").unwrap();
+    let init = run_in(dir.path(), &["init", "--github"]);
+    init.expect(1);
+    assert!(
+        init.stderr.contains("\n  rules\n") && init.stderr.contains("\n  .github/workflows\n"),
+        "{init}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".github", "rules"], "nothing was written");
+    // Once out of the way, init runs (no half-made folder makes it refuse its own files).
+    std::fs::remove_file(dir.path().join("rules")).unwrap();
+    std::fs::remove_dir_all(dir.path().join(".github")).unwrap();
+    run_in(dir.path(), &["init", "--github"]).expect(0);
+}
+
+#[test]
 fn init_refuses_to_overwrite_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("connect-rules.yaml"), "rules: mine\n").unwrap();

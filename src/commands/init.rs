@@ -106,10 +106,25 @@ pub(super) fn run(dir: &Path, github: bool) -> anyhow::Result<ExitStatus> {
         }
         Err(_) => None,
     };
+    // A file in the way of a folder (`rules` a file) would stop the writing halfway.
     let taken: Vec<PathBuf> = files
         .iter()
         .map(|(path, _)| dir.join(path))
-        .filter(|path| std::fs::symlink_metadata(path).is_ok())
+        .flat_map(|path| {
+            let folders: Vec<PathBuf> = path
+                .ancestors()
+                .skip(1)
+                .take_while(|folder| *folder != dir && !folder.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+                .collect();
+            folders.into_iter().rev().chain(std::iter::once(path))
+        })
+        .filter(|path| match std::fs::symlink_metadata(path) {
+            Ok(meta) => !(meta.is_dir() && is_folder_of_files(path, &files, dir)),
+            Err(_) => false,
+        })
+        .collect::<std::collections::BTreeSet<PathBuf>>()
+        .into_iter()
         .collect();
     if !taken.is_empty() {
         let listed: String = taken
@@ -123,30 +138,37 @@ pub(super) fn run(dir: &Path, github: bool) -> anyhow::Result<ExitStatus> {
         .into());
     }
 
-    for (path, text) in &files {
-        let path = dir.join(path);
-        create(&path, text)?;
-        eprintln!("created `{}`", shown(&path));
-    }
-    match gitignore_addition(existing_gitignore.as_deref()) {
-        Some(addition) if existing_gitignore.is_some() => {
-            OpenOptions::new()
+    let mut made = Made::default();
+    let addition = gitignore_addition(existing_gitignore.as_deref());
+    let written = files
+        .iter()
+        .try_for_each(|(path, text)| create(&dir.join(path), text, &mut made))
+        .and_then(|()| match (&addition, &existing_gitignore) {
+            (Some(addition), None) => create(&gitignore, addition, &mut made),
+            // Last, as an append cannot be taken back.
+            (Some(addition), Some(_)) => OpenOptions::new()
                 .append(true)
                 .open(&gitignore)
                 .and_then(|mut file| file.write_all(addition.as_bytes()))
-                .with_context(|| format!("failed to add to `{}`", shown(&gitignore)))?;
-            eprintln!("added `.connect-rules/` to `{}`", shown(&gitignore));
-        }
-        Some(addition) => {
-            create(&gitignore, &addition)?;
-            eprintln!("created `{}`", shown(&gitignore));
-        }
-        None => eprintln!("`{}` already ignores `.connect-rules/`", shown(&gitignore)),
+                .with_context(|| format!("failed to add to `{}`", shown(&gitignore))),
+            (None, _) => Ok(()),
+        });
+    if let Err(err) = written {
+        made.undo();
+        return Err(err.context("init stopped and took back what it had written"));
+    }
+    for (path, _) in &files {
+        eprintln!("created `{}`", shown(&dir.join(path)));
+    }
+    match (&addition, &existing_gitignore) {
+        (Some(_), Some(_)) => eprintln!("added `.connect-rules/` to `{}`", shown(&gitignore)),
+        (Some(_), None) => eprintln!("created `{}`", shown(&gitignore)),
+        (None, _) => eprintln!("`{}` already ignores `.connect-rules/`", shown(&gitignore)),
     }
     let cd = if dir == Path::new(".") {
         String::new()
     } else {
-        format!("cd {} && ", shown(dir))
+        format!("cd {} && ", shell_quoted(&shown(dir)))
     };
     eprintln!(
         "\nNext: `{cd}connect-rules plan` shows what `connect-rules apply` would create on the local instance."
@@ -159,18 +181,64 @@ pub(super) fn run(dir: &Path, github: bool) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// Whether `path`, a folder, is one the files go in (`rules/`, `schema/`): not in the way.
+fn is_folder_of_files(path: &Path, files: &[(&str, String)], dir: &Path) -> bool {
+    files
+        .iter()
+        .any(|(file, _)| dir.join(file).starts_with(path) && dir.join(file) != path)
+}
+
+/// What init made so far, to take back when a later file cannot be made: a half-made folder
+/// would make the next `init` refuse the files this one wrote.
+#[derive(Default)]
+struct Made {
+    files: Vec<PathBuf>,
+    folders: Vec<PathBuf>,
+}
+
+impl Made {
+    fn undo(&self) {
+        for file in self.files.iter().rev() {
+            let _ = std::fs::remove_file(file);
+        }
+        // Innermost first; a folder something else was put in meanwhile stays.
+        for folder in self.folders.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+    }
+}
+
 /// Creates `path` (and its folders) holding `text`; fails when anything is there already.
-fn create(path: &Path, text: &str) -> anyhow::Result<()> {
+fn create(path: &Path, text: &str, made: &mut Made) -> anyhow::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        let missing: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
+            .map(Path::to_path_buf)
+            .collect();
         std::fs::create_dir_all(parent)
             .with_context(|| format!("failed to create `{}`", shown(parent)))?;
+        made.folders.extend(missing.into_iter().rev());
     }
-    OpenOptions::new()
+    let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
-        .with_context(|| format!("failed to create `{}`", shown(path)))
+        .with_context(|| format!("failed to create `{}`", shown(path)))?;
+    made.files.push(path.to_path_buf());
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("failed to write `{}`", shown(path)))
+}
+
+/// `text` as a POSIX shell reads it back: as it is when it holds only safe characters, else in
+/// single quotes.
+fn shell_quoted(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./+@%:,".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 /// `path` without a leading `./`.
@@ -236,5 +304,29 @@ mod tests {
             .replace("  #   ", "    ");
         let config = crate::config::parse(&uncommented, Path::new(CONFIG_FILE)).unwrap();
         assert!(config.targets["prod"].instance_arn.is_some());
+    }
+
+    #[test]
+    fn what_init_made_is_taken_back_and_only_that() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("rules")).unwrap();
+        let mut made = Made::default();
+        create(&dir.path().join("rules/a.yaml"), "a", &mut made).unwrap();
+        create(&dir.path().join("schema/deep/b.json"), "b", &mut made).unwrap();
+        assert!(create(&dir.path().join("rules/a.yaml"), "again", &mut made).is_err());
+        made.undo();
+        assert!(
+            dir.path().join("rules").is_dir(),
+            "a folder that was there stays"
+        );
+        assert!(!dir.path().join("rules/a.yaml").exists());
+        assert!(!dir.path().join("schema").exists());
+    }
+
+    #[test]
+    fn the_next_step_quotes_a_folder_the_shell_would_split() {
+        assert_eq!(shell_quoted("proj/rules-1"), "proj/rules-1");
+        assert_eq!(shell_quoted("with space/ünï"), "'with space/ünï'");
+        assert_eq!(shell_quoted("it's"), "'it'\\''s'");
     }
 }
