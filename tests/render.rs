@@ -427,7 +427,7 @@ fn text_plan_with_names() {
     );
     assert!(
         text.contains(&format!(
-            "\"ContactFlowId\": \"{FLOW_ID}\" (flow \"Callback\")"
+            "+     ContactFlowId: {FLOW_ID} (flow \"Callback\")"
         )),
         "an updated field's line: {text}"
     );
@@ -495,7 +495,7 @@ fn drift_text_with_names() {
     let text = render::drift::text(&report, Style::plain());
     assert!(
         text.contains(&format!(
-            "\"ContactFlowId\": \"{FLOW_ID}\" (flow \"Callback\")"
+            "+     ContactFlowId: {FLOW_ID} (flow \"Callback\")"
         )),
         "{text}"
     );

@@ -65,14 +65,7 @@ pub(crate) fn readings(
 /// The lines of a field's change, each with its `+`, `-` or ` ` marker. `Function` is shown
 /// as YAML, as the rule files write it and as a create shows it, in every format.
 pub(crate) fn field_diff_lines(change: &FieldChange) -> Vec<(ChangeTag, String)> {
-    let (before, after) = if change.field == "Function" {
-        (
-            function_as_yaml(&change.before),
-            function_as_yaml(&change.after),
-        )
-    } else {
-        (change.before.clone(), change.after.clone())
-    };
+    let (before, after) = (as_yaml(&change.before), as_yaml(&change.after));
     let diff = TextDiff::from_lines(&before, &after);
     diff.iter_all_changes()
         .map(|line| {
@@ -84,11 +77,12 @@ pub(crate) fn field_diff_lines(change: &FieldChange) -> Vec<(ChangeTag, String)>
         .collect()
 }
 
-/// A `Function` as the plan carries it (JSON text) written as YAML; text that is not a JSON
-/// object is kept as it is.
-fn function_as_yaml(text: &str) -> String {
+/// A field's value as the plan carries it (JSON text: the `Function` itself, or the
+/// pretty-printed `Actions`, `Tags`, ...) written as YAML, as a create shows the rule; text
+/// that is not a JSON object or list is kept as it is.
+fn as_yaml(text: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(value) if value.is_object() => {
+        Ok(value) if value.is_object() || value.is_array() => {
             serde_yaml::to_string(&value).unwrap_or_else(|_| text.to_owned())
         }
         _ => text.to_owned(),
