@@ -316,7 +316,7 @@ pub struct PlanArgs {
     pub no_redact: bool,
     /// Only the rules with this name, or matching this glob (`*`, `?`); repeat for more. Rules
     /// outside the selection are not compared, changed or deleted; the plan says it is partial.
-    #[arg(long, value_name = "NAME|GLOB")]
+    #[arg(long, value_name = "NAME|GLOB", value_parser = parse_rule_pattern)]
     pub only: Vec<String>,
     /// Exit 3 when `apply` would refuse the plan (deletes or replacements it is not allowed,
     /// or more deletes than the limit), so a pull request that cannot be applied fails its
@@ -379,7 +379,7 @@ pub struct ApplyArgs {
     /// Only the rules with this name, or matching this glob (`*`, `?`); repeat for more. Rules
     /// outside the selection are not compared, changed or deleted. A plan file made with
     /// `plan --only` keeps its selection (pass the same `--only`, or none).
-    #[arg(long, value_name = "NAME|GLOB")]
+    #[arg(long, value_name = "NAME|GLOB", value_parser = parse_rule_pattern)]
     pub only: Vec<String>,
 }
 
@@ -404,7 +404,7 @@ pub struct ExportArgs {
     pub overwrite: bool,
     /// Export only the rules with this name, or matching this glob (`*`, `?`); repeat for
     /// more. `--only` is the same flag, as on plan, apply and drift.
-    #[arg(long, visible_alias = "only", value_name = "NAME|GLOB")]
+    #[arg(long, visible_alias = "only", value_name = "NAME|GLOB", value_parser = parse_rule_pattern)]
     pub name: Vec<String>,
     /// Keep the ids of queues, flows, users and other resources instead of writing them as
     /// `${KIND:NAME}` references (and list none of them).
@@ -434,7 +434,7 @@ pub struct DriftArgs {
     pub manage_all: bool,
     /// Only the rules with this name, or matching this glob (`*`, `?`); repeat for more. Rules
     /// outside the selection are not compared or reported as drift.
-    #[arg(long, value_name = "NAME|GLOB")]
+    #[arg(long, value_name = "NAME|GLOB", value_parser = parse_rule_pattern)]
     pub only: Vec<String>,
 }
 
@@ -512,6 +512,16 @@ pub struct ManArgs {
     /// folder instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+}
+
+/// A rule name or glob for `--only`: an empty one would match nothing and read as a typo.
+fn parse_rule_pattern(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err(
+            "give a rule name (the `Name` in a rule file) or a glob with `*` and `?`".to_owned(),
+        );
+    }
+    Ok(text.to_owned())
 }
 
 fn parse_variable(text: &str) -> Result<(String, String), String> {

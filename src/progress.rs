@@ -11,7 +11,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The environment variable that chooses how progress is shown: `bars`, `lines` or `off`
-/// (anything else, or unset: bars on a terminal, lines otherwise).
+/// (unset: bars on a terminal that can redraw a line, lines otherwise; bars where none can be
+/// drawn are lines too, so asking for bars never means silence).
 pub const PROGRESS_ENV: &str = "CONNECT_RULES_PROGRESS";
 
 /// How long a phase runs before its bar is drawn: shorter phases would only flicker.
@@ -32,19 +33,33 @@ impl ProgressMode {
     /// The mode for this process: [`PROGRESS_ENV`] when set to a mode, otherwise bars when
     /// stderr is a terminal and lines when it is not.
     pub fn detect() -> Self {
-        Self::choose(
-            std::env::var(PROGRESS_ENV).ok().as_deref(),
-            std::io::stderr().is_terminal(),
-        )
+        let setting = std::env::var(PROGRESS_ENV).ok();
+        if let Some(unknown) = setting
+            .as_deref()
+            .map(str::trim)
+            .filter(|value| !matches!(*value, "" | "bars" | "lines" | "off"))
+        {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                eprintln!(
+                    "warning: {PROGRESS_ENV}={unknown} is not `bars`, `lines` or `off`; showing progress as if it were unset"
+                );
+            });
+        }
+        // A dumb terminal cannot redraw a line in place, so no bar is ever drawn there.
+        let redraws = std::io::stderr().is_terminal()
+            && std::env::var("TERM").map_or(true, |term| term != "dumb");
+        Self::choose(setting.as_deref(), redraws)
     }
 
-    /// [`Self::detect`] over its inputs.
-    pub fn choose(setting: Option<&str>, stderr_is_terminal: bool) -> Self {
+    /// [`Self::detect`] over its inputs: the setting, and whether stderr is a terminal that
+    /// can redraw a line.
+    pub fn choose(setting: Option<&str>, stderr_redraws: bool) -> Self {
         match setting.map(str::trim) {
-            Some("bars") => ProgressMode::Bars,
-            Some("lines") => ProgressMode::Lines,
+            Some("bars") if stderr_redraws => ProgressMode::Bars,
+            Some("lines" | "bars") => ProgressMode::Lines,
             Some("off") => ProgressMode::Off,
-            _ if stderr_is_terminal => ProgressMode::Bars,
+            _ if stderr_redraws => ProgressMode::Bars,
             _ => ProgressMode::Lines,
         }
     }
@@ -239,9 +254,11 @@ mod tests {
             ProgressMode::choose(Some("lines"), true),
             ProgressMode::Lines
         );
+        assert_eq!(ProgressMode::choose(Some("bars"), true), ProgressMode::Bars);
         assert_eq!(
             ProgressMode::choose(Some("bars"), false),
-            ProgressMode::Bars
+            ProgressMode::Lines,
+            "bars where none can be drawn would be silence"
         );
         assert_eq!(
             ProgressMode::choose(Some("rainbow"), false),

@@ -19,8 +19,15 @@ pub struct Selection {
 }
 
 impl Selection {
-    /// The rules matching any of `patterns`; every rule when there are none.
-    pub fn new(patterns: Vec<String>) -> Self {
+    /// The rules matching any of `patterns`; every rule when there are none, or when one is
+    /// `*`. The patterns are kept sorted and once each, so the same selection given in another
+    /// order is the same selection (a saved plan compares them).
+    pub fn new(mut patterns: Vec<String>) -> Self {
+        if patterns.iter().any(|pattern| pattern == "*") {
+            patterns.clear();
+        }
+        patterns.sort();
+        patterns.dedup();
         Selection { patterns }
     }
 
@@ -234,6 +241,13 @@ mod tests {
             .select(&[desired("a")], &[Rule::test("b").live("id-b")])
             .expect("nothing to match");
         assert_eq!((files.len(), live.len()), (1, 1));
+    }
+
+    #[test]
+    fn the_same_patterns_in_another_order_are_the_same_selection_and_a_star_is_every_rule() {
+        assert_eq!(only(&["b", "a", "b"]), only(&["a", "b"]));
+        assert_eq!(only(&["a", "b"]).patterns(), ["a", "b"]);
+        assert!(!only(&["chat-*", "*"]).is_partial());
     }
 
     #[test]

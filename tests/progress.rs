@@ -107,4 +107,27 @@ async fn a_drift_on_a_terminal_draws_the_time_left() {
         !shown.contains(" described, 0 from the cache in "),
         "a terminal gets the bar, not the log line: {shown}"
     );
+
+    // A dumb terminal cannot redraw a bar: it gets the log line, even when bars are asked for.
+    let mut dumb = Command::new("script");
+    let _home = isolate(&mut dumb);
+    let output = dumb
+        .current_dir(env.path())
+        .env(PROGRESS_ENV, "bars")
+        .env("TERM", "dumb")
+        .args([
+            "--quiet",
+            "--return",
+            "--command",
+            &command_line,
+            "/dev/null",
+        ])
+        .output()
+        .expect("`script` runs");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "drift in sync: {shown}");
+    assert!(
+        shown.contains(" described, 0 from the cache in ") && !shown.contains(" left"),
+        "a dumb terminal gets the line: {shown}"
+    );
 }

@@ -338,7 +338,8 @@ fn selection(given: &Selection, saved: Option<&Plan>) -> anyhow::Result<Selectio
     let Some(plan) = saved else {
         return Ok(given.clone());
     };
-    if given.is_partial() && given.patterns() != plan.only.as_slice() {
+    let planned = Selection::new(plan.only.clone());
+    if given.is_partial() && given.patterns() != planned.patterns() {
         let flags = |patterns: &[String]| {
             if patterns.is_empty() {
                 "no `--only`".to_owned()
@@ -358,7 +359,7 @@ fn selection(given: &Selection, saved: Option<&Plan>) -> anyhow::Result<Selectio
         .with_hint("apply the plan file without `--only` (it keeps its own selection), or make a new plan with the `--only` you want")
         .into());
     }
-    Ok(Selection::new(plan.only.clone()))
+    Ok(planned)
 }
 
 /// Watches for SIGINT and SIGTERM from now on, for the rest of the command. The first one

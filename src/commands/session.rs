@@ -234,8 +234,9 @@ impl Session {
         .map_err(|err| UserError::new(err.to_string()).with_hint(err.hint()))
         .with_context(|| format!("could not read the rules of {}", self.location()))?;
         phase.finish(&format!(
-            "{} rules, {} described, {} from the cache",
+            "{} rule{}, {} described, {} from the cache",
             live.len(),
+            if live.len() == 1 { "" } else { "s" },
             stats.describe_calls,
             stats.cache_hits
         ));
@@ -251,10 +252,10 @@ impl Session {
                 region.as_deref().unwrap_or("the default region"),
                 self.target.name
             ),
-            TargetKind::Local { state, .. } => format!(
+            // As the plan's header names it: from the config's folder, wherever the run is.
+            TargetKind::Local { state_shown, .. } => format!(
                 "the local instance `{}` (target `{}`)",
-                state.display(),
-                self.target.name
+                state_shown, self.target.name
             ),
         }
     }
