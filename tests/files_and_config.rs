@@ -555,3 +555,35 @@ fn a_reader_that_stops_reading_ends_no_command_in_a_panic() {
         40
     );
 }
+
+#[test]
+fn a_config_link_to_nowhere_or_a_yml_config_is_named_not_skipped() {
+    let root = tempfile::tempdir().unwrap();
+    let chat = root.path().join("rules/chat");
+    std::fs::create_dir_all(&chat).unwrap();
+    std::fs::create_dir(root.path().join(".git")).unwrap();
+    std::os::unix::fs::symlink(
+        root.path().join("gone.yaml"),
+        root.path().join("connect-rules.yaml"),
+    )
+    .unwrap();
+    let dangling = run_in(&chat, &["validate"]);
+    dangling.expect(1);
+    assert!(
+        dangling
+            .stderr
+            .contains("failed to read the config file `../../connect-rules.yaml`"),
+        "{dangling}"
+    );
+
+    std::fs::remove_file(root.path().join("connect-rules.yaml")).unwrap();
+    std::fs::write(root.path().join("connect-rules.yml"), "rules: rules\n").unwrap();
+    let misnamed = run_in(&chat, &["validate"]);
+    misnamed.expect(1);
+    assert!(
+        misnamed.stderr.contains(
+            "found `../../connect-rules.yml`, but connect-rules reads its config from `connect-rules.yaml`"
+        ),
+        "{misnamed}"
+    );
+}

@@ -47,11 +47,23 @@ impl ConfigFile {
     /// current folder or a parent, as git and cargo find theirs, but never above the
     /// repository's root (the first folder holding `.git`).
     pub fn read(flag: Option<&Path>) -> anyhow::Result<Self> {
+        // A link counts as there even when it leads nowhere: reading it then says so, where
+        // skipping it would run with another folder's config, or none.
+        let there = |path: &Path| std::fs::symlink_metadata(path).is_ok();
+        let here = std::env::current_dir().unwrap_or_default();
         let found = match flag {
             Some(path) => Some(path.to_path_buf()),
-            None => nearest_config(&std::env::current_dir().unwrap_or_default(), Path::exists),
+            None => nearest_config(&here, there),
         };
         let Some(path) = found else {
+            if let Some(misnamed) = nearest_named(&here, "connect-rules.yml", there) {
+                return Err(UserError::new(format!(
+                    "found `{}`, but connect-rules reads its config from `{CONFIG_FILE}`",
+                    misnamed.display()
+                ))
+                .with_hint(format!("rename it to `{CONFIG_FILE}`"))
+                .into());
+            }
             return Ok(ConfigFile::default());
         };
         // Paths in a config file are relative to it, wherever the command runs: a config
@@ -78,10 +90,15 @@ impl ConfigFile {
 /// (`exists` says whether a path exists); the search stops after the first folder holding
 /// `.git`, the repository's root.
 pub fn nearest_config(here: &Path, exists: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    nearest_named(here, CONFIG_FILE, exists)
+}
+
+/// [`nearest_config`] for a file called `name`.
+fn nearest_named(here: &Path, name: &str, exists: impl Fn(&Path) -> bool) -> Option<PathBuf> {
     let mut up = PathBuf::new();
     for folder in here.ancestors() {
-        if exists(&folder.join(CONFIG_FILE)) {
-            return Some(up.join(CONFIG_FILE));
+        if exists(&folder.join(name)) {
+            return Some(up.join(name));
         }
         if exists(&folder.join(".git")) {
             return None;
