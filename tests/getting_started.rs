@@ -79,6 +79,27 @@ fn init_refuses_a_file_where_it_needs_a_folder_and_writes_nothing() {
 }
 
 #[test]
+fn init_refuses_a_folder_inside_another_projects_rules_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    run_in(dir.path(), &["init"]).expect(0);
+    let nested = run_in(dir.path(), &["init", "rules/team"]);
+    nested.expect(1);
+    assert!(
+        nested
+            .stderr
+            .contains("`rules/team` is inside `rules`, the rules folder of `connect-rules.yaml`"),
+        "{nested}"
+    );
+    assert!(
+        !dir.path().join("rules/team").exists(),
+        "nothing was written"
+    );
+    // The outer project still plans.
+    run_in(dir.path(), &["validate"]).expect(0);
+}
+
+#[test]
 fn init_refuses_to_overwrite_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("connect-rules.yaml"), "rules: mine\n").unwrap();

@@ -89,6 +89,16 @@ pub fn gitignore_addition(existing: Option<&str>) -> Option<String> {
 /// Writes the files into `dir` (made when missing), or, when any of them exists, lists them
 /// and writes nothing.
 pub(super) fn run(dir: &Path, github: bool) -> anyhow::Result<ExitStatus> {
+    if let Some((config, rules)) = enclosing_rules_folder(dir) {
+        return Err(UserError::new(format!(
+            "`{}` is inside `{}`, the rules folder of `{}`: that project would read the new files as rule files; nothing was written",
+            shown(dir),
+            rules.display(),
+            config.display()
+        ))
+        .with_hint("run init in a folder outside that rules folder")
+        .into());
+    }
     let files = files(github);
     let gitignore = dir.join(GITIGNORE);
     let existing_gitignore = match std::fs::symlink_metadata(&gitignore) {
@@ -179,6 +189,40 @@ pub(super) fn run(dir: &Path, github: bool) -> anyhow::Result<ExitStatus> {
         );
     }
     Ok(ExitStatus::Success)
+}
+
+/// The config and rules folder of a project whose rules folder holds `dir` (made or not yet):
+/// a project reads every `.yaml` under its rules folder as a rule file.
+fn enclosing_rules_folder(dir: &Path) -> Option<(PathBuf, PathBuf)> {
+    let absolute = std::path::absolute(dir).ok()?;
+    // The nearest folder that exists: `dir` itself may be made by init.
+    let nearest = absolute.ancestors().find(|folder| folder.is_dir())?;
+    let existing = nearest.canonicalize().ok()?;
+    let config = crate::settings::nearest_config(&existing, Path::exists)?;
+    let config = existing.join(config).canonicalize().ok()?;
+    let text = std::fs::read_to_string(&config).ok()?;
+    let parsed = crate::config::parse(&text, &config).ok()?;
+    let base = config.parent()?;
+    let rules = base
+        .join(parsed.rules.unwrap_or_else(|| PathBuf::from("rules")))
+        .canonicalize()
+        .ok()?;
+    let inside = existing.join(absolute.strip_prefix(nearest).ok()?);
+    let here = std::env::current_dir()
+        .and_then(std::fs::canonicalize)
+        .unwrap_or_default();
+    inside
+        .starts_with(&rules)
+        .then(|| (from_here(&config, &here), from_here(&rules, &here)))
+}
+
+/// `path` relative to `here` when it is under it (`.` for `here` itself), else whole.
+fn from_here(path: &Path, here: &Path) -> PathBuf {
+    match path.strip_prefix(here) {
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }
 
 /// Whether `path`, a folder, is one the files go in (`rules/`, `schema/`): not in the way.
