@@ -389,6 +389,7 @@ pub struct ApplyArgs {
     mut_arg("all_targets", |arg| arg.hide(true)),
     mut_arg("target", |arg| arg.help(ONE_TARGET_HELP))
 )]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct ExportArgs {
     /// Rules and config.
     #[command(flatten)]
@@ -415,6 +416,10 @@ pub struct ExportArgs {
     /// values, so a plan right after shows no change.
     #[arg(long, conflicts_with_all = ["out_dir", "overwrite"])]
     pub update: bool,
+    /// With `--update`: rewrite rule files even when they have changes not committed to git
+    /// (those changes are lost).
+    #[arg(long, requires = "update")]
+    pub force: bool,
 }
 
 /// `drift` options.

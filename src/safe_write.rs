@@ -52,11 +52,41 @@ pub fn read_own_file(path: &Path, max: u64) -> io::Result<Vec<u8>> {
 
 /// Writes `bytes` to `path` as described in the module docs.
 pub fn write_file(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
+    write_with(path, bytes, durability, None)
+}
+
+/// [`write_file`] over an existing file, keeping its permissions (a rewritten file keeps its
+/// mode, `0755` stays `0755`). A new file gets the default.
+pub fn replace_file(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<()> {
+    refuse_link(path)?;
+    let permissions = match fs::symlink_metadata(path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
+        Err(err) => return Err(err),
+    };
+    write_with(path, bytes, durability, permissions)
+}
+
+/// Whether a file can be created in `dir` (as [`write_file`] creates its temporary file):
+/// one is created and removed.
+pub fn check_folder_writable(dir: &Path) -> io::Result<()> {
+    let (temporary, file) = create_temporary(dir, &dir.join("probe"))?;
+    drop(file);
+    fs::remove_file(&temporary)
+}
+
+fn write_with(
+    path: &Path,
+    bytes: &[u8],
+    durability: Durability,
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
     refuse_link(path)?;
     let dir = folder_of(path);
     let (temporary, mut file) = create_temporary(&dir, path)?;
     let written = file
         .write_all(bytes)
+        .and_then(|()| permissions.map_or(Ok(()), |p| file.set_permissions(p)))
         .and_then(|()| match durability {
             Durability::Synced => file.sync_all(),
             Durability::Buffered => Ok(()),
@@ -216,6 +246,23 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("new"), &dangling).unwrap();
         assert!(write_file(&dangling, b"evil", Durability::Synced).is_err());
         assert!(!outside.path().join("new").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_mode_and_a_folder_check_leaves_nothing() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.sh");
+        fs::write(&path, b"one").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o750)).unwrap();
+        replace_file(&path, b"two", Durability::Synced).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o750);
+        check_folder_writable(dir.path()).unwrap();
+        assert_eq!(names(dir.path()), ["run.sh"]);
+        assert!(check_folder_writable(&dir.path().join("missing")).is_err());
     }
 
     #[test]

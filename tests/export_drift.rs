@@ -265,6 +265,8 @@ async fn export_round_trip(actions: Actions) {
     assert_eq!(seeded.len(), 19);
     let before = env.live_by_name().await;
     env.emulator.clear_requests();
+    // The `$schema` line is written because the schema is there.
+    write_schema(&env);
 
     let run = env.run(&["export", "--out-dir", "rules"]).await;
     run.expect(0);
@@ -520,6 +522,7 @@ async fn export_file_names_are_safe_and_stay_inside_the_out_dir() {
         env.seed(&small_rule(name, "refund", "flow-1"), true).await;
     }
     assert_eq!(env.live().await.len(), 5);
+    write_schema(&env);
     let run = env.run(&["export", "--out-dir", "work/out"]).await;
     run.expect(0);
     // `.connect-rules/` is the tool's own state (its read cache), not export output.
@@ -531,6 +534,8 @@ async fn export_file_names_are_safe_and_stay_inside_the_out_dir() {
         written,
         [
             "rules/",
+            "schema/",
+            "schema/rule.schema.json",
             "work/",
             "work/out/",
             "work/out/-dash.yaml",
@@ -686,22 +691,47 @@ async fn export_never_overwrites_without_the_flag_and_name_filters() {
             "--only",
             "billing-refund",
             "--only",
-            "nothing-*",
+            "support-*",
         ])
         .await;
     only.expect(0);
-    assert_eq!(tree(&env.path().join("only")), ["billing-refund.yaml"]);
-
-    let none = env
-        .run(&["export", "--out-dir", "none", "--name", "nothing-*"])
-        .await;
-    none.expect(0);
-    assert!(
-        none.stderr.contains("no live rules to export"),
-        "{}",
-        none.stderr
+    assert_eq!(
+        tree(&env.path().join("only")),
+        ["billing-refund.yaml", "support-escalation.yaml"]
     );
-    assert!(!env.path().join("none").exists());
+    // No schema in this project: no `$schema` line pointing at nothing.
+    let refund = env.read("only/billing-refund.yaml");
+    assert!(refund.starts_with("Name: billing-refund\n"), "{refund}");
+
+    // A pattern that matches nothing is an error with a did-you-mean, as on plan: a typo must
+    // not read as "nothing to export".
+    for args in [
+        &["export", "--out-dir", "none", "--only", "billing-refnd"][..],
+        &[
+            "export",
+            "--out-dir",
+            "none",
+            "--only",
+            "billing-refund",
+            "--only",
+            "billing-refnd",
+        ],
+    ] {
+        let typo = env.run(args).await;
+        typo.expect(1);
+        assert_eq!(
+            typo.stderr,
+            "error: `--only billing-refnd` matches no rule in the rule files or on the instance; \
+             nothing was compared\n  hint: did you mean `billing-refund`?\n"
+        );
+        assert!(!env.path().join("none").exists());
+    }
+}
+
+/// `schema/rule.schema.json` in the project, as `init` writes it.
+fn write_schema(env: &Env) {
+    std::fs::create_dir_all(env.path().join("schema")).expect("schema folder");
+    std::fs::write(env.path().join("schema/rule.schema.json"), "{}").expect("schema written");
 }
 
 // 5. drift -------------------------------------------------------------------------------------

@@ -438,3 +438,224 @@ async fn export_update_writes_nothing_when_a_file_is_broken_or_a_link() {
         assert_eq!(std::fs::read_to_string(&outside).expect("read"), QUIET_FILE);
     }
 }
+
+/// Runs git in `dir`; the test fails when it does.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The project folder as a git repository with everything committed.
+fn commit_all(env: &Env) {
+    let dir = env.path();
+    if !dir.join(".git").exists() {
+        git(dir, &["init", "-q"]);
+        git(dir, &["config", "user.email", "test@example.com"]);
+        git(dir, &["config", "user.name", "Test"]);
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "rules"]);
+}
+
+impl Env {
+    /// A console edit: the live rule `name` set to draft through UpdateRule.
+    async fn draft_on_instance(&self, name: &str) {
+        let live = self.live_by_name().await;
+        let mut edited = live[name].rule.clone();
+        "DRAFT".clone_into(&mut edited.publish_status);
+        self.client
+            .update_rule(&live[name].rule_id, &edited)
+            .await
+            .expect("UpdateRule answers");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_refuses_files_with_uncommitted_edits_and_writes_nothing() {
+    let env = seeded().await;
+    env.write_rule("quiet", QUIET_FILE);
+    env.write_rule("loud", &QUIET_FILE.replace("Name: quiet", "Name: loud"));
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    commit_all(&env);
+    // `loud` is edited in the console; `quiet` is edited in git and not applied yet.
+    env.draft_on_instance("loud").await;
+    let edited = QUIET_FILE.replace("[refund]", "[refund, chargeback]");
+    env.write_rule("quiet", &edited);
+    let loud_before = env.read("rules/loud.yaml");
+
+    let refused = env.run(&["export", "--update"]).await;
+    refused.expect(1);
+    assert_eq!(
+        refused.stderr,
+        "error: these rule files have changes not committed to git, which rewriting them from \
+         the instance would lose; nothing was written:\n  rules/quiet.yaml\n  hint: commit or \
+         stash them first; if they are the newer version, `plan` and `apply` them instead; or \
+         pass `--force` to overwrite them with the instance's rules\n"
+    );
+    assert_eq!(
+        env.read("rules/quiet.yaml"),
+        edited,
+        "the local edit is kept"
+    );
+    assert_eq!(env.read("rules/loud.yaml"), loud_before, "all or nothing");
+
+    // Once committed, the edit is safe in git: the update rewrites both, and does not claim
+    // the instance changed.
+    commit_all(&env);
+    let update = env.run(&["export", "--update"]).await;
+    update.expect(0);
+    assert!(
+        update.stdout.contains(
+            "rewrote `rules/quiet.yaml` (rule `quiet`) from the instance: Function differed \
+             (changed on the instance or not applied yet)"
+        ),
+        "{}",
+        update.stdout
+    );
+    assert!(!update.stderr.contains("note:"), "{}", update.stderr);
+    let quiet = env.read("rules/quiet.yaml");
+    assert!(
+        quiet.contains("- refund\n") && !quiet.contains("chargeback"),
+        "{quiet}"
+    );
+    assert!(env
+        .read("rules/loud.yaml")
+        .contains("PublishStatus: DRAFT\n"));
+
+    // `--force` overwrites an uncommitted edit.
+    env.write_rule("quiet", &edited);
+    env.run(&["export", "--update", "--force"]).await.expect(0);
+    assert_eq!(env.read("rules/quiet.yaml"), quiet);
+}
+
+/// A rule whose task name holds a variable; `Operator: AND` is a literal.
+const TEAM_FILE: &str = r#"Name: team-callback
+TriggerEventSource:
+  EventSourceName: OnPostCallAnalysisAvailable
+Function:
+  Version: "2022-11-25"
+  RuleFunction:
+    Operator: AND
+    Operands:
+      - Operator: CONTAINS_ANY
+        Operands: [cancel]
+        ComparisonValue: $.ContactLens.PostCall.ExactMatch.Transcript
+        Negate: false
+PublishStatus: PUBLISHED
+Actions:
+  - ActionType: CREATE_TASK
+    TaskAction:
+      Name: Call back for ${var.team}
+      ContactFlowId: ${flow:Callback}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_keeps_a_variable_whose_value_changed_and_invents_none() {
+    let env = seeded().await;
+    env.write_rule("team-callback", TEAM_FILE);
+    env.run(&["apply", "--auto-approve", "--var", "team=retention"])
+        .await
+        .expect(0);
+    // The variable changes in the config (not applied yet); another variable happens to hold
+    // a literal of the file.
+    let vars = ["--var", "team=sales", "--var", "logic=AND"];
+    let with_vars = |args: &[&'static str]| [args, &vars[..]].concat();
+    let kept_line = "  kept `Call back for ${var.team}` at Actions[0].TaskAction.Name: the \
+                     instance has `Call back for retention`, the file gives `Call back for \
+                     sales`; a plan will set the instance to the file's value\n";
+
+    // Only the variable differs: the file is left, and the difference said.
+    let left = env.run(&with_vars(&["export", "--update"])).await;
+    left.expect(0);
+    assert_eq!(
+        left.stdout,
+        format!(
+            "left `rules/team-callback.yaml` (rule `team-callback`): it differs from the \
+             instance only where its variables stand (kept as written)\n{kept_line}"
+        )
+    );
+    assert_eq!(env.read("rules/team-callback.yaml"), TEAM_FILE);
+
+    // With a console edit too, the file is rewritten and keeps the variable and the literal.
+    env.draft_on_instance("team-callback").await;
+    let update = env.run(&with_vars(&["export", "--update"])).await;
+    update.expect(0);
+    assert!(update.stdout.ends_with(kept_line), "{}", update.stdout);
+    let text = env.read("rules/team-callback.yaml");
+    for expected in [
+        "Name: Call back for ${var.team}\n",
+        "ContactFlowId: ${flow:Callback}\n",
+        "    Operator: AND\n",
+        "PublishStatus: DRAFT\n",
+    ] {
+        assert!(text.contains(expected), "`{expected}` in:\n{text}");
+    }
+    assert!(!text.contains("${var.logic}"), "{text}");
+    // The plan sets the instance to the variable's new value, and only that.
+    let plan = env.run(&with_vars(&["plan", "--detailed-exitcode"])).await;
+    plan.expect(2);
+    assert!(
+        plan.stdout.contains("Call back for sales") && !plan.stdout.contains("PublishStatus"),
+        "{}",
+        plan.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_refuses_a_read_only_file_keeps_modes_and_the_header_after_the_marker() {
+    let env = seeded().await;
+    let marked = format!(
+        "# Owned by the quiet team.\n---\n# yaml-language-server: $schema=../schema/rule.schema.json\n{QUIET_FILE}"
+    );
+    env.write_rule("quiet", &marked);
+    env.run(&["apply", "--auto-approve"]).await.expect(0);
+    env.draft_on_instance("quiet").await;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = env.rule_path("quiet");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+        let refused = env.run(&["export", "--update"]).await;
+        refused.expect(1);
+        assert!(
+            refused.stderr.contains(
+                "error: these rule files are read-only; nothing was written:\n  rules/quiet.yaml\n"
+            ),
+            "{}",
+            refused.stderr
+        );
+        assert_eq!(env.read("rules/quiet.yaml"), marked);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        env.run(&["export", "--update"]).await.expect(0);
+        let mode = std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "the file keeps its mode");
+    }
+    #[cfg(not(unix))]
+    env.run(&["export", "--update"]).await.expect(0);
+    let text = env.read("rules/quiet.yaml");
+    assert!(
+        text.starts_with(
+            "# Owned by the quiet team.\n---\n# yaml-language-server: $schema=../schema/rule.schema.json\nName: quiet\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("PublishStatus: DRAFT\n"), "{text}");
+
+    // A typo in `--only` is an error, as on plan.
+    let typo = env.run(&["export", "--update", "--only", "quite"]).await;
+    typo.expect(1);
+    assert!(
+        typo.stderr.contains("`--only quite` matches no rule")
+            && typo.stderr.contains("did you mean `quiet`?"),
+        "{}",
+        typo.stderr
+    );
+}

@@ -14,9 +14,11 @@
 //! written. `export --update` keeps a file's own variables and references ([`Kept`]).
 
 mod comments;
+mod kept;
 mod names;
 mod update;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -33,6 +35,7 @@ use crate::reference::{references_in, substitute_text, Directory, Resolver, Subs
 use crate::validate::{validate_with, FunctionPolicy};
 
 pub use comments::{carry_comments, Carried, NotKept, Why};
+pub use kept::KeptVariable;
 pub use names::kinds_used;
 use names::{place_of_member, rule_value, Place};
 pub use update::{keeping, Keeping};
@@ -88,6 +91,10 @@ pub struct WriteBack<'a> {
     pub directory: Option<&'a Directory>,
     /// Whether ids are written by name (false with `--raw-ids`).
     pub name_ids: bool,
+    /// Whether only the strings a file wrote with `${var.NAME}` or `${KIND:NAME}` are written
+    /// that way (`export --update`): a literal the file wrote stays a literal, even when a
+    /// variable holds the same value.
+    pub only_kept: bool,
 }
 
 impl<'a> WriteBack<'a> {
@@ -97,6 +104,7 @@ impl<'a> WriteBack<'a> {
             variables,
             directory: None,
             name_ids: false,
+            only_kept: false,
         }
     }
 
@@ -118,19 +126,19 @@ impl<'a> WriteBack<'a> {
     }
 }
 
-/// Exports `live` rules. `schema_ref` is the `$schema` path written at the top of each file;
-/// `write_back` says which values are written as variables and references; `policy` is the
-/// project's Function policy, so a written file is one that `validate` and `plan` accept.
+/// Exports `live` rules. `header` is written at the top of each file (the `$schema` line,
+/// see [`schema_header`], or nothing); `write_back` says which values are written as
+/// variables and references; `policy` is the project's Function policy, so a written file is
+/// one that `validate` and `plan` accept.
 pub fn export(
     live: &[LiveRule],
     write_back: &WriteBack<'_>,
-    schema_ref: &str,
+    header: &str,
     policy: &FunctionPolicy,
 ) -> (Vec<ExportFile>, Vec<ExportProblem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut used_names = std::collections::BTreeSet::new();
-    let header = schema_header(schema_ref);
     for rule in live {
         let base = file_name_for(&rule.rule.name);
         let mut file_name = base.clone();
@@ -143,15 +151,15 @@ pub fn export(
             &rule.rule,
             Path::new(&file_name),
             &Kept::default(),
-            &header,
+            header,
             write_back,
             policy,
         );
         match exported {
-            Ok(text) => files.push(ExportFile {
+            Ok(exported) => files.push(ExportFile {
                 file_name,
                 rule_name: rule.rule.name.clone(),
-                text,
+                text: exported.text,
             }),
             Err(message) => problems.push(ExportProblem {
                 rule_name: rule.rule.name.clone(),
@@ -167,10 +175,23 @@ pub fn schema_header(schema_ref: &str) -> String {
     format!("# yaml-language-server: $schema={schema_ref}\n")
 }
 
+/// A rule file's text, and the `${var.NAME}` strings it kept although the live value is
+/// another (see [`KeptVariable`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    /// The YAML text.
+    pub text: String,
+    /// Where the file's variables give another value than the live rule's.
+    pub kept_variables: Vec<KeptVariable>,
+    /// The rule the text loads back as: the live rule, with the kept variables' values.
+    pub loads_as: Rule,
+}
+
 /// The text of `rule`'s file at `path`: `header` (comment lines) first, then the rule, with
 /// the strings `kept` names written as the file wrote them where they still stand for the
-/// live value, and the others written back as `write_back` says. The text is loaded back and
-/// must be the same rule and pass `validate`; otherwise the error says why.
+/// live value (a string with a `${var.NAME}` is always kept: see [`kept`]), and the others
+/// written back as `write_back` says. The text is loaded back and must be the same rule
+/// (but for the kept variables' values) and pass `validate`; otherwise the error says why.
 pub fn export_rule(
     rule: &Rule,
     path: &Path,
@@ -178,7 +199,7 @@ pub fn export_rule(
     header: &str,
     write_back: &WriteBack<'_>,
     policy: &FunctionPolicy,
-) -> Result<String, String> {
+) -> Result<Exported, String> {
     let mut clean = normalized(rule);
     if clean.tags.get(OWNERSHIP_TAG_KEY).map(String::as_str) == Some(OWNERSHIP_TAG_VALUE) {
         clean.tags.remove(OWNERSHIP_TAG_KEY);
@@ -188,12 +209,18 @@ pub fn export_rule(
     let mut differs = Vec::new();
     let mut rejected = Vec::new();
     for function_as_mapping in [true, false] {
-        let text = render(&clean, kept, header, write_back, function_as_mapping)?;
+        let (text, kept_variables) = render(&clean, kept, header, write_back, function_as_mapping)?;
+        let expected = with_values(rule, &kept_variables, function_as_mapping)?;
         match reload(&text, path, write_back, policy) {
             Ok(loaded) => {
-                let differences = changed_fields(&with_ownership(rule), &with_ownership(&loaded));
+                let differences =
+                    changed_fields(&with_ownership(&expected), &with_ownership(&loaded));
                 if differences.is_empty() {
-                    return Ok(text);
+                    return Ok(Exported {
+                        text,
+                        kept_variables,
+                        loads_as: expected,
+                    });
                 }
                 differs.push(
                     differences
@@ -223,22 +250,59 @@ pub fn export_rule(
     ))
 }
 
+/// The text, and the variables kept at another value than the live one; an error when a
+/// variable the file wrote cannot be kept.
 fn render(
     rule: &Rule,
     kept: &Kept,
     header: &str,
     write_back: &WriteBack<'_>,
     function_as_mapping: bool,
-) -> Result<String, String> {
+) -> Result<(String, Vec<KeptVariable>), String> {
     let mut value = rule_value(rule, function_as_mapping)?;
     let writer = Writer {
         reverse: reverse_variables(write_back.variables),
         kept,
         write_back,
+        kept_variables: RefCell::default(),
+        lost: RefCell::default(),
     };
     writer.write(&mut value, None, &mut Vec::new());
+    let lost = writer.lost.into_inner();
+    if !lost.is_empty() {
+        return Err(format!(
+            "{}\n  hint: put the value into the file by hand (or, if the file is the newer \
+             version, `plan` and `apply` it)",
+            lost.join("\n  ")
+        ));
+    }
     let yaml = serde_yaml::to_string(&value).map_err(|err| err.to_string())?;
-    Ok(format!("{header}{}", quote_dates(&yaml)))
+    Ok((
+        format!("{header}{}", quote_dates(&yaml)),
+        writer.kept_variables.into_inner(),
+    ))
+}
+
+/// `rule` with the file's values where its variables were kept at another value: what the
+/// written file must load back as.
+fn with_values(
+    rule: &Rule,
+    kept_variables: &[KeptVariable],
+    function_as_mapping: bool,
+) -> Result<Rule, String> {
+    if kept_variables.is_empty() {
+        return Ok(rule.clone());
+    }
+    let mut value = rule_value(rule, function_as_mapping)?;
+    for kept in kept_variables {
+        if let Some(slot) = value.pointer_mut(&kept.pointer) {
+            *slot = Value::String(kept.file_value.clone());
+        }
+    }
+    if let Some(function) = value.get_mut("Function").filter(|f| !f.is_string()) {
+        *function = Value::String(function.to_string());
+    }
+    serde_json::from_value(value).map_err(|err| err.to_string())
 }
 
 /// Quotes plain `YYYY-MM-DD` values (such as `Version: 2022-11-25`), which YAML 1.1 tools
@@ -310,6 +374,10 @@ struct Writer<'a> {
     reverse: Vec<(String, String)>,
     kept: &'a Kept,
     write_back: &'a WriteBack<'a>,
+    /// The variables kept at another value than the live one.
+    kept_variables: RefCell<Vec<KeptVariable>>,
+    /// Why a variable the file wrote could not be kept, one sentence each.
+    lost: RefCell<Vec<String>>,
 }
 
 impl Writer<'_> {
@@ -341,28 +409,68 @@ impl Writer<'_> {
     }
 
     fn string(&self, text: &str, place: Option<Place>, path: &[Step]) -> String {
+        let escaped = text.replace("${", "$${");
         if let Some(written) = self.kept.get(path) {
             if self.write_back.resolve(written).as_deref() == Some(text) {
                 return written.clone();
             }
+            if !kept::variables_in(written).is_empty() {
+                return self.keep_variable(written, text, path);
+            }
+            // The file named a resource here: the live id is named again where it can be
+            // (the resource was changed on the instance).
+            return self.named(text, place).unwrap_or(escaped);
         }
-        let escaped = text.replace("${", "$${");
+        if self.write_back.only_kept {
+            return escaped;
+        }
         if let Some((_, name)) = self.reverse.iter().find(|(value, _)| *value == escaped) {
             return format!("${{var.{name}}}");
         }
-        if let (Some(place), Some(directory), true) =
-            (place, self.write_back.directory, self.write_back.name_ids)
-        {
-            let reference = if place.arn {
-                directory.reference_for_arn(text, Some(place.kind))
-            } else {
-                directory.reference_for(text, Some(place.kind))
-            };
-            if let Some(reference) = reference {
-                return reference.to_string();
+        self.named(text, place).unwrap_or(escaped)
+    }
+
+    /// `written` (with a variable) where the live value is `text`, another: kept when only
+    /// the variables' values differ, else the live value with the variables put back.
+    fn keep_variable(&self, written: &str, text: &str, path: &[Step]) -> String {
+        let resolve = |token: &str| self.write_back.resolve(token);
+        if kept::same_around_variables(written, text, resolve) {
+            self.kept_variables.borrow_mut().push(KeptVariable {
+                place: kept::place(path),
+                pointer: kept::pointer(path),
+                written: written.to_owned(),
+                live: text.to_owned(),
+                file_value: resolve(written).unwrap_or_default(),
+            });
+            return written.to_owned();
+        }
+        if let Some(back) = kept::put_back(written, text, self.write_back.variables) {
+            if resolve(&back).as_deref() == Some(text) {
+                return back;
             }
         }
-        escaped
+        self.lost.borrow_mut().push(format!(
+            "`{written}` at {} cannot be kept: the instance has `{text}`, which changed the \
+             text around the variable and does not hold its value",
+            kept::place(path)
+        ));
+        written.to_owned()
+    }
+
+    /// `${KIND:NAME}` for the id (or ARN) `text` in `place`, when ids are written by name
+    /// and it names exactly one resource.
+    fn named(&self, text: &str, place: Option<Place>) -> Option<String> {
+        let (Some(place), Some(directory), true) =
+            (place, self.write_back.directory, self.write_back.name_ids)
+        else {
+            return None;
+        };
+        let reference = if place.arn {
+            directory.reference_for_arn(text, Some(place.kind))
+        } else {
+            directory.reference_for(text, Some(place.kind))
+        };
+        reference.map(|reference| reference.to_string())
     }
 }
 
@@ -425,7 +533,7 @@ mod tests {
         let (files, problems) = export(
             &live,
             &WriteBack::variables(&BTreeMap::new()),
-            "../schema/rule.schema.json",
+            &schema_header("../schema/rule.schema.json"),
             &FunctionPolicy::default(),
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -461,7 +569,7 @@ mod tests {
         let (files, _) = export(
             &live,
             &WriteBack::variables(&BTreeMap::new()),
-            "s.json",
+            "",
             &FunctionPolicy::default(),
         );
         let names: std::collections::BTreeSet<&str> =
@@ -479,7 +587,7 @@ mod tests {
         let (files, problems) = export(
             &[rule.live("r1")],
             &WriteBack::variables(&BTreeMap::new()),
-            "s.json",
+            "",
             &FunctionPolicy::default(),
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -497,7 +605,7 @@ mod tests {
         let (files, problems) = export(
             &[rule.live("r1")],
             &WriteBack::variables(&BTreeMap::new()),
-            "s.json",
+            "",
             &FunctionPolicy::default(),
         );
         assert!(files.is_empty());
@@ -524,7 +632,7 @@ mod tests {
         let (files, problems) = export(
             &live,
             &WriteBack::variables(&BTreeMap::new()),
-            "s.json",
+            "",
             &FunctionPolicy::default(),
         );
         assert_eq!((files.len(), problems.len()), (1, 0), "{problems:?}");
@@ -532,12 +640,7 @@ mod tests {
             strict: true,
             ..FunctionPolicy::default()
         };
-        let (files, problems) = export(
-            &live,
-            &WriteBack::variables(&BTreeMap::new()),
-            "s.json",
-            &strict,
-        );
+        let (files, problems) = export(&live, &WriteBack::variables(&BTreeMap::new()), "", &strict);
         assert_eq!((files.len(), problems.len()), (0, 1));
     }
 
@@ -558,7 +661,7 @@ mod tests {
         let (files, problems) = export(
             &[rule.live("r1")],
             &WriteBack::variables(&variables),
-            "s.json",
+            "",
             &FunctionPolicy::default(),
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -617,11 +720,12 @@ mod tests {
             variables: &BTreeMap::new(),
             directory: Some(&directory),
             name_ids: true,
+            only_kept: false,
         };
         let (files, problems) = export(
             &[named_rule().live("r1")],
             &write_back,
-            "s.json",
+            "",
             &FunctionPolicy::default(),
         );
         assert!(problems.is_empty(), "{problems:?}");
@@ -641,7 +745,7 @@ mod tests {
         let (files, _) = export(
             &[named_rule().live("r1")],
             &WriteBack::variables(&BTreeMap::new()),
-            "s.json",
+            "",
             &FunctionPolicy::default(),
         );
         assert!(!files[0].text.contains("${"), "{}", files[0].text);
@@ -655,6 +759,7 @@ mod tests {
             variables: &variables,
             directory: Some(&directory),
             name_ids: true,
+            only_kept: false,
         };
         let live = named_rule();
         let text = export_rule(
@@ -665,7 +770,8 @@ mod tests {
             &write_back,
             &FunctionPolicy::default(),
         )
-        .unwrap();
+        .unwrap()
+        .text;
         assert!(text.contains("ContactFlowId: ${var.callback}"), "{text}");
         let at = |steps: &[&str]| -> Vec<Step> {
             steps
@@ -681,13 +787,14 @@ mod tests {
                 at(&["Actions", "0", "TaskAction", "ContactFlowId"]),
                 "${flow:Callback}".to_owned(),
             ),
-            // Stands for another value than the live one: not kept.
+            // Stands for another value than the live one: kept all the same (the variable
+            // may have changed in the config), and said.
             (
                 at(&["Actions", "0", "TaskAction", "Name"]),
                 "${var.callback}".to_owned(),
             ),
         ]);
-        let text = export_rule(
+        let exported = export_rule(
             &live,
             Path::new("n.yaml"),
             &kept,
@@ -696,8 +803,115 @@ mod tests {
             &FunctionPolicy::default(),
         )
         .unwrap();
+        let text = exported.text;
         assert!(text.starts_with("# kept\nName: named\n"), "{text}");
         assert!(text.contains("ContactFlowId: ${flow:Callback}"), "{text}");
-        assert!(text.contains("Name: t\n"), "{text}");
+        assert!(text.contains("Name: ${var.callback}\n"), "{text}");
+        assert_eq!(
+            exported.kept_variables,
+            [KeptVariable {
+                place: "Actions[0].TaskAction.Name".into(),
+                pointer: "/Actions/0/TaskAction/Name".into(),
+                written: "${var.callback}".into(),
+                live: "t".into(),
+                file_value: "f-1".into(),
+            }]
+        );
+    }
+
+    #[test]
+    fn an_update_writes_a_literal_where_the_file_had_one_even_when_a_variable_holds_it() {
+        let directory = named_directory();
+        let variables = BTreeMap::from([
+            ("callback".to_owned(), "f-1".to_owned()),
+            ("logic".to_owned(), "AND".to_owned()),
+        ]);
+        let mut write_back = WriteBack {
+            variables: &variables,
+            directory: Some(&directory),
+            name_ids: true,
+            only_kept: true,
+        };
+        let export = |write_back: &WriteBack<'_>| {
+            export_rule(
+                &named_rule(),
+                Path::new("n.yaml"),
+                &Kept::default(),
+                "",
+                write_back,
+                &FunctionPolicy::default(),
+            )
+            .unwrap()
+            .text
+        };
+        let text = export(&write_back);
+        assert!(!text.contains("${"), "nothing invented:\n{text}");
+        assert!(text.contains("Operator: AND\n"), "{text}");
+        assert!(text.contains("ContactFlowId: f-1\n"), "{text}");
+        // A plain export writes them.
+        write_back.only_kept = false;
+        let text = export(&write_back);
+        assert!(text.contains("Operator: ${var.logic}\n"), "{text}");
+        assert!(text.contains("ContactFlowId: ${var.callback}\n"), "{text}");
+    }
+
+    #[test]
+    fn a_variable_the_file_wrote_is_put_back_into_an_edited_value_or_the_file_refused() {
+        let variables = BTreeMap::from([("team".to_owned(), "Billing".to_owned())]);
+        let write_back = WriteBack {
+            variables: &variables,
+            directory: None,
+            name_ids: false,
+            only_kept: true,
+        };
+        let description = vec![
+            Step::Key("Actions".into()),
+            Step::Index(0),
+            Step::Key("TaskAction".into()),
+            Step::Key("Description".into()),
+        ];
+        let mut live = named_rule();
+        live.actions[0].task_action.as_mut().unwrap().description =
+            Some("Call Billing back today".into());
+        let export = |written: &str| {
+            export_rule(
+                &live,
+                Path::new("n.yaml"),
+                &Kept::from([(description.clone(), written.to_owned())]),
+                "",
+                &write_back,
+                &FunctionPolicy::default(),
+            )
+        };
+        // Edited around the variable on the instance: the variable goes back where its value is.
+        let exported = export("Call ${var.team} back").unwrap();
+        assert!(
+            exported
+                .text
+                .contains("Description: Call ${var.team} back today\n"),
+            "{}",
+            exported.text
+        );
+        assert!(exported.kept_variables.is_empty());
+        // The value is gone from the live text: the variable cannot be kept, the file is refused.
+        live.actions[0].task_action.as_mut().unwrap().description = Some("Call back".into());
+        let export = |written: &str| {
+            export_rule(
+                &live,
+                Path::new("n.yaml"),
+                &Kept::from([(description.clone(), written.to_owned())]),
+                "",
+                &write_back,
+                &FunctionPolicy::default(),
+            )
+        };
+        let err = export("Call ${var.team} back today").expect_err("cannot keep it");
+        assert!(
+            err.starts_with(
+                "`Call ${var.team} back today` at Actions[0].TaskAction.Description cannot be kept"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("hint: "), "{err}");
     }
 }

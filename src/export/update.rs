@@ -28,9 +28,13 @@ pub fn keeping(text: &str) -> Result<Keeping, String> {
     let mut kept = Kept::new();
     collect(&node, &mut Vec::new(), &mut kept);
     let mut header = String::new();
+    let mut document_started = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
+        // The document marker, once, before any YAML: what follows it is still the header.
+        let marker = !document_started && line.trim_end() == "---";
+        if trimmed.is_empty() || trimmed.starts_with('#') || marker {
+            document_started |= marker;
             header.push_str(line);
             header.push('\n');
         } else {
@@ -49,6 +53,18 @@ pub fn keeping(text: &str) -> Result<Keeping, String> {
 
 fn collect(node: &Node, path: &mut Vec<Step>, kept: &mut Kept) {
     match &node.value {
+        // A Function written as a JSON string is written back as a mapping: its strings are
+        // kept by where they stand in it.
+        Value::Str(text)
+            if text.contains("${") && path.as_slice() == [Step::Key("Function".into())] =>
+        {
+            match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(function) => collect_json(&function, path, kept),
+                Err(_) => {
+                    kept.insert(path.clone(), text.clone());
+                }
+            }
+        }
         Value::Str(text) if text.contains("${") => {
             kept.insert(path.clone(), text.clone());
         }
@@ -63,6 +79,29 @@ fn collect(node: &Node, path: &mut Vec<Step>, kept: &mut Kept) {
             for entry in entries {
                 path.push(Step::Key(entry.key.clone()));
                 collect(&entry.value, path, kept);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn collect_json(value: &serde_json::Value, path: &mut Vec<Step>, kept: &mut Kept) {
+    match value {
+        serde_json::Value::String(text) if text.contains("${") => {
+            kept.insert(path.clone(), text.clone());
+        }
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(Step::Index(index));
+                collect_json(item, path, kept);
+                path.pop();
+            }
+        }
+        serde_json::Value::Object(members) => {
+            for (key, member) in members {
+                path.push(Step::Key(key.clone()));
+                collect_json(member, path, kept);
                 path.pop();
             }
         }
@@ -98,5 +137,29 @@ mod tests {
             ])
         );
         assert!(super::keeping("Name: [").is_err());
+    }
+
+    #[test]
+    fn what_follows_the_document_marker_is_header_too() {
+        let text = "# Owned by billing.\n---\n# yaml-language-server: $schema=s.json\nName: a\n";
+        assert_eq!(
+            keeping(text).unwrap().header,
+            "# Owned by billing.\n---\n# yaml-language-server: $schema=s.json\n"
+        );
+    }
+
+    #[test]
+    fn the_variables_of_a_function_written_as_json_are_kept_where_they_stand_in_it() {
+        let text = r#"Name: a
+Function: '{"Version":"2022-11-25","RuleFunction":{"Operands":["${var.q}"]}}'
+"#;
+        let kept = keeping(text).unwrap().kept;
+        let path = vec![
+            Step::Key("Function".into()),
+            Step::Key("RuleFunction".into()),
+            Step::Key("Operands".into()),
+            Step::Index(0),
+        ];
+        assert_eq!(kept, Kept::from([(path, "${var.q}".to_owned())]));
     }
 }

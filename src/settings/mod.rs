@@ -471,6 +471,7 @@ fn permissions(
 
 /// `export`.
 #[derive(Debug, Clone)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct ExportSettings {
     /// The target and rules; no describe cache, as an export writes exactly what is live,
     /// tags included.
@@ -485,6 +486,8 @@ pub struct ExportSettings {
     pub raw_ids: bool,
     /// Rewrite the files of rules changed on the instance (`--update`).
     pub update: bool,
+    /// With `--update`, rewrite files that have changes not committed to git (`--force`).
+    pub force: bool,
 }
 
 impl ExportSettings {
@@ -503,6 +506,7 @@ impl ExportSettings {
             name: args.name.clone(),
             raw_ids: args.raw_ids,
             update: args.update,
+            force: args.force,
         })
     }
 }

@@ -1,7 +1,9 @@
 //! `connect-rules export`: live rules to rule files; with `--update`, the files of rules
 //! changed on the instance written again ([`update`]).
 
+mod uncommitted;
 mod update;
+mod writing;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -10,12 +12,13 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::{self, UserError};
-use crate::export::{export, kinds_used, WriteBack};
+use crate::export::{export, kinds_used, schema_header, WriteBack};
 use crate::glob::glob_match;
 use crate::load::{load_rules, resolve_variables};
 use crate::model::LiveRule;
 use crate::reference::{Directory, Resolver, ResourceKind};
 use crate::schema::SCHEMA_PATH;
+use crate::selection::Selection;
 use crate::settings::ExportSettings;
 use crate::style::Styles;
 
@@ -30,10 +33,19 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
     let variables = &args.settings.target.variables;
     let out_dir = &args.out_dir;
 
+    // Rules already defined in git (anywhere under the rules folder) are not exported again:
+    // a second file with the same name would make every later plan fail.
+    let in_git: BTreeMap<String, PathBuf> = load_rules(&rules.dir, variables, &rules.policy)
+        .rules
+        .into_iter()
+        .map(|desired| (desired.rule.name, desired.path))
+        .collect();
+    let file_names: Vec<String> = in_git.keys().cloned().collect();
+
     // The settings turn the describe cache off: an export writes exactly what is live.
     let session = Session::open(args.settings.target.clone()).await?;
     let place = session.location();
-    let fetched = read_live_and_names(&session, args, &BTreeSet::new()).await;
+    let fetched = read_live_and_names(&session, args, &BTreeSet::new(), &file_names).await;
     session.close().await;
     let (live, directory) = fetched?;
     if live.is_empty() {
@@ -45,16 +57,12 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
         variables: &resolved,
         directory: directory.as_ref(),
         name_ids: !args.raw_ids,
+        only_kept: false,
     };
-
-    // Rules already defined in git (anywhere under the rules folder) are not exported again:
-    // a second file with the same name would make every later plan fail.
-    let in_git: BTreeMap<String, PathBuf> = load_rules(&rules.dir, variables, &rules.policy)
-        .rules
-        .into_iter()
-        .map(|desired| (desired.rule.name, desired.path))
-        .collect();
-    let (files, problems) = export(&live, &write_back, &schema_ref(out_dir), &rules.policy);
+    let header = schema_ref(out_dir, &args.settings.diff.source_base)
+        .map(|schema| schema_header(&schema))
+        .unwrap_or_default();
+    let (files, problems) = export(&live, &write_back, &header, &rules.policy);
     let (files, already): (Vec<_>, Vec<_>) = files.into_iter().partition(|file| {
         in_git
             .get(&file.rule_name)
@@ -135,14 +143,24 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
 /// The live rules `--name` selects and the instance's resources of the kinds `needed` (those
 /// the rule files name) and, unless `--raw-ids`, of the kinds the live rules' ids and the
 /// variables' references are of: every page, through the client and its rate limiter. `None`
-/// when no kind is needed (no list call is made).
+/// when no kind is needed (no list call is made). A `--name` that matches no rule, live or in
+/// `file_names` (the rule files'), is an error with a did-you-mean, as on `plan`.
 pub(super) async fn read_live_and_names(
     session: &Session,
     args: &ExportSettings,
     needed: &BTreeSet<ResourceKind>,
+    file_names: &[String],
 ) -> anyhow::Result<(Vec<LiveRule>, Option<Directory>)> {
     let mut live = session.read_live().await?;
     if !args.name.is_empty() {
+        let mut names: Vec<String> = live
+            .iter()
+            .map(|rule| rule.rule.name.clone())
+            .chain(file_names.iter().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        Selection::new(args.name.clone()).check_matches(&names)?;
         live.retain(|rule| args.name.iter().any(|p| glob_match(p, &rule.rule.name)));
     }
     let mut kinds = needed.clone();
@@ -173,22 +191,69 @@ fn path_lines(paths: &[PathBuf]) -> String {
     lines
 }
 
-/// The `$schema` path as seen from a file in `out_dir` (relative to the repository root).
-fn schema_ref(out_dir: &Path) -> String {
-    let components: Vec<Component> = out_dir.components().collect();
-    if components
-        .iter()
-        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        // `..` and friends: a path from the current folder is always right.
-        return std::env::current_dir().map_or_else(
-            |_| SCHEMA_PATH.to_owned(),
-            |dir| dir.join(SCHEMA_PATH).display().to_string(),
-        );
+/// The `$schema` path as seen from a file in `out_dir`: the schema beside the config (in
+/// `base`, empty for the current folder), when that file exists; `None` when it does not (a
+/// repository without the schema gets no `$schema` line).
+fn schema_ref(out_dir: &Path, base: &Path) -> Option<String> {
+    let schema = base.join(SCHEMA_PATH);
+    if !schema.is_file() {
+        return None;
     }
-    let depth = components
-        .iter()
-        .filter(|c| matches!(c, Component::Normal(_)))
+    let from = lexical_absolute(out_dir)?;
+    let to = lexical_absolute(&schema)?;
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
         .count();
-    format!("{}{SCHEMA_PATH}", "../".repeat(depth))
+    let mut relative = "../".repeat(from.components().count() - common);
+    let rest: Vec<String> = to
+        .components()
+        .skip(common)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    relative.push_str(&rest.join("/"));
+    Some(relative)
+}
+
+/// `path` from the root, `.` and `..` taken away by reading the path (no link is followed).
+fn lexical_absolute(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_line_points_at_the_schema_from_the_files_folder_only_when_it_exists() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        assert_eq!(schema_ref(&root.join("rules"), root), None);
+        std::fs::create_dir_all(root.join("schema")).unwrap();
+        std::fs::write(root.join(SCHEMA_PATH), "{}").unwrap();
+        let from = |out: &str| schema_ref(&root.join(out), root);
+        assert_eq!(from("rules").as_deref(), Some("../schema/rule.schema.json"));
+        assert_eq!(
+            from("rules/imported/./x/..").as_deref(),
+            Some("../../schema/rule.schema.json")
+        );
+        assert_eq!(from(".").as_deref(), Some("schema/rule.schema.json"));
+        // Written from the schema's file, the path resolves to it.
+        let file_folder = root.join("rules/imported");
+        std::fs::create_dir_all(&file_folder).unwrap();
+        let written = schema_ref(&file_folder, root).unwrap();
+        assert!(file_folder.join(written).is_file());
+    }
 }

@@ -2,8 +2,10 @@
 //! into git. Each rule file whose rule differs from its live rule is written again, at its own
 //! path, from the live rule, keeping the file's comments where their values still are and the
 //! `${var.NAME}` / `${KIND:NAME}` values that still stand for the live values; a plan right
-//! after shows no change. Each comment not kept is named with its old line. Nothing is written
-//! unless every file to rewrite can be written.
+//! after shows no change. A `${var.NAME}` the file wrote is never dropped: where the variable's
+//! value differs from the live value it is kept, and said. Each comment not kept is named with
+//! its old line. Nothing is written unless every file to rewrite can be written and none has
+//! changes git has not committed (a local edit not applied yet also differs from the instance).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -13,7 +15,7 @@ use anyhow::Context;
 
 use crate::diff::changed_fields;
 use crate::error::{self, UserError};
-use crate::export::{carry_comments, export_rule, keeping, NotKept, WriteBack};
+use crate::export::{carry_comments, export_rule, keeping, KeptVariable, NotKept, WriteBack};
 use crate::glob::glob_match;
 use crate::load::{load_rules, load_rules_resolved, resolve_variables, LoadedRules};
 use crate::model::ownership::with_ownership;
@@ -23,7 +25,8 @@ use crate::style::Styles;
 
 use super::super::session::Session;
 use super::super::ExitStatus;
-use super::{path_lines, read_live_and_names, resolver};
+use super::uncommitted::{uncommitted, GitStatus};
+use super::{path_lines, read_live_and_names, resolver, writing};
 
 /// Why a rule file was left as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,6 +37,8 @@ enum Left {
     NotLive,
     /// The config's `ignore` names it.
     Ignored,
+    /// It differs from the live rule only where its variables give other values.
+    VariablesDiffer,
 }
 
 impl Left {
@@ -42,6 +47,9 @@ impl Left {
             Left::Same => "the same as on the instance",
             Left::NotLive => "not on the instance (a plan would create it)",
             Left::Ignored => "ignored by the config's `ignore`",
+            Left::VariablesDiffer => {
+                "it differs from the instance only where its variables stand (kept as written)"
+            }
         }
     }
 }
@@ -55,6 +63,27 @@ struct Rewrite {
     /// How many of the file's comments (below its header) were put back.
     comments_kept: usize,
     comments_not_kept: Vec<NotKept>,
+    kept_variables: Vec<KeptVariable>,
+}
+
+/// A file left as it is, and why.
+struct Unwritten {
+    path: PathBuf,
+    rule_name: String,
+    why: Left,
+    /// The variables whose values differ from the live values.
+    variables: Vec<KeptVariable>,
+}
+
+impl Unwritten {
+    fn new(path: &std::path::Path, rule_name: &str, why: Left) -> Self {
+        Unwritten {
+            path: path.to_path_buf(),
+            rule_name: rule_name.to_owned(),
+            why,
+            variables: Vec::new(),
+        }
+    }
 }
 
 pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result<ExitStatus> {
@@ -66,7 +95,8 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
 
     let session = Session::open(args.settings.target.clone()).await?;
     let place = session.location();
-    let read = read_live_and_names(&session, args, &offline.resource_kinds).await;
+    let file_names: Vec<String> = offline.rules.iter().map(|d| d.rule.name.clone()).collect();
+    let read = read_live_and_names(&session, args, &offline.resource_kinds, &file_names).await;
     session.close().await;
     let (live, directory) = read?;
     let loaded = load_rules_resolved(
@@ -82,6 +112,7 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
         variables: &resolved,
         directory: directory.as_ref(),
         name_ids: !args.raw_ids,
+        only_kept: true,
     };
 
     let live_by_name: BTreeMap<&str, &LiveRule> = live
@@ -107,11 +138,11 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
             .iter()
             .any(|p| glob_match(p, name))
         {
-            left.push((desired.path.clone(), name.to_owned(), Left::Ignored));
+            left.push(Unwritten::new(&desired.path, name, Left::Ignored));
             continue;
         }
         let Some(current) = live_by_name.get(name) else {
-            left.push((desired.path.clone(), name.to_owned(), Left::NotLive));
+            left.push(Unwritten::new(&desired.path, name, Left::NotLive));
             continue;
         };
         let fields: Vec<String> = changed_fields(
@@ -122,7 +153,7 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
         .map(|change| change.field)
         .collect();
         if fields.is_empty() {
-            left.push((desired.path.clone(), name.to_owned(), Left::Same));
+            left.push(Unwritten::new(&desired.path, name, Left::Same));
             continue;
         }
         let old = std::fs::read_to_string(&desired.path)
@@ -138,11 +169,22 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
             &write_back,
             &rules.policy,
         ) {
-            Ok(text) => {
-                let carried = carry_comments(&old, &text);
-                // Differences the file does not hold (tags the tool adds): nothing to write.
-                if carried.text == old {
-                    left.push((desired.path.clone(), name.to_owned(), Left::Same));
+            Ok(exported) => {
+                let carried = carry_comments(&old, &exported.text);
+                // Differences the file does not hold (tags the tool adds, or values its
+                // variables give): nothing to write.
+                let same_rule = changed_fields(
+                    &with_ownership(&exported.loads_as),
+                    &with_ownership(&desired.rule),
+                )
+                .is_empty();
+                if carried.text == old || same_rule {
+                    let mut kept = Unwritten::new(&desired.path, name, Left::Same);
+                    if !exported.kept_variables.is_empty() {
+                        kept.why = Left::VariablesDiffer;
+                        kept.variables = exported.kept_variables;
+                    }
+                    left.push(kept);
                 } else {
                     rewrites.push(Rewrite {
                         path: desired.path.clone(),
@@ -151,6 +193,7 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
                         fields,
                         comments_kept: carried.kept,
                         comments_not_kept: carried.not_kept,
+                        kept_variables: exported.kept_variables,
                     });
                 }
             }
@@ -167,28 +210,19 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
         }
     }
 
-    // A link where a rule file is would be written through: refused before anything is written.
-    let linked: Vec<PathBuf> = rewrites
-        .iter()
-        .map(|rewrite| rewrite.path.clone())
-        .filter(|path| crate::safe_write::refuse_link(path).is_err())
-        .collect();
-    if !linked.is_empty() {
-        return Err(UserError::new(format!(
-            "these rule files are symbolic links or not regular files; nothing was written:{}",
-            path_lines(&linked)
-        ))
-        .with_hint("replace each link with the file it points to, then run `export --update` again")
-        .into());
+    let paths: Vec<PathBuf> = rewrites.iter().map(|r| r.path.clone()).collect();
+    if !args.force && !paths.is_empty() {
+        refuse_uncommitted(&args.settings.diff.source_base, &paths)?;
     }
-    for rewrite in &rewrites {
-        crate::safe_write::write_file(
-            &rewrite.path,
-            rewrite.text.as_bytes(),
-            crate::safe_write::Durability::Synced,
-        )
-        .with_context(|| format!("failed to write `{}`", rewrite.path.display()))?;
-    }
+    writing::check_writable(&paths)?;
+    writing::write_all(
+        rewrites
+            .iter()
+            .map(|r| (r.path.as_path(), r.text.as_bytes())),
+        |path, bytes| {
+            crate::safe_write::replace_file(path, bytes, crate::safe_write::Durability::Synced)
+        },
+    )?;
     crate::out::out!("{}", report(&rewrites, &left));
     let live_names: BTreeSet<&str> = loaded.rules.iter().map(|r| r.rule.name.as_str()).collect();
     let not_in_git = live
@@ -216,15 +250,40 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
     })
 }
 
-/// One line per file: what was rewritten (which fields changed on the instance, how many of
-/// its comments were kept, and one line per comment not kept, with its old line), then what
-/// was left and why; by path.
-fn report(rewrites: &[Rewrite], left: &[(PathBuf, String, Left)]) -> String {
+/// Refuses the `paths` git reports as not committed; says once when git cannot tell.
+fn refuse_uncommitted(base: &std::path::Path, paths: &[PathBuf]) -> anyhow::Result<()> {
+    match uncommitted(base, paths) {
+        GitStatus::Checked(changed) if changed.is_empty() => Ok(()),
+        GitStatus::Checked(changed) => Err(UserError::new(format!(
+            "these rule files have changes not committed to git, which rewriting them from \
+             the instance would lose; nothing was written:{}",
+            path_lines(&changed)
+        ))
+        .with_hint(
+            "commit or stash them first; if they are the newer version, `plan` and `apply` them \
+             instead; or pass `--force` to overwrite them with the instance's rules",
+        )
+        .into()),
+        GitStatus::Unknown(why) => {
+            eprintln!(
+                "note: {why}, so local edits not committed cannot be told from changes on the \
+                 instance; the files are rewritten from the instance"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// One line per file: what was rewritten (which fields differed from the instance, how many of
+/// its comments were kept, and one line per comment not kept, with its old line, and per
+/// variable kept at another value), then what was left and why; by path.
+fn report(rewrites: &[Rewrite], left: &[Unwritten]) -> String {
     let mut out = String::new();
     for rewrite in rewrites {
         let _ = write!(
             out,
-            "rewrote `{}` (rule `{}`): {} changed on the instance",
+            "rewrote `{}` (rule `{}`) from the instance: {} differed (changed on the instance \
+             or not applied yet)",
             rewrite.path.display(),
             rewrite.rule_name,
             rewrite.fields.join(", ")
@@ -262,17 +321,25 @@ fn report(rewrites: &[Rewrite], left: &[(PathBuf, String, Left)]) -> String {
                 if not_kept == 1 { "it" } else { "them" }
             );
         }
+        for kept in &rewrite.kept_variables {
+            let _ = write!(out, "\n  {}", kept.describe());
+        }
         out.push('\n');
     }
     let mut left: Vec<_> = left.iter().collect();
-    left.sort();
-    for (path, name, why) in left {
-        let _ = writeln!(
+    left.sort_by(|a, b| (&a.path, &a.rule_name, a.why).cmp(&(&b.path, &b.rule_name, b.why)));
+    for kept in left {
+        let _ = write!(
             out,
-            "left `{}` (rule `{name}`): {}",
-            path.display(),
-            why.reason()
+            "left `{}` (rule `{}`): {}",
+            kept.path.display(),
+            kept.rule_name,
+            kept.why.reason()
         );
+        for variable in &kept.variables {
+            let _ = write!(out, "\n  {}", variable.describe());
+        }
+        out.push('\n');
     }
     out
 }

@@ -43,9 +43,19 @@ pub(super) enum Anchor {
 /// ends `\n`).
 pub(super) fn comments(text: &str, layout: &Layout<'_>) -> Vec<Comment> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(first) = lines.iter().position(|line| !is_blank_or_comment(line)) else {
+    let Some(mut first) = lines.iter().position(|line| !is_blank_or_comment(line)) else {
         return Vec::new();
     };
+    // The comments after a document marker at the top are the header too.
+    if lines[first].trim_end() == "---" {
+        let Some(after) = lines[first + 1..]
+            .iter()
+            .position(|line| !is_blank_or_comment(line))
+        else {
+            return Vec::new();
+        };
+        first += 1 + after;
+    }
     let Some(baseline) = value_of(text) else {
         return Vec::new();
     };
