@@ -411,9 +411,10 @@ pub struct ExportArgs {
     /// `${KIND:NAME}` references (and list none of them).
     #[arg(long)]
     pub raw_ids: bool,
-    /// Rewrite, in place, the files of rules that changed on the instance (console edits),
-    /// keeping each file's path, its comments at the top and its `${var.NAME}` / `${KIND:NAME}`
-    /// values, so a plan right after shows no change.
+    /// Rewrite, in place, the files of rules that differ from the instance (console edits),
+    /// keeping each file's path, its comments and its `${var.NAME}` / `${KIND:NAME}` values, so
+    /// a plan right after shows no change. Files with changes not committed to git are refused
+    /// (see `--force`): a local edit not applied yet would look like a console edit.
     #[arg(long, conflicts_with_all = ["out_dir", "overwrite"])]
     pub update: bool,
     /// With `--update`: rewrite rule files even when they have changes not committed to git
