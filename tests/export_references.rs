@@ -659,3 +659,40 @@ async fn export_update_refuses_a_read_only_file_keeps_modes_and_the_header_after
         typo.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_update_refuses_to_place_a_variable_by_index_in_a_list_the_console_changed() {
+    let env = seeded().await;
+    env.write_rule("team-callback", TEAM_FILE);
+    let team = ["--var", "team=retention"];
+    let with_team = |args: &[&'static str]| [args, &team[..]].concat();
+    env.run(&with_team(&["apply", "--auto-approve"]))
+        .await
+        .expect(0);
+    // The console puts a new action first: `Actions[0]` is now another action.
+    let live = env.live_by_name().await;
+    let mut edited = live["team-callback"].rule.clone();
+    let mut inserted = edited.actions[0].clone();
+    if let Some(task) = inserted.task_action.as_mut() {
+        "Escalate to a lead".clone_into(&mut task.name);
+    }
+    edited.actions.insert(0, inserted);
+    env.client
+        .update_rule(&live["team-callback"].rule_id, &edited)
+        .await
+        .expect("UpdateRule answers");
+
+    let update = env.run(&with_team(&["export", "--update"])).await;
+    update.expect(1);
+    assert!(
+        update.stderr.contains(
+            "`Call back for ${var.team}` at Actions[0].TaskAction.Name: its value stands in another item of `Actions` on the instance"
+        ),
+        "{update}"
+    );
+    assert_eq!(
+        env.read("rules/team-callback.yaml"),
+        TEAM_FILE,
+        "the console's action keeps its own name; the file is left for a hand edit"
+    );
+}

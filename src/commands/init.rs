@@ -287,7 +287,12 @@ fn shell_quoted(text: &str) -> String {
 
 /// `path` without a leading `./`.
 fn shown(path: &Path) -> String {
-    path.strip_prefix(".").unwrap_or(path).display().to_string()
+    let shown = path.strip_prefix(".").unwrap_or(path).display().to_string();
+    if shown.is_empty() {
+        ".".to_owned()
+    } else {
+        shown
+    }
 }
 
 #[cfg(test)]

@@ -105,6 +105,14 @@ pub(super) fn man(out_dir: Option<&Path>) -> anyhow::Result<ExitStatus> {
     command.build();
     let mut pages = Vec::new();
     collect_pages(command, &mut pages);
+    // Every place is checked before the first page is written: a link found at the last one
+    // would leave the others half-updated.
+    for man in &pages {
+        let path = dir.join(man.get_filename());
+        crate::safe_write::refuse_link(&path).with_context(|| {
+            format!("failed to write `{}`; nothing was written", path.display())
+        })?;
+    }
     for man in &pages {
         let path = dir.join(man.get_filename());
         let mut page = Vec::new();

@@ -46,6 +46,89 @@ impl KeptVariable {
     }
 }
 
+/// Why a `${var.NAME}` the file wrote cannot be placed in the live rule by its position: the
+/// instance added, removed or reordered items of a list on its path, so the item at the same
+/// index may be another one, and keeping the variable there would overwrite a console edit (or
+/// dropping it would write a literal). `file` and `live` are the two rules as JSON values
+/// (`Function` as a mapping). `None` when every such variable stands where it did.
+pub fn moved_variable(
+    kept: &super::Kept,
+    file: &serde_json::Value,
+    live: &serde_json::Value,
+) -> Option<String> {
+    use serde_json::Value;
+    for (path, written) in kept {
+        if variables_in(written).is_empty() {
+            continue;
+        }
+        let (mut in_file, mut in_live) = (Some(file), Some(live));
+        for (depth, step) in path.iter().enumerate() {
+            match step {
+                Step::Key(key) => {
+                    in_file = in_file.and_then(|value| value.get(key));
+                    in_live = in_live.and_then(|value| value.get(key));
+                }
+                Step::Index(index) => {
+                    let (Some(Value::Array(file_items)), Some(Value::Array(live_items))) =
+                        (in_file, in_live)
+                    else {
+                        return Some(format!(
+                            "`{written}` at {}: the instance has no list there",
+                            place(path)
+                        ));
+                    };
+                    let list = place(&path[..depth]);
+                    let (file_item, live_item) = (file_items.get(*index), live_items.get(*index));
+                    // What the variable's string is, in the file's item and in each live item:
+                    // the item it belongs to is the one where the file's value stands.
+                    let rest = &path[depth + 1..];
+                    let file_value = file_item.and_then(|item| value_at(item, rest));
+                    let live_value = live_item.and_then(|item| value_at(item, rest));
+                    let elsewhere = live_items.iter().enumerate().any(|(other, item)| {
+                        other != *index
+                            && file_value.is_some()
+                            && value_at(item, rest) == file_value
+                    });
+                    if file_value != live_value && elsewhere {
+                        return Some(format!(
+                            "`{written}` at {}: its value stands in another item of `{list}` on the instance",
+                            place(path)
+                        ));
+                    }
+                    // Items added or removed: this one is placeable only where its value
+                    // still stands.
+                    if file_items.len() != live_items.len()
+                        && (live_item.is_none() || file_value != live_value)
+                    {
+                        return Some(format!(
+                            "`{written}` at {}: `{list}` has {} on the instance and {} in the file",
+                            place(path),
+                            items(live_items.len()),
+                            file_items.len()
+                        ));
+                    }
+                    in_file = file_item;
+                    in_live = live_item;
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `1 item`, `2 items`.
+fn items(count: usize) -> String {
+    format!("{count} item{}", if count == 1 { "" } else { "s" })
+}
+
+/// The value at `steps` under `value`.
+fn value_at<'a>(value: &'a serde_json::Value, steps: &[Step]) -> Option<&'a serde_json::Value> {
+    steps.iter().try_fold(value, |value, step| match step {
+        Step::Key(key) => value.get(key),
+        Step::Index(index) => value.get(*index),
+    })
+}
+
 /// `Actions[0].TaskAction.ContactFlowId` for a path.
 pub fn place(path: &[Step]) -> String {
     let mut out = String::new();
@@ -193,6 +276,43 @@ pub fn put_back(written: &str, live: &str, variables: &BTreeMap<String, String>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_variable_in_a_list_the_instance_changed_is_not_placed_by_its_index() {
+        let at = |steps: &[Step]| steps.to_vec();
+        let subject = at(&[
+            Step::Key("Actions".into()),
+            Step::Index(0),
+            Step::Key("Subject".into()),
+        ]);
+        let kept = super::super::Kept::from([(subject, "${var.subj}".to_owned())]);
+        let file = serde_json::json!({"Actions": [{"Subject": "Hello"}]});
+        let same = serde_json::json!({"Actions": [{"Subject": "Changed"}]});
+        assert_eq!(
+            moved_variable(&kept, &file, &same),
+            None,
+            "only the value changed"
+        );
+        let inserted =
+            serde_json::json!({"Actions": [{"Subject": "Ops alert"}, {"Subject": "Hello"}]});
+        assert!(moved_variable(&kept, &file, &inserted)
+            .is_some_and(|why| why.contains("its value stands in another item of `Actions`")));
+        let keyword = at(&[Step::Key("Operands".into()), Step::Index(0)]);
+        let kept = super::super::Kept::from([(keyword, "${var.kw}".to_owned())]);
+        let file = serde_json::json!({"Operands": ["refund", "cancel"]});
+        let reordered = serde_json::json!({"Operands": ["cancel", "refund"]});
+        assert!(moved_variable(&kept, &file, &reordered)
+            .is_some_and(|why| why.contains("stands in another item")));
+        let literal = super::super::Kept::from([(
+            at(&[Step::Key("Operands".into()), Step::Index(0)]),
+            "${flow:Callback}".to_owned(),
+        )]);
+        assert_eq!(
+            moved_variable(&literal, &file, &reordered),
+            None,
+            "only variables"
+        );
+    }
 
     #[allow(clippy::unnecessary_wraps)] // the shape `same_around_variables` takes
     fn no_references(token: &str) -> Option<String> {

@@ -36,9 +36,17 @@ use crate::validate::{validate_with, FunctionPolicy};
 
 pub use comments::{carry_comments, Carried, NotKept, Why};
 pub use kept::KeptVariable;
+
+/// Why a `${var.NAME}` in `kept` (the file's) cannot be placed in `live` by its position (see
+/// [`kept::moved_variable`]); `file` is the rule the file loads as.
+pub fn moved_variable(kept: &Kept, file: &Rule, live: &Rule) -> Option<String> {
+    let file = rule_value(file, true).ok()?;
+    let live = rule_value(live, true).ok()?;
+    kept::moved_variable(kept, &file, &live)
+}
 pub use names::kinds_used;
 use names::{place_of_member, rule_value, Place};
-pub use update::{keeping, Keeping};
+pub use update::{in_the_form_of, keeping, Keeping};
 
 /// One file to write.
 #[derive(Debug, Clone, PartialEq, Eq)]

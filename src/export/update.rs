@@ -21,6 +21,27 @@ pub struct Keeping {
     pub kept: Kept,
 }
 
+/// `new`, a file's text as the tool writes it, in the form of the file's `old` text: its
+/// line endings (CRLF when most of its lines end so) and its byte-order mark, so a rewrite
+/// shows in `git diff` as the lines that changed, not every line.
+pub fn in_the_form_of(old: &str, new: &str) -> String {
+    let lines = old.matches('\n').count();
+    let crlf = old.matches("\r\n").count();
+    let mut text = new.replace("\r\n", "\n");
+    if lines > 0 && crlf * 2 > lines {
+        text = text.replace('\n', "\r\n");
+    }
+    let bom = '\u{feff}';
+    match (old.starts_with(bom), text.starts_with(bom)) {
+        (true, false) => text.insert(0, bom),
+        (false, true) => {
+            text.remove(0);
+        }
+        _ => {}
+    }
+    text
+}
+
 /// What the rule file `text` keeps; an error when it is not YAML (the load reports it first).
 pub fn keeping(text: &str) -> Result<Keeping, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -112,6 +133,21 @@ fn collect_json(value: &serde_json::Value, path: &mut Vec<Step>, kept: &mut Kept
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rewrite_keeps_the_files_line_endings_and_byte_order_mark() {
+        assert_eq!(
+            in_the_form_of("a: 1\r\nb: 2\r\n", "a: 3\nb: 2\n"),
+            "a: 3\r\nb: 2\r\n"
+        );
+        assert_eq!(in_the_form_of("\u{feff}a: 1\n", "a: 3\n"), "\u{feff}a: 3\n");
+        assert_eq!(in_the_form_of("a: 1\n", "a: 3\r\n"), "a: 3\n");
+        assert_eq!(
+            in_the_form_of("a: 1\r\nb: 2\n", "a: 3\nb: 2\n"),
+            "a: 3\nb: 2\n",
+            "half and half stays LF"
+        );
+    }
 
     #[test]
     fn the_header_and_the_written_variables_and_references_are_kept() {

@@ -15,8 +15,46 @@ pub(super) enum GitStatus {
     Unknown(String),
 }
 
-/// Asks git, from `base` (the config's folder), about `paths`.
+/// Asks git about `paths`, from each file's own folder: a rules folder may be a repository of
+/// its own (a submodule, or `--rules` in another repository), which the config's folder's
+/// repository knows nothing of. `base` (the config's folder) stands for files with no folder.
 pub(super) fn uncommitted(base: &Path, paths: &[PathBuf]) -> GitStatus {
+    let mut by_folder: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> =
+        std::collections::BTreeMap::new();
+    for path in paths {
+        let folder = path
+            .parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .unwrap_or(base);
+        by_folder
+            .entry(folder.to_path_buf())
+            .or_default()
+            .push(path.clone());
+    }
+    let mut changed = Vec::new();
+    let mut unknown = None;
+    for (folder, paths) in &by_folder {
+        match uncommitted_in(folder, paths) {
+            GitStatus::Checked(found) => changed.extend(found),
+            GitStatus::Unknown(why) => unknown = unknown.or(Some(why)),
+        }
+    }
+    // A file git could not tell about is said once; one it knows is changed is refused anyway.
+    match unknown {
+        Some(why) if changed.is_empty() => GitStatus::Unknown(why),
+        // In the order asked.
+        _ => GitStatus::Checked(
+            paths
+                .iter()
+                .filter(|path| changed.contains(path))
+                .cloned()
+                .collect(),
+        ),
+    }
+}
+
+/// [`uncommitted`] for files in one folder, asked from `base`.
+fn uncommitted_in(base: &Path, paths: &[PathBuf]) -> GitStatus {
     let dir = if base.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -151,5 +189,26 @@ mod tests {
         // Asked from a subfolder, as a config there would be.
         let found = uncommitted(&root.join("rules"), &paths);
         assert_eq!(found, GitStatus::Checked(paths[1..].to_vec()));
+    }
+
+    #[test]
+    fn a_rules_folder_that_is_a_repository_of_its_own_is_asked_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("project");
+        let rules = dir.path().join("rules-repo");
+        for repo in [&project, &rules] {
+            std::fs::create_dir(repo).unwrap();
+            git_in(repo, &["init", "-q"]);
+            git_in(repo, &["config", "user.email", "t@example.com"]);
+            git_in(repo, &["config", "user.name", "T"]);
+        }
+        std::fs::write(rules.join("r.yaml"), "Name: x\n").unwrap();
+        git_in(&rules, &["add", "."]);
+        git_in(&rules, &["commit", "-q", "-m", "rules"]);
+        std::fs::write(rules.join("r.yaml"), "Name: edited\n").unwrap();
+        assert_eq!(
+            uncommitted(&project, &[rules.join("r.yaml")]),
+            GitStatus::Checked(vec![rules.join("r.yaml")])
+        );
     }
 }

@@ -161,6 +161,22 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
         let keeping = keeping(&old).map_err(|message| {
             UserError::new(format!("`{}`: {message}", desired.path.display()))
         })?;
+        if let Some(why) =
+            crate::export::moved_variable(&keeping.kept, &desired.rule, &current.rule)
+        {
+            failed = true;
+            error::report(
+                UserError::new(format!(
+                    "`{}` was not rewritten from the live rule `{name}`: {why}, so which item its variable belongs to cannot be told",
+                    desired.path.display()
+                ))
+                .with_hint(format!(
+                    "edit the file by hand: `connect-rules export --only {name} --out-dir DIR` writes the live rule beside it"
+                )),
+                styles.stderr,
+            );
+            continue;
+        }
         match export_rule(
             &current.rule,
             &desired.path,
@@ -170,7 +186,8 @@ pub(super) async fn run(args: &ExportSettings, styles: Styles) -> anyhow::Result
             &rules.policy,
         ) {
             Ok(exported) => {
-                let carried = carry_comments(&old, &exported.text);
+                let mut carried = carry_comments(&old, &exported.text);
+                carried.text = crate::export::in_the_form_of(&old, &carried.text);
                 // Differences the file does not hold (tags the tool adds, or values its
                 // variables give): nothing to write.
                 let same_rule = changed_fields(
