@@ -78,23 +78,7 @@ async fn a_drift_on_a_terminal_draws_the_time_left() {
         "'{program}' drift --no-cache --instance-id {INSTANCE} --region us-east-1 \
          --endpoint-url {url} --requests-per-second 100 --burst 5 --color never"
     );
-    let mut script = Command::new("script");
-    let _home = isolate(&mut script);
-    let output = script
-        .current_dir(env.path())
-        .env(PROGRESS_ENV, "")
-        .env("TERM", "xterm")
-        .args([
-            "--quiet",
-            "--return",
-            "--command",
-            &command_line,
-            "/dev/null",
-        ])
-        .output()
-        .expect("`script` (util-linux) runs the CLI on a pseudo-terminal");
-    let shown = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "drift in sync: {shown}");
+    let shown = on_a_terminal(&env, &command_line, "", "xterm");
     assert!(
         shown.contains("describing: ") && shown.contains(&format!("/{RULES}, ")),
         "the bar counts the descriptions: {shown}"
@@ -109,25 +93,32 @@ async fn a_drift_on_a_terminal_draws_the_time_left() {
     );
 
     // A dumb terminal cannot redraw a bar: it gets the log line, even when bars are asked for.
-    let mut dumb = Command::new("script");
-    let _home = isolate(&mut dumb);
-    let output = dumb
-        .current_dir(env.path())
-        .env(PROGRESS_ENV, "bars")
-        .env("TERM", "dumb")
-        .args([
-            "--quiet",
-            "--return",
-            "--command",
-            &command_line,
-            "/dev/null",
-        ])
-        .output()
-        .expect("`script` runs");
-    let shown = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "drift in sync: {shown}");
+    let shown = on_a_terminal(&env, &command_line, "bars", "dumb");
     assert!(
         shown.contains(" described, 0 from the cache in ") && !shown.contains(" left"),
         "a dumb terminal gets the line: {shown}"
     );
+}
+
+/// What `command_line` shows on a pseudo-terminal (`script`, from util-linux) of type `term`,
+/// with `CONNECT_RULES_PROGRESS` set to `progress`; the drift it runs must find none.
+fn on_a_terminal(env: &Env, command_line: &str, progress: &str, term: &str) -> String {
+    let mut script = Command::new("script");
+    let _home = isolate(&mut script);
+    let output = script
+        .current_dir(env.path())
+        .env(PROGRESS_ENV, progress)
+        .env("TERM", term)
+        .args([
+            "--quiet",
+            "--return",
+            "--command",
+            command_line,
+            "/dev/null",
+        ])
+        .output()
+        .expect("`script` (util-linux) runs the CLI on a pseudo-terminal");
+    let shown = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "drift in sync: {shown}");
+    shown
 }

@@ -321,6 +321,19 @@ mod tests {
         directory
     }
 
+    /// `directory` with the hierarchy group `Tier 1` (`h-1`), whose ARN differs from its id.
+    fn with_tier_1(mut directory: Directory) -> Directory {
+        directory.insert(
+            ResourceKind::HierarchyGroup,
+            vec![Resource {
+                id: "h-1".to_owned(),
+                arn: "arn:aws:connect:eu-west-2:1:instance/i/agent-group/h-1".to_owned(),
+                name: "Tier 1".to_owned(),
+            }],
+        );
+        directory
+    }
+
     fn string(text: &str, line: usize) -> Node {
         Node {
             value: Value::Str(text.to_owned()),
@@ -330,15 +343,7 @@ mod tests {
 
     #[test]
     fn a_condition_that_compares_arns_gets_the_arn_and_others_the_id() {
-        let mut directory = directory();
-        directory.insert(
-            ResourceKind::HierarchyGroup,
-            vec![Resource {
-                id: "h-1".to_owned(),
-                arn: "arn:aws:connect:eu-west-2:1:instance/i/agent-group/h-1".to_owned(),
-                name: "Tier 1".to_owned(),
-            }],
-        );
+        let directory = with_tier_1(directory());
         let mut node = crate::load::yaml::parse(
             "Function:\n  RuleFunction:\n    Operator: AND\n    Operands:\n      - Operator: CONTAINS_ANY\n        Operands: [\"${hierarchy-group:Tier 1}\"]\n        ComparisonValue: $.ContactLens.PostCall.Agent.HierarchyGroup.ARN\n      - Operator: CONTAINS_ANY\n        Operands: [\"${queue:Billing}\"]\n        ComparisonValue: $.ContactLens.PostCall.Queue.QueueId\n",
         )
@@ -359,15 +364,7 @@ mod tests {
 
     #[test]
     fn a_function_written_as_json_gets_the_arn_where_its_condition_compares_arns() {
-        let mut directory = directory();
-        directory.insert(
-            ResourceKind::HierarchyGroup,
-            vec![Resource {
-                id: "h-1".to_owned(),
-                arn: "arn:aws:connect:eu-west-2:1:instance/i/agent-group/h-1".to_owned(),
-                name: "Tier 1".to_owned(),
-            }],
-        );
+        let directory = with_tier_1(directory());
         // The queue comes first and after, so the order of the places is what is checked.
         let function = r#"{"RuleFunction":{"Operator":"AND","Operands":[{"Operands":["${queue:Billing}"],"Operator":"CONTAINS_ANY","ComparisonValue":"$.ContactLens.PostCall.Queue.QueueId"},{"Operator":"CONTAINS_ANY","Operands":["${hierarchy-group:Tier 1}"],"ComparisonValue":"$.ContactLens.PostCall.Agent.HierarchyGroup.ARN"},{"Operator":"CONTAINS_ANY","ComparisonValue":"$.ContactLens.PostCall.Queue.QueueId","Operands":["${queue:Billing}"]}]}}"#;
         let mut node =
