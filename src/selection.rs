@@ -179,12 +179,7 @@ impl Selection {
 
 /// The names a change touches: the live rule's and the desired rule's (two for a rename).
 fn change_names(change: &Change) -> impl Iterator<Item = &str> {
-    let before = match change {
-        Change::Update { before, .. }
-        | Change::Replace { before, .. }
-        | Change::Delete { before } => Some(before.rule.name.as_str()),
-        Change::Create { .. } => None,
-    };
+    let before = change.before().map(|before| before.rule.name.as_str());
     before.into_iter().chain(std::iter::once(change.name()))
 }
 

@@ -117,24 +117,22 @@ pub(super) fn run(dir: &Path, github: bool) -> anyhow::Result<ExitStatus> {
         Err(_) => None,
     };
     // A file in the way of a folder (`rules` a file) would stop the writing halfway.
-    let taken: Vec<PathBuf> = files
+    let taken: std::collections::BTreeSet<PathBuf> = files
         .iter()
-        .map(|(path, _)| dir.join(path))
-        .flat_map(|path| {
-            let folders: Vec<PathBuf> = path
+        .flat_map(|(path, _)| {
+            let path = dir.join(path);
+            let mut taken: Vec<PathBuf> = path
                 .ancestors()
                 .skip(1)
                 .take_while(|folder| *folder != dir && !folder.as_os_str().is_empty())
+                .filter(|folder| std::fs::symlink_metadata(folder).is_ok_and(|meta| !meta.is_dir()))
                 .map(Path::to_path_buf)
                 .collect();
-            folders.into_iter().rev().chain(std::iter::once(path))
+            if std::fs::symlink_metadata(&path).is_ok() {
+                taken.push(path);
+            }
+            taken
         })
-        .filter(|path| match std::fs::symlink_metadata(path) {
-            Ok(meta) => !(meta.is_dir() && is_folder_of_files(path, &files, dir)),
-            Err(_) => false,
-        })
-        .collect::<std::collections::BTreeSet<PathBuf>>()
-        .into_iter()
         .collect();
     if !taken.is_empty() {
         let listed: String = taken
@@ -223,13 +221,6 @@ fn from_here(path: &Path, here: &Path) -> PathBuf {
         Ok(relative) => relative.to_path_buf(),
         Err(_) => path.to_path_buf(),
     }
-}
-
-/// Whether `path`, a folder, is one the files go in (`rules/`, `schema/`): not in the way.
-fn is_folder_of_files(path: &Path, files: &[(&str, String)], dir: &Path) -> bool {
-    files
-        .iter()
-        .any(|(file, _)| dir.join(file).starts_with(path) && dir.join(file) != path)
 }
 
 /// What init made so far, to take back when a later file cannot be made: a half-made folder

@@ -123,10 +123,7 @@ fn items(count: usize) -> String {
 
 /// The value at `steps` under `value`.
 fn value_at<'a>(value: &'a serde_json::Value, steps: &[Step]) -> Option<&'a serde_json::Value> {
-    steps.iter().try_fold(value, |value, step| match step {
-        Step::Key(key) => value.get(key),
-        Step::Index(index) => value.get(*index),
-    })
+    value.pointer(&pointer(steps))
 }
 
 /// `Actions[0].TaskAction.ContactFlowId` for a path.

@@ -40,10 +40,11 @@ impl PlanTarget {
 
     /// The instance, to start a sentence.
     pub fn instance_capitalised(&self) -> String {
-        match &self.local_state {
-            Some(state) => format!("The local instance `{state}`"),
-            None => format!("Instance `{}`", self.instance_id),
-        }
+        let instance = self.instance();
+        let mut chars = instance.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect()
+        })
     }
 
     /// The instance, for a title's parentheses: ``instance `i-1` `` or
@@ -117,6 +118,16 @@ impl Change {
             | Change::Update { after, .. }
             | Change::Replace { after, .. } => &after.name,
             Change::Delete { before } => &before.rule.name,
+        }
+    }
+
+    /// The live rule the change starts from (`None` for a create).
+    pub fn before(&self) -> Option<&LiveRule> {
+        match self {
+            Change::Create { .. } => None,
+            Change::Update { before, .. }
+            | Change::Replace { before, .. }
+            | Change::Delete { before } => Some(before),
         }
     }
 

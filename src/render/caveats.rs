@@ -8,15 +8,20 @@ use crate::plan::Plan;
 use crate::style::Style;
 
 /// The `--only` patterns as the reader typed them: `` `--only a`, `--only b*` ``.
-fn only_flags(plan: &Plan) -> String {
-    flags(&plan.only)
-}
-
 fn flags(only: &[String]) -> String {
     only.iter()
         .map(|pattern| format!("`--only {pattern}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What a partial plan or report says, after `label` (bold or coloured by the caller):
+/// which rules were compared, then `rest` of the sentence.
+fn partial(only: &[String], rest: &str) -> String {
+    format!(
+        "only the rules matching {} were compared; {rest}",
+        flags(only)
+    )
 }
 
 /// The text plan's caveats, each a block ending in a blank line; empty when there are none.
@@ -25,9 +30,12 @@ pub fn text(plan: &Plan, style: Style) -> String {
     if !plan.only.is_empty() {
         let _ = writeln!(
             out,
-            "{} only the rules matching {} were compared; every other rule is left as it is (not compared, changed or deleted).\n",
+            "{} {}\n",
             style.warning("Partial plan:"),
-            only_flags(plan)
+            partial(
+                &plan.only,
+                "every other rule is left as it is (not compared, changed or deleted)."
+            )
         );
     }
     if !plan.refusals.is_empty() {
@@ -52,8 +60,8 @@ pub fn markdown(plan: &Plan) -> String {
     if !plan.only.is_empty() {
         let _ = writeln!(
             out,
-            "> **Partial plan:** only the rules matching {} were compared; every other rule is left as it is.\n",
-            only_flags(plan)
+            "> **Partial plan:** {}\n",
+            partial(&plan.only, "every other rule is left as it is.")
         );
     }
     if !plan.refusals.is_empty() {
@@ -71,6 +79,9 @@ pub fn markdown(plan: &Plan) -> String {
     out
 }
 
+/// What a partial drift report cannot say.
+const DRIFT_ELSEWHERE: &str = "other rules may have drifted too.";
+
 /// A partial drift report's caveat for text (a block ending in a blank line; empty for a
 /// whole report).
 pub fn drift_text(only: &[String], style: Style) -> String {
@@ -78,9 +89,9 @@ pub fn drift_text(only: &[String], style: Style) -> String {
         return String::new();
     }
     format!(
-        "{} only the rules matching {} were compared; other rules may have drifted too.\n\n",
+        "{} {}\n\n",
         style.warning("Partial report:"),
-        flags(only)
+        partial(only, DRIFT_ELSEWHERE)
     )
 }
 
@@ -90,8 +101,8 @@ pub fn drift_markdown(only: &[String]) -> String {
         return String::new();
     }
     format!(
-        "> **Partial report:** only the rules matching {} were compared; other rules may have drifted too.\n\n",
-        flags(only)
+        "> **Partial report:** {}\n\n",
+        partial(only, DRIFT_ELSEWHERE)
     )
 }
 
